@@ -1,0 +1,22 @@
+package dev.kpam.protocol.accounts;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An account (a stored service-account token of a resource) as the API shows it: never the token,
+ * only whether one is stored. {@code grants} lists the members who may use it (admins always may);
+ * it is empty for members.
+ */
+public record AccountView(
+    String id,
+    String resource,
+    String name,
+    String description,
+    String maxSessionDuration,
+    boolean tokenStored,
+    boolean recordStdin,
+    String recordingFailurePolicy,
+    List<String> grants,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -1,0 +1,25 @@
+package dev.kpam.protocol.sessions;
+
+import java.time.Instant;
+
+/**
+ * A session as the API shows it. {@code status} is {@code ACTIVE}, {@code ENDED}, {@code
+ * TERMINATED} or {@code EXPIRED}.
+ */
+public record SessionView(
+    String id,
+    String user,
+    String resource,
+    String account,
+    String gatewayId,
+    String gateway,
+    String reason,
+    String status,
+    Instant createdAt,
+    Instant firstSeenAt,
+    Instant expiresAt,
+    Instant endedAt,
+    String endReason,
+    String endedBy,
+    String clientAddress,
+    String clientAgent) {}

@@ -1,0 +1,338 @@
+package dev.kpam.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kpam.crypto.passwords.PasswordHasher;
+import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.KeyStores;
+import dev.kpam.crypto.pki.Pem;
+import dev.kpam.crypto.secrets.RootKey;
+import dev.kpam.crypto.secrets.SecretTokens;
+import dev.kpam.server.accounts.AccountRoutes;
+import dev.kpam.server.accounts.Accounts;
+import dev.kpam.server.audit.AuditLog;
+import dev.kpam.server.audit.AuditRoutes;
+import dev.kpam.server.auth.AuthRoutes;
+import dev.kpam.server.auth.Authenticator;
+import dev.kpam.server.ca.InternalCa;
+import dev.kpam.server.db.Database;
+import dev.kpam.server.gateways.GatewayEvents;
+import dev.kpam.server.gateways.GatewayRoutes;
+import dev.kpam.server.gateways.Gateways;
+import dev.kpam.server.http.ErrorMapping;
+import dev.kpam.server.http.Requests;
+import dev.kpam.server.openapi.OpenApiRoutes;
+import dev.kpam.server.resources.ResourceRoutes;
+import dev.kpam.server.resources.Resources;
+import dev.kpam.server.secrets.SecretStore;
+import dev.kpam.server.sessions.SessionRoutes;
+import dev.kpam.server.sessions.Sessions;
+import dev.kpam.server.users.UserRoutes;
+import dev.kpam.server.users.Users;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.ParsedEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kpam control plane: REST API, database, CA, session expiry and the gateway push channel.
+ * {@link #start} builds the whole object graph; {@link #close} takes it down in reverse order.
+ *
+ * <pre>{@code
+ * try (KpamServer server = KpamServer.start(ServerConfig.builder().dataDir(dir).httpPort(0).build())) {
+ *   System.out.println(server.url());
+ * }
+ * }</pre>
+ */
+public final class KpamServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KpamServer.class);
+
+  private final ServerConfig config;
+  private final Database db;
+  private final GatewayEvents events;
+  private final ScheduledExecutorService scheduler;
+  private final Javalin app;
+  private final URI url;
+  private final String generatedPassword;
+  private final CertificateAuthority ca;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KpamServer(
+      ServerConfig config,
+      Database db,
+      GatewayEvents events,
+      ScheduledExecutorService scheduler,
+      Javalin app,
+      URI url,
+      String generatedPassword,
+      CertificateAuthority ca) {
+    this.config = config;
+    this.db = db;
+    this.events = events;
+    this.scheduler = scheduler;
+    this.app = app;
+    this.url = url;
+    this.generatedPassword = generatedPassword;
+    this.ca = ca;
+  }
+
+  /** The JSON mapping of the API: ISO-8601 instants, unknown fields refused. */
+  public static ObjectMapper objectMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  public static KpamServer start(ServerConfig config) {
+    createDataDir(config.dataDir());
+    Database db = Database.open(config.effectiveDbUrl());
+    GatewayEvents events = null;
+    ScheduledExecutorService scheduler = null;
+    try {
+      ObjectMapper json = objectMapper();
+      Ids ids = Ids.random();
+      RootKey rootKey =
+          config.rootKey() != null
+              ? RootKey.fromBase64(config.rootKey())
+              : RootKey.loadOrCreate(config.effectiveRootKeyFile());
+      SecretStore secrets = new SecretStore(db, rootKey, config.clock(), ids);
+      CertificateAuthority ca = InternalCa.loadOrCreate(db, secrets, config.clock());
+      AuditLog audit = new AuditLog(db, config.clock());
+      PasswordHasher hasher = PasswordHasher.defaults();
+      Users users = new Users(db, hasher, config.clock(), ids, audit);
+      String password =
+          config.bootstrapPassword() != null
+              ? config.bootstrapPassword()
+              : SecretTokens.generate("kpam").substring(5, 29);
+      boolean bootstrapped = users.bootstrapAdmin(password);
+      Authenticator auth = new Authenticator(db, users, hasher, config.clock(), ids, audit);
+      events = new GatewayEvents(db, config.clock(), json);
+
+      PublicAddress address = new PublicAddress(config);
+      Gateways gateways =
+          new Gateways(
+              db, ca, config.clock(), ids, audit, address::url, () -> List.of(address.relay()));
+      Resources resources = new Resources(db, gateways, events, config.clock(), ids, audit);
+      Accounts accounts =
+          new Accounts(db, resources, users, secrets, events, config.clock(), ids, audit);
+      Sessions sessions =
+          new Sessions(
+              db,
+              resources,
+              accounts,
+              ca,
+              events,
+              config.clock(),
+              ids,
+              audit,
+              json,
+              address::relay);
+      Requests requests = new Requests(json);
+
+      Javalin app =
+          Javalin.create(
+              javalin -> {
+                javalin.showJavalinBanner = false;
+                javalin.jsonMapper(new JavalinJackson(json, false));
+                javalin.http.maxRequestSize = 8L * 1024 * 1024;
+                javalin.jetty.defaultHost = config.bindHost();
+                javalin.jetty.defaultPort = config.httpPort();
+                if (config.tls()) {
+                  javalin.jetty.addConnector(
+                      (server, httpConfig) -> tlsConnector(config, server, httpConfig));
+                }
+              });
+      ErrorMapping.install(app);
+      app.get(
+          "/healthz",
+          ctx -> {
+            db.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            ctx.json(Map.of("status", "ok"));
+          });
+      OpenApiRoutes.register(app);
+      AuthRoutes.register(app, auth, users, requests);
+      UserRoutes.register(app, auth, users, requests);
+      GatewayRoutes.register(app, auth, gateways, events, requests);
+      ResourceRoutes.register(app, auth, resources, requests);
+      AccountRoutes.register(app, auth, accounts, requests);
+      SessionRoutes.register(app, auth, gateways, sessions, requests);
+      AuditRoutes.register(app, auth, audit);
+      app.start();
+      address.bound(app.port());
+
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "kpam-session-expiry");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long every = config.expiryInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(() -> expire(sessions), every, every, TimeUnit.MILLISECONDS);
+      return new KpamServer(
+          config,
+          db,
+          events,
+          scheduler,
+          app,
+          URI.create(address.url()),
+          bootstrapped && config.bootstrapPassword() == null ? password : null,
+          ca);
+    } catch (RuntimeException e) {
+      if (scheduler != null) scheduler.shutdownNow();
+      if (events != null) events.close();
+      db.close();
+      throw e;
+    }
+  }
+
+  private static void expire(Sessions sessions) {
+    try {
+      int expired = sessions.expireDue();
+      if (expired > 0) {
+        log.info("{} session(s) expired", expired);
+      }
+    } catch (RuntimeException e) {
+      log.warn("session expiry failed, will retry: {}", e.toString());
+    }
+  }
+
+  private static ServerConnector tlsConnector(
+      ServerConfig config,
+      org.eclipse.jetty.server.Server server,
+      org.eclipse.jetty.server.HttpConfiguration httpConfig) {
+    try {
+      List<X509Certificate> chain = Pem.parseCertificates(Files.readString(config.tlsCert()));
+      PrivateKey key = Pem.parsePrivateKey(Files.readString(config.tlsKey()));
+      char[] password = "kpam".toCharArray();
+      KeyStore keyStore = KeyStores.of(key, chain, password);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(keyStore);
+      ssl.setKeyStorePassword(new String(password));
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      httpConfig.setSecureScheme("https");
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      // Servers are often reached by IP or a name not in the certificate; that is the
+      // client's check to make, not ours.
+      secure.setSniHostCheck(false);
+      httpConfig.addCustomizer(secure);
+      ServerConnector connector =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(ssl, "http/1.1"),
+              new HttpConnectionFactory(httpConfig));
+      connector.setHost(config.bindHost());
+      connector.setPort(config.httpPort());
+      return connector;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --tls-cert/--tls-key: " + e.getMessage(), e);
+    }
+  }
+
+  private static void createDataDir(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data dir " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where people and gateways reach this server (known once the port is bound). */
+  private static final class PublicAddress {
+    private final ServerConfig config;
+    private volatile String url;
+
+    PublicAddress(ServerConfig config) {
+      this.config = config;
+      this.url = config.publicUrl();
+    }
+
+    void bound(int port) {
+      if (url == null) {
+        url = (config.tls() ? "https" : "http") + "://localhost:" + port;
+      }
+      if (url.endsWith("/")) {
+        url = url.substring(0, url.length() - 1);
+      }
+    }
+
+    String url() {
+      return url;
+    }
+
+    String relay() {
+      return URI.create(url).getHost() + ":" + config.relayPort();
+    }
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  public int httpPort() {
+    return app.port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public CertificateAuthority certificateAuthority() {
+    return ca;
+  }
+
+  /** Every route the REST API serves, as "METHOD /path" (for the OpenAPI check and docs). */
+  public List<String> routes() {
+    return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+        .map(ParsedEndpoint::getEndpoint)
+        .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+        .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath())
+        .sorted()
+        .toList();
+  }
+
+  /** The first admin's password when this start generated it (show it once), else empty. */
+  public Optional<String> generatedAdminPassword() {
+    return Optional.ofNullable(generatedPassword);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    app.stop();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    events.close();
+    db.close();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.kpam.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kpam server}: starts the control plane on the embedded default (SQLite in the data dir) or
+ * PostgreSQL, prints where it listens and, on first start, the admin's password.
+ *
+ * <pre>{@code
+ * kpam server --data-dir /var/lib/kpam --http-port 8080
+ * kpam server --db-url jdbc:postgresql://db/kpam?user=kpam --public-url https://kpam.example.com
+ * }</pre>
+ */
+@Command(
+    name = "server",
+    description = "Start the kpam control plane (REST API, web UI, CA; relay port announced).",
+    mixinStandardHelpOptions = true)
+public final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${sys:user.home}/.kpam/server",
+      description = "Where the embedded database and root key live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "HTTP(S) port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
+      names = "--relay-port",
+      defaultValue = "8443",
+      description = "Relay port (default: ${DEFAULT-VALUE}).")
+  int relayPort;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bindHost;
+
+  @Option(
+      names = "--db-url",
+      description =
+          "JDBC URL of the database (default: SQLite file in the data dir), e.g. jdbc:postgresql://host/db?user=kpam")
+  String dbUrl;
+
+  @Option(
+      names = "--public-url",
+      description = "URL users and gateways reach this server at (default: http://localhost:PORT).")
+  String publicUrl;
+
+  @Option(names = "--tls-cert", description = "PEM certificate chain to serve HTTPS with.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--root-key-file",
+      description = "File holding the root key (default: DATA_DIR/root.key; created 0600).")
+  Path rootKeyFile;
+
+  @Option(names = "--root-key", hidden = true, defaultValue = "${env:KPAM_ROOT_KEY}")
+  String rootKey;
+
+  @Option(
+      names = "--bootstrap-password",
+      hidden = true,
+      defaultValue = "${env:KPAM_BOOTSTRAP_PASSWORD}")
+  String bootstrapPassword;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    ServerConfig config;
+    try {
+      config =
+          ServerConfig.builder()
+              .dataDir(dataDir)
+              .dbUrl(dbUrl)
+              .bindHost(bindHost)
+              .httpPort(httpPort)
+              .relayPort(relayPort)
+              .publicUrl(publicUrl)
+              .tls(tlsCert, tlsKey)
+              .rootKeyFile(rootKeyFile)
+              .rootKey(blankToNull(rootKey))
+              .bootstrapPassword(blankToNull(bootstrapPassword))
+              .build();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    }
+    KpamServer server = KpamServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "kpam-shutdown"));
+    out.println(
+        "kpam server listening on " + server.url() + " (database: " + describeDb(config) + ")");
+    server
+        .generatedAdminPassword()
+        .ifPresent(
+            password -> {
+              out.println();
+              out.println("First start: created user 'admin' with password " + password);
+              out.println("It is shown only now. Log in with:");
+              out.println("  kpam login --server " + server.url() + " --user admin");
+              out.println();
+            });
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static String describeDb(ServerConfig config) {
+    return config.dbUrl() == null ? "SQLite " + config.dataDir().resolve("kpam.db") : "PostgreSQL";
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.kpam.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Everything {@link KpamServer} needs to start. Built by {@code kpam server} from its flags, and by
+ * tests with port 0 and a test clock.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder().dataDir(dir).httpPort(0).bootstrapPassword(pw).build();
+ * }</pre>
+ *
+ * @param dataDir where the embedded database and the root key file live
+ * @param dbUrl JDBC URL; null means SQLite at {@code dataDir/kpam.db}
+ * @param bindHost the address the HTTP server listens on
+ * @param httpPort 0 picks a free port
+ * @param relayPort the port relays listen on, announced to gateways and clients
+ * @param publicUrl the URL people and gateways use to reach this server; null derives it
+ * @param tlsCert PEM certificate chain for HTTPS, or null for plain HTTP
+ * @param tlsKey PEM private key for HTTPS, or null
+ * @param rootKeyFile file of the root key; null means {@code dataDir/root.key}
+ * @param rootKey the root key itself (base64), from the environment; overrides the file
+ * @param bootstrapPassword the first admin's password; null generates one
+ * @param clock the time source for expiry and records
+ * @param expiryInterval how often sessions past their expiry are marked EXPIRED
+ */
+public record ServerConfig(
+    Path dataDir,
+    String dbUrl,
+    String bindHost,
+    int httpPort,
+    int relayPort,
+    String publicUrl,
+    Path tlsCert,
+    Path tlsKey,
+    Path rootKeyFile,
+    String rootKey,
+    String bootstrapPassword,
+    Clock clock,
+    Duration expiryInterval) {
+
+  public ServerConfig {
+    if (dataDir == null) {
+      throw new IllegalArgumentException("dataDir: missing (expected: a directory)");
+    }
+    checkPort("httpPort", httpPort);
+    checkPort("relayPort", relayPort);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(
+          "tls-cert/tls-key: only one given (expected: both, or neither for plain HTTP)");
+    }
+    if (expiryInterval == null || expiryInterval.isNegative() || expiryInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "expiryInterval: " + expiryInterval + " (expected: a positive duration)");
+    }
+    if (clock == null) {
+      throw new IllegalArgumentException("clock: missing");
+    }
+    if (bindHost == null || bindHost.isBlank()) {
+      throw new IllegalArgumentException(
+          "bindHost: missing (expected: an address such as 0.0.0.0)");
+    }
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + ": " + port + " (expected: 0 to 65535)");
+    }
+  }
+
+  /** The JDBC URL in use: the given one, or the embedded SQLite file. */
+  public String effectiveDbUrl() {
+    return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve("kpam.db").toAbsolutePath();
+  }
+
+  public Path effectiveRootKeyFile() {
+    return rootKeyFile != null ? rootKeyFile : dataDir.resolve("root.key");
+  }
+
+  public boolean tls() {
+    return tlsCert != null;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Defaults: port 8080, relay port 8443, all interfaces, system UTC clock, expiry every second.
+   */
+  public static final class Builder {
+    private Path dataDir;
+    private String dbUrl;
+    private String bindHost = "0.0.0.0";
+    private int httpPort = 8080;
+    private int relayPort = 8443;
+    private String publicUrl;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path rootKeyFile;
+    private String rootKey;
+    private String bootstrapPassword;
+    private Clock clock = Clock.systemUTC();
+    private Duration expiryInterval = Duration.ofSeconds(1);
+
+    public Builder dataDir(Path value) {
+      dataDir = value;
+      return this;
+    }
+
+    public Builder dbUrl(String value) {
+      dbUrl = value;
+      return this;
+    }
+
+    public Builder bindHost(String value) {
+      bindHost = value;
+      return this;
+    }
+
+    public Builder httpPort(int value) {
+      httpPort = value;
+      return this;
+    }
+
+    public Builder relayPort(int value) {
+      relayPort = value;
+      return this;
+    }
+
+    public Builder publicUrl(String value) {
+      publicUrl = value;
+      return this;
+    }
+
+    public Builder tls(Path cert, Path key) {
+      tlsCert = cert;
+      tlsKey = key;
+      return this;
+    }
+
+    public Builder rootKeyFile(Path value) {
+      rootKeyFile = value;
+      return this;
+    }
+
+    public Builder rootKey(String value) {
+      rootKey = value;
+      return this;
+    }
+
+    public Builder bootstrapPassword(String value) {
+      bootstrapPassword = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    public Builder expiryInterval(Duration value) {
+      expiryInterval = value;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(
+          dataDir,
+          dbUrl,
+          bindHost,
+          httpPort,
+          relayPort,
+          publicUrl,
+          tlsCert,
+          tlsKey,
+          rootKeyFile,
+          rootKey,
+          bootstrapPassword,
+          clock,
+          expiryInterval);
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package dev.kpam.server.auth;
+
+import dev.kpam.crypto.passwords.PasswordHasher;
+import dev.kpam.crypto.secrets.SecretTokens;
+import dev.kpam.protocol.GoDuration;
+import dev.kpam.protocol.auth.ApiTokenView;
+import dev.kpam.protocol.auth.CreatedApiToken;
+import dev.kpam.protocol.auth.LoginResponse;
+import dev.kpam.protocol.users.UserView;
+import dev.kpam.server.Ids;
+import dev.kpam.server.audit.AuditLog;
+import dev.kpam.server.audit.AuditLog.Actor;
+import dev.kpam.server.db.Database;
+import dev.kpam.server.db.Millis;
+import dev.kpam.server.http.ApiException;
+import dev.kpam.server.users.Users;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who is calling: password login (throttled after repeated failures), opaque API tokens stored only
+ * as SHA-256 hashes, expiring and revocable.
+ *
+ * <pre>{@code
+ * LoginResponse login = auth.login("alice", password, "10.0.0.7");
+ * Principal me = auth.user(ctx);   // from "Authorization: Bearer kpam_…"
+ * }</pre>
+ */
+public final class Authenticator {
+  static final Duration LOGIN_TOKEN_TTL = Duration.ofHours(12);
+  static final Duration MAX_TOKEN_TTL = Duration.ofDays(366);
+  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+  static final int MAX_FAILURES_PER_ADDRESS = 5;
+  static final int MAX_FAILURES_PER_USER = 20;
+  private static final String TOKEN_PREFIX = "kpam";
+
+  private final Database db;
+  private final Users users;
+  private final PasswordHasher hasher;
+  private final Clock clock;
+  private final Ids ids;
+  private final AuditLog audit;
+
+  /** Checked for unknown names, so that the answer takes as long as for a known one. */
+  private final String decoyHash;
+
+  public Authenticator(
+      Database db, Users users, PasswordHasher hasher, Clock clock, Ids ids, AuditLog audit) {
+    this.db = db;
+    this.users = users;
+    this.hasher = hasher;
+    this.clock = clock;
+    this.ids = ids;
+    this.audit = audit;
+    this.decoyHash = hasher.hash("decoy-password-never-used".toCharArray());
+  }
+
+  public LoginResponse login(String username, String password, String sourceAddress) {
+    String name = username == null ? "" : username.trim();
+    Actor actor = Actor.of(name.isEmpty() ? "-" : name, sourceAddress);
+    throttle(name, sourceAddress);
+    Optional<Users.Account> account = users.account(name);
+    char[] given = password == null ? new char[0] : password.toCharArray();
+    boolean matches;
+    if (account.isPresent()) {
+      matches = hasher.verify(given, account.get().passwordHash());
+    } else {
+      hasher.verify(given, decoyHash);
+      matches = false;
+    }
+    if (!matches || account.get().disabled()) {
+      recordFailure(name, sourceAddress);
+      String why =
+          account.isEmpty() ? "unknown user" : matches ? "user disabled" : "wrong password";
+      audit.record(actor, "auth.login.failed", "user:" + name, why);
+      throw new ApiException(401, "invalid_credentials", "wrong user name or password");
+    }
+    Users.Account user = account.get();
+    Issued issued = issue(user.id(), "login", "login", LOGIN_TOKEN_TTL);
+    audit.record(actor, "auth.login", "user:" + name, null);
+    return new LoginResponse(
+        issued.token(),
+        issued.view().expiresAt(),
+        new UserView(user.id(), user.name(), user.role().wireName(), false, null));
+  }
+
+  /** The user behind the request's bearer token, or a 401. */
+  public Principal user(Context ctx) {
+    String token = bearer(ctx);
+    String hash = SecretTokens.sha256Hex(token);
+    long now = clock.millis();
+    record Row(
+        String tokenId,
+        String userId,
+        String name,
+        String role,
+        boolean disabled,
+        long expiresAt,
+        Instant revokedAt,
+        Instant lastUsedAt) {}
+    Row row =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at,"
+                                + " u.id AS user_id, u.name, u.role, u.disabled"
+                                + " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                                + " WHERE t.token_hash = :hash")
+                        .bind("hash", hash)
+                        .map(
+                            (rs, c) ->
+                                new Row(
+                                    rs.getString("token_id"),
+                                    rs.getString("user_id"),
+                                    rs.getString("name"),
+                                    rs.getString("role"),
+                                    rs.getBoolean("disabled"),
+                                    rs.getLong("expires_at"),
+                                    Millis.nullable(rs, "revoked_at"),
+                                    Millis.nullable(rs, "last_used_at")))
+                        .findOne())
+            .orElseThrow(() -> ApiException.unauthenticated("unknown API token; log in again"));
+    if (row.revokedAt() != null) {
+      throw ApiException.unauthenticated("this API token was revoked; log in again");
+    }
+    if (row.expiresAt() <= now) {
+      throw ApiException.unauthenticated("this API token has expired; log in again");
+    }
+    if (row.disabled()) {
+      throw ApiException.unauthenticated("user '" + row.name() + "' is disabled");
+    }
+    if (row.lastUsedAt() == null || now - row.lastUsedAt().toEpochMilli() > 60_000) {
+      db.jdbi()
+          .useHandle(
+              h ->
+                  h.createUpdate("UPDATE api_tokens SET last_used_at = :t WHERE id = :id")
+                      .bind("t", now)
+                      .bind("id", row.tokenId())
+                      .execute());
+    }
+    return new Principal(
+        row.userId(), row.name(), Role.parse("role", row.role()), row.tokenId(), ctx.ip());
+  }
+
+  /** The caller must be an admin. */
+  public Principal admin(Context ctx) {
+    Principal principal = user(ctx);
+    if (!principal.isAdmin()) {
+      throw ApiException.forbidden("this needs the admin role");
+    }
+    return principal;
+  }
+
+  public void logout(Principal principal) {
+    revoke(principal.tokenId());
+    audit.record(principal.actor(), "auth.logout", "user:" + principal.name(), null);
+  }
+
+  public CreatedApiToken createToken(Principal principal, String name, String ttlText) {
+    String tokenName = name == null || name.isBlank() ? "api" : name.trim();
+    if (tokenName.length() > 100) {
+      throw ApiException.invalid("name", tokenName.length() + " characters", "at most 100");
+    }
+    Duration ttl;
+    try {
+      ttl = ttlText == null ? Duration.ofDays(30) : GoDuration.parse(ttlText);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("ttl", ttlText, "a duration such as 24h or 720h");
+    }
+    if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(MAX_TOKEN_TTL) > 0) {
+      throw ApiException.invalid("ttl", ttlText, "between 1m and 8784h");
+    }
+    Issued issued = issue(principal.userId(), tokenName, "api", ttl);
+    audit.record(
+        principal.actor(), "token.create", "token:" + issued.view().id(), "name=" + tokenName);
+    return new CreatedApiToken(issued.view(), issued.token());
+  }
+
+  public List<ApiTokenView> tokens(Principal principal) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT * FROM api_tokens WHERE user_id = :u AND revoked_at IS NULL"
+                            + " AND expires_at > :now ORDER BY created_at")
+                    .bind("u", principal.userId())
+                    .bind("now", clock.millis())
+                    .map(
+                        (rs, c) ->
+                            new ApiTokenView(
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                rs.getString("kind"),
+                                Millis.instant(rs.getLong("created_at")),
+                                Millis.instant(rs.getLong("expires_at")),
+                                Millis.nullable(rs, "last_used_at")))
+                    .list());
+  }
+
+  public void revokeToken(Principal principal, String tokenId) {
+    String owner =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT user_id FROM api_tokens WHERE id = :id")
+                        .bind("id", tokenId)
+                        .mapTo(String.class)
+                        .findOne())
+            .filter(userId -> principal.isAdmin() || userId.equals(principal.userId()))
+            .orElseThrow(() -> ApiException.notFound("token '" + tokenId + "' not found"));
+    revoke(tokenId);
+    audit.record(principal.actor(), "token.revoke", "token:" + tokenId, "owner=" + owner);
+  }
+
+  private void revoke(String tokenId) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE api_tokens SET revoked_at = :t WHERE id = :id AND revoked_at IS NULL")
+                    .bind("t", clock.millis())
+                    .bind("id", tokenId)
+                    .execute());
+  }
+
+  private record Issued(ApiTokenView view, String token) {}
+
+  private Issued issue(String userId, String name, String kind, Duration ttl) {
+    String token = SecretTokens.generate(TOKEN_PREFIX);
+    String id = ids.next();
+    Instant now = clock.instant();
+    Instant expires = now.plus(ttl);
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO api_tokens (id, user_id, name, kind, token_hash, created_at,"
+                            + " expires_at) VALUES (:id, :u, :name, :kind, :hash, :t, :exp)")
+                    .bind("id", id)
+                    .bind("u", userId)
+                    .bind("name", name)
+                    .bind("kind", kind)
+                    .bind("hash", SecretTokens.sha256Hex(token))
+                    .bind("t", now.toEpochMilli())
+                    .bind("exp", expires.toEpochMilli())
+                    .execute());
+    return new Issued(new ApiTokenView(id, name, kind, now, expires, null), token);
+  }
+
+  /** Refuses a login while too many recent attempts for this name failed. */
+  private void throttle(String name, String sourceAddress) {
+    long since = clock.millis() - THROTTLE_WINDOW.toMillis();
+    record Counts(int fromAddress, int total) {}
+    Counts counts =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT COALESCE(SUM(CASE WHEN source_address = :src THEN 1 ELSE 0 END), 0)"
+                                + " AS from_address, COUNT(*) AS total FROM login_failures"
+                                + " WHERE username = :name AND failed_at > :since")
+                        .bind("src", sourceAddress)
+                        .bind("name", name)
+                        .bind("since", since)
+                        .map((rs, c) -> new Counts(rs.getInt("from_address"), rs.getInt("total")))
+                        .one());
+    if (counts.fromAddress() >= MAX_FAILURES_PER_ADDRESS
+        || counts.total() >= MAX_FAILURES_PER_USER) {
+      audit.record(Actor.of(name, sourceAddress), "auth.login.throttled", "user:" + name, null);
+      throw new ApiException(
+          429,
+          "too_many_attempts",
+          "too many failed logins for '"
+              + name
+              + "'; try again in "
+              + THROTTLE_WINDOW.toMinutes()
+              + " minutes");
+    }
+  }
+
+  private void recordFailure(String name, String sourceAddress) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO login_failures (username, source_address, failed_at)"
+                            + " VALUES (:name, :src, :t)")
+                    .bind("name", name)
+                    .bind("src", sourceAddress == null ? "-" : sourceAddress)
+                    .bind("t", clock.millis())
+                    .execute());
+  }
+
+  /** The bearer token of the request, or a 401 that says what is missing. */
+  public static String bearer(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || header.isBlank()) {
+      throw ApiException.unauthenticated("missing Authorization: Bearer token; log in first");
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      throw ApiException.unauthenticated("the Authorization header must be 'Bearer <token>'");
+    }
+    return header.substring(7).trim();
+  }
+}

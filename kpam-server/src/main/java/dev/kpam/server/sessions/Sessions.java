@@ -1,0 +1,530 @@
+package dev.kpam.server.sessions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.CertificateRequest;
+import dev.kpam.crypto.pki.Csrs;
+import dev.kpam.crypto.pki.Pem;
+import dev.kpam.protocol.GoDuration;
+import dev.kpam.protocol.accounts.AccountView;
+import dev.kpam.protocol.sessions.CreateSessionRequest;
+import dev.kpam.protocol.sessions.CreatedSession;
+import dev.kpam.protocol.sessions.EventBatchAck;
+import dev.kpam.protocol.sessions.SessionEvent;
+import dev.kpam.protocol.sessions.SessionEventBatch;
+import dev.kpam.protocol.sessions.SessionLookup;
+import dev.kpam.protocol.sessions.SessionView;
+import dev.kpam.server.Ids;
+import dev.kpam.server.accounts.Accounts;
+import dev.kpam.server.audit.AuditLog;
+import dev.kpam.server.audit.AuditLog.Actor;
+import dev.kpam.server.auth.Principal;
+import dev.kpam.server.ca.InternalCa;
+import dev.kpam.server.db.Database;
+import dev.kpam.server.db.Millis;
+import dev.kpam.server.gateways.GatewayEvents;
+import dev.kpam.server.gateways.GatewayPrincipal;
+import dev.kpam.server.http.ApiException;
+import dev.kpam.server.http.Requests.Page;
+import dev.kpam.server.resources.Resources;
+import java.security.cert.X509Certificate;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Sessions: opening one (policy check, session certificate valid exactly until expiry), listing,
+ * ending, terminating, expiring on time, and the gateway's side (lookup with the decrypted token,
+ * event upload).
+ *
+ * <pre>{@code
+ * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr), ip, agent);
+ * sessions.terminate(admin, s.session().id(), "incident 42");
+ * }</pre>
+ */
+public final class Sessions {
+  public static final String ACTIVE = "ACTIVE";
+  static final Duration DEFAULT_DURATION = Duration.ofHours(1);
+  static final Duration MIN_DURATION = Duration.ofMinutes(1);
+  static final int MAX_BATCH = 1000;
+  private static final int MAX_LISTED_CHOICES = 20;
+
+  private final Database db;
+  private final Resources resources;
+  private final Accounts accounts;
+  private final CertificateAuthority ca;
+  private final GatewayEvents events;
+  private final Clock clock;
+  private final Ids ids;
+  private final AuditLog audit;
+  private final ObjectMapper json;
+  private final Supplier<String> relayAddress;
+
+  public Sessions(
+      Database db,
+      Resources resources,
+      Accounts accounts,
+      CertificateAuthority ca,
+      GatewayEvents events,
+      Clock clock,
+      Ids ids,
+      AuditLog audit,
+      ObjectMapper json,
+      Supplier<String> relayAddress) {
+    this.db = db;
+    this.resources = resources;
+    this.accounts = accounts;
+    this.ca = ca;
+    this.events = events;
+    this.clock = clock;
+    this.ids = ids;
+    this.audit = audit;
+    this.json = json;
+    this.relayAddress = relayAddress;
+  }
+
+  public CreatedSession create(
+      Principal principal, CreateSessionRequest request, String clientAddress, String clientAgent) {
+    if (request.resource() == null || request.resource().isBlank()) {
+      throw ApiException.invalid(
+          "resource", "missing", "the name of a resource" + choices(principal));
+    }
+    if (request.account() == null || request.account().isBlank()) {
+      throw ApiException.invalid(
+          "account", "missing", "the name of an account" + choices(principal));
+    }
+    Accounts.Stored account = usableAccount(principal, request.resource(), request.account());
+    Duration duration = duration(request.duration(), account.maxSession());
+    String reason =
+        request.reason() == null || request.reason().isBlank() ? null : request.reason().trim();
+    if (reason != null && reason.length() > 1000) {
+      throw ApiException.invalid("reason", reason.length() + " characters", "at most 1000");
+    }
+    if (request.csr() == null || request.csr().isBlank()) {
+      throw ApiException.invalid(
+          "csr", "missing", "a PEM certificate signing request for the client's key");
+    }
+    CertificateRequest csr;
+    try {
+      csr = Csrs.parse(request.csr());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("csr: " + e.getMessage());
+    }
+    String id = ids.next();
+    Instant now = clock.instant();
+    Instant expires = now.plus(duration);
+    String gatewayName = resources.get(account.resourceName()).gateway();
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              h.createUpdate(
+                      "INSERT INTO sessions (id, user_id, user_name, resource_id, resource_name,"
+                          + " account_id, account_name, gateway_id, gateway_name, reason, status,"
+                          + " created_at, expires_at, client_address, client_agent) VALUES (:id, :u,"
+                          + " :un, :r, :rn, :a, :an, :g, :gn, :reason, 'ACTIVE', :t, :exp, :addr,"
+                          + " :agent)")
+                  .bind("id", id)
+                  .bind("u", principal.userId())
+                  .bind("un", principal.name())
+                  .bind("r", account.resourceId())
+                  .bind("rn", account.resourceName())
+                  .bind("a", account.id())
+                  .bind("an", account.name())
+                  .bind("g", account.gatewayId())
+                  .bind("gn", gatewayName)
+                  .bind("reason", reason)
+                  .bind("t", now.toEpochMilli())
+                  .bind("exp", expires.toEpochMilli())
+                  .bind("addr", clientAddress)
+                  .bind("agent", truncate(clientAgent, 255))
+                  .execute();
+              audit.record(
+                  h,
+                  principal.actor(),
+                  "session.create",
+                  "session:" + id,
+                  account.resourceName()
+                      + "/"
+                      + account.name()
+                      + " for "
+                      + GoDuration.format(duration)
+                      + (reason == null ? "" : " reason: " + reason));
+            });
+    X509Certificate certificate =
+        ca.issueSessionCertificate(csr.publicKey(), id, account.gatewayId(), expires);
+    return new CreatedSession(
+        get(principal, id),
+        Pem.encodeCertificate(certificate),
+        InternalCa.chainPem(ca),
+        account.gatewayId(),
+        relayAddress.get());
+  }
+
+  private Accounts.Stored usableAccount(Principal principal, String resource, String name) {
+    Optional<Accounts.Stored> account;
+    try {
+      account = Optional.of(accounts.stored(resource, name));
+    } catch (ApiException e) {
+      account = Optional.empty();
+    }
+    if (account.isEmpty() || !accounts.mayUse(principal, account.get().id())) {
+      // Members learn nothing about accounts they may not use: the same answer as for none.
+      throw ApiException.notFound(
+          "no account '"
+              + name
+              + "' on resource '"
+              + resource
+              + "' that you may use"
+              + choices(principal));
+    }
+    return account.get();
+  }
+
+  /** What the caller may access, for error messages: "; you may access: prod/admin, dev/view". */
+  private String choices(Principal principal) {
+    List<AccountView> usable = accounts.list(principal, null);
+    if (usable.isEmpty()) {
+      return "; you may access no account yet (ask an admin for a grant)";
+    }
+    String listed =
+        usable.stream()
+            .limit(MAX_LISTED_CHOICES)
+            .map(a -> a.resource() + "/" + a.name())
+            .collect(Collectors.joining(", "));
+    return "; you may access: " + listed + (usable.size() > MAX_LISTED_CHOICES ? ", …" : "");
+  }
+
+  private static Duration duration(String text, Duration max) {
+    Duration duration;
+    try {
+      duration = text == null || text.isBlank() ? DEFAULT_DURATION : GoDuration.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("duration", "'" + text + "'", "a duration such as 30m, 1h, 2h");
+    }
+    if (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(max) > 0) {
+      throw ApiException.invalid(
+          "duration",
+          GoDuration.format(duration),
+          "between 1m and " + GoDuration.format(max) + ", the account's maximum");
+    }
+    return duration;
+  }
+
+  /** Filters of {@link #list}; null means any. */
+  public record Filter(
+      String user, String resource, String account, String status, Instant since, Instant until) {}
+
+  /** Newest first; members see only their own sessions. */
+  public List<SessionView> list(Principal principal, Filter filter, Page page) {
+    String user = principal.isAdmin() ? filter.user() : principal.name();
+    String status = filter.status() == null ? null : filter.status().toUpperCase(Locale.ROOT);
+    if (status != null && !List.of("ACTIVE", "ENDED", "TERMINATED", "EXPIRED").contains(status)) {
+      throw ApiException.invalid("status", filter.status(), "ACTIVE, ENDED, TERMINATED or EXPIRED");
+    }
+    StringBuilder sql = new StringBuilder("SELECT * FROM sessions WHERE 1=1");
+    if (user != null) sql.append(" AND user_name = :user");
+    if (filter.resource() != null) sql.append(" AND resource_name = :resource");
+    if (filter.account() != null) sql.append(" AND account_name = :account");
+    if (status != null) sql.append(" AND status = :status");
+    if (filter.since() != null) sql.append(" AND created_at >= :since");
+    if (filter.until() != null) sql.append(" AND created_at < :until");
+    sql.append(" ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset");
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(sql.toString())
+                    .bind("user", user)
+                    .bind("resource", filter.resource())
+                    .bind("account", filter.account())
+                    .bind("status", status)
+                    .bind("since", Millis.of(filter.since()))
+                    .bind("until", Millis.of(filter.until()))
+                    .bind("limit", page.limit())
+                    .bind("offset", page.offset())
+                    .map((rs, c) -> view(rs))
+                    .list());
+  }
+
+  /** The session if the caller owns it or is an admin; 404 otherwise. */
+  public SessionView get(Principal principal, String id) {
+    return find(id)
+        .filter(s -> principal.isAdmin() || s.user().equals(principal.name()))
+        .orElseThrow(() -> ApiException.notFound("session '" + id + "' not found"));
+  }
+
+  public Optional<SessionView> find(String id) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT * FROM sessions WHERE id = :id")
+                    .bind("id", id)
+                    .map((rs, c) -> view(rs))
+                    .findOne());
+  }
+
+  /** The owner (or an admin) ends a session normally. */
+  public SessionView end(Principal principal, String id, String reason) {
+    get(principal, id);
+    return finish(
+        id,
+        "ENDED",
+        "session.end",
+        principal.name(),
+        principal.actor(),
+        reasonOr(reason, "ended by " + principal.name()));
+  }
+
+  /** An admin ends someone's session at once. */
+  public SessionView terminate(Principal admin, String id, String reason) {
+    if (!admin.isAdmin()) {
+      throw ApiException.forbidden("terminating sessions needs the admin role");
+    }
+    get(admin, id);
+    return finish(
+        id,
+        "TERMINATED",
+        "session.terminate",
+        admin.name(),
+        admin.actor(),
+        reasonOr(reason, "terminated by " + admin.name()));
+  }
+
+  /** Marks every ACTIVE session past its expiry EXPIRED; returns how many it marked. */
+  public int expireDue() {
+    List<String> due =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT id FROM sessions WHERE status = 'ACTIVE' AND expires_at <= :now")
+                        .bind("now", clock.millis())
+                        .mapTo(String.class)
+                        .list());
+    int expired = 0;
+    for (String id : due) {
+      if (transition(
+          id, "EXPIRED", "session.expire", null, Actor.SYSTEM, "the session's time ran out")) {
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  private SessionView finish(
+      String id, String status, String action, String by, Actor actor, String reason) {
+    if (!transition(id, status, action, by, actor, reason)) {
+      SessionView current = find(id).orElseThrow();
+      throw ApiException.conflict("session '" + id + "' is already " + current.status());
+    }
+    return find(id).orElseThrow();
+  }
+
+  /**
+   * ACTIVE → status, once: the conditional UPDATE decides between racing callers and replicas, and
+   * only the winner tells the gateway and writes the audit record.
+   */
+  private boolean transition(
+      String id, String status, String action, String by, Actor actor, String reason) {
+    long now = clock.millis();
+    boolean changed =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  int updated =
+                      h.createUpdate(
+                              "UPDATE sessions SET status = :status, ended_at = :t, end_reason = :reason,"
+                                  + " ended_by = :by WHERE id = :id AND status = 'ACTIVE'")
+                          .bind("status", status)
+                          .bind("t", now)
+                          .bind("reason", reason)
+                          .bind("by", by)
+                          .bind("id", id)
+                          .execute();
+                  if (updated == 0) {
+                    return false;
+                  }
+                  String gatewayId = gatewayOf(h, id);
+                  events.publish(
+                      h, gatewayId, "session." + status.toLowerCase(Locale.ROOT), id, null, reason);
+                  audit.record(h, actor, action, "session:" + id, reason);
+                  return true;
+                });
+    if (changed) {
+      events.committed();
+    }
+    return changed;
+  }
+
+  private static String gatewayOf(Handle h, String sessionId) {
+    return h.createQuery("SELECT gateway_id FROM sessions WHERE id = :id")
+        .bind("id", sessionId)
+        .mapTo(String.class)
+        .one();
+  }
+
+  /**
+   * What the session's own gateway needs to serve it, with the decrypted token. Another gateway
+   * gets 403; a session that is over gets 410 with the reason.
+   */
+  public SessionLookup lookup(GatewayPrincipal gateway, String id) {
+    SessionView session = ownSession(gateway, id);
+    if (ACTIVE.equals(session.status()) && !session.expiresAt().isAfter(clock.instant())) {
+      transition(id, "EXPIRED", "session.expire", null, Actor.SYSTEM, "the session's time ran out");
+      session = find(id).orElseThrow();
+    }
+    if (!ACTIVE.equals(session.status())) {
+      String status = session.status().toLowerCase(Locale.ROOT);
+      throw new ApiException(
+          410, "session_" + status, "session " + id + " is " + status + ": " + session.endReason());
+    }
+    Accounts.Stored account;
+    Resources.Stored resource;
+    try {
+      resource = resources.stored(session.resource());
+      account = accounts.stored(session.resource(), session.account());
+    } catch (ApiException e) {
+      throw new ApiException(410, "session_ended", "the session's resource or account was deleted");
+    }
+    if (session.firstSeenAt() == null) {
+      db.jdbi()
+          .useHandle(
+              h ->
+                  h.createUpdate(
+                          "UPDATE sessions SET first_seen_at = :t WHERE id = :id AND first_seen_at IS NULL")
+                      .bind("t", clock.millis())
+                      .bind("id", id)
+                      .execute());
+    }
+    return new SessionLookup(
+        id,
+        session.user(),
+        session.status(),
+        session.expiresAt(),
+        resource.view().name(),
+        resource.view().url(),
+        resource.view().caCert(),
+        resource.view().serverName(),
+        resource.view().insecureSkipTlsVerify(),
+        account.name(),
+        accounts.token(account.id()),
+        account.recordStdin(),
+        account.recordingFailurePolicy());
+  }
+
+  /** Stores a batch of events idempotently: a sequence number already stored is skipped. */
+  public EventBatchAck upload(GatewayPrincipal gateway, String id, SessionEventBatch batch) {
+    ownSession(gateway, id);
+    List<SessionEvent> events = batch.events() == null ? List.of() : batch.events();
+    if (events.size() > MAX_BATCH) {
+      throw ApiException.invalid(
+          "events", events.size() + " events", "at most " + MAX_BATCH + " per batch");
+    }
+    for (int i = 0; i < events.size(); i++) {
+      SessionEvent event = events.get(i);
+      if (event.seq() < 1)
+        throw ApiException.invalid("events[" + i + "].seq", event.seq(), "1 or more");
+      if (event.time() == null)
+        throw ApiException.invalid("events[" + i + "].time", "missing", "an instant");
+      if (event.type() == null || event.type().isBlank() || event.type().length() > 64) {
+        throw ApiException.invalid("events[" + i + "].type", event.type(), "1-64 characters");
+      }
+    }
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              int accepted = 0;
+              for (SessionEvent event : events) {
+                accepted +=
+                    h.createUpdate(
+                            "INSERT INTO session_events (session_id, seq, event_time, type, data)"
+                                + " VALUES (:s, :seq, :t, :type, :data)"
+                                + " ON CONFLICT (session_id, seq) DO NOTHING")
+                        .bind("s", id)
+                        .bind("seq", event.seq())
+                        .bind("t", event.time().toEpochMilli())
+                        .bind("type", event.type())
+                        .bind("data", toJson(event.data()))
+                        .execute();
+              }
+              return new EventBatchAck(
+                  accepted, events.size() - accepted, contiguousThrough(h, id));
+            });
+  }
+
+  /** The highest n such that events 1..n are all stored. */
+  private static long contiguousThrough(Handle h, String sessionId) {
+    return h.createQuery(
+            "SELECT COALESCE(MIN(e.seq), 0) FROM session_events e WHERE e.session_id = :s"
+                + " AND NOT EXISTS (SELECT 1 FROM session_events n WHERE n.session_id = e.session_id"
+                + " AND n.seq = e.seq + 1)"
+                + " AND EXISTS (SELECT 1 FROM session_events f WHERE f.session_id = :s AND f.seq = 1)")
+        .bind("s", sessionId)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  private SessionView ownSession(GatewayPrincipal gateway, String id) {
+    SessionView session =
+        find(id).orElseThrow(() -> ApiException.notFound("session '" + id + "' not found"));
+    if (!gateway.gatewayId().equals(session.gatewayId())) {
+      audit.record(
+          gateway.actor(),
+          "session.lookup.denied",
+          "session:" + id,
+          "session belongs to another gateway");
+      throw ApiException.forbidden("session '" + id + "' is not served by this gateway");
+    }
+    return session;
+  }
+
+  private String toJson(Object data) {
+    try {
+      return json.writeValueAsString(data == null ? java.util.Map.of() : data);
+    } catch (JsonProcessingException e) {
+      throw ApiException.invalid("events.data", "not serialisable", "a JSON object");
+    }
+  }
+
+  private static String reasonOr(String reason, String fallback) {
+    if (reason == null || reason.isBlank()) {
+      return fallback;
+    }
+    if (reason.length() > 1000) {
+      throw ApiException.invalid("reason", reason.length() + " characters", "at most 1000");
+    }
+    return reason.trim();
+  }
+
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+
+  private static SessionView view(ResultSet rs) throws SQLException {
+    return new SessionView(
+        rs.getString("id"),
+        rs.getString("user_name"),
+        rs.getString("resource_name"),
+        rs.getString("account_name"),
+        rs.getString("gateway_id"),
+        rs.getString("gateway_name"),
+        rs.getString("reason"),
+        rs.getString("status"),
+        Millis.instant(rs.getLong("created_at")),
+        Millis.nullable(rs, "first_seen_at"),
+        Millis.instant(rs.getLong("expires_at")),
+        Millis.nullable(rs, "ended_at"),
+        rs.getString("end_reason"),
+        rs.getString("ended_by"),
+        rs.getString("client_address"),
+        rs.getString("client_agent"));
+  }
+}

@@ -1,0 +1,7 @@
+package dev.kpam.server;
+
+/** The two databases every server test runs on. */
+public enum Backend {
+  SQLITE,
+  POSTGRESQL
+}

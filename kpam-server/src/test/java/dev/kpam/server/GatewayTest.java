@@ -1,0 +1,188 @@
+package dev.kpam.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kpam.crypto.pki.KpamIdentity;
+import dev.kpam.crypto.pki.Pem;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@ParameterizedClass
+@EnumSource(Backend.class)
+class GatewayTest extends ServerTestBase {
+  GatewayTest(Backend backend) {
+    super(backend);
+  }
+
+  @Test
+  void creatingAGatewayShowsATokenAndTheCommandThatStartsIt() {
+    var created = server.admin.post("/api/v1/gateways", Map.of("name", "dc1")).expect(201).json();
+    String token = created.get("enrollToken").asText();
+    assertThat(created.get("command").asText())
+        .isEqualTo(
+            "kpam gateway --server "
+                + server.server.url()
+                + " --enroll-token "
+                + token
+                + " --name dc1");
+    assertThat(created.get("gateway").get("status").asText()).isEqualTo("pending");
+    assertThat(server.admin.get("/api/v1/gateways").body()).doesNotContain(token);
+  }
+
+  @Test
+  void anEnrollmentTokenWorksExactlyOnce() {
+    String token =
+        server
+            .admin
+            .post("/api/v1/gateways", Map.of("name", "dc1"))
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    var enrolled =
+        server
+            .anonymous
+            .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
+            .expect(200)
+            .json();
+    X509Certificate certificate = Pem.parseCertificate(enrolled.get("certificate").asText());
+    KpamIdentity identity = KpamIdentity.require(certificate);
+    assertThat(identity.kind()).isEqualTo(KpamIdentity.Kind.GATEWAY);
+    assertThat(identity.gatewayId()).isEqualTo(enrolled.get("gatewayId").asText());
+    assertThat(enrolled.get("relayAddresses").toString()).isEqualTo("[\"localhost:18443\"]");
+    assertThat(enrolled.get("caChain")).hasSize(1);
+
+    server
+        .anonymous
+        .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
+        .expectError(401, "unauthenticated");
+  }
+
+  @Test
+  void anEnrollmentTokenExpiresAfterAnHour() {
+    String token =
+        server
+            .admin
+            .post("/api/v1/gateways", Map.of("name", "dc1"))
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    server.clock.advance(Duration.ofMinutes(61));
+    server
+        .anonymous
+        .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
+        .expectError(401, "unauthenticated");
+  }
+
+  @Test
+  void aNewEnrollmentTokenReplacesTheUnusedOne() {
+    String first =
+        server
+            .admin
+            .post("/api/v1/gateways", Map.of("name", "dc1"))
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    String second =
+        server
+            .admin
+            .post("/api/v1/gateways/dc1/enroll-token", null)
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    server
+        .anonymous
+        .post("/api/v1/gateway/enroll", Map.of("enrollToken", first, "csr", Fixtures.csr()))
+        .expect(401);
+    server
+        .anonymous
+        .post("/api/v1/gateway/enroll", Map.of("enrollToken", second, "csr", Fixtures.csr()))
+        .expect(200);
+  }
+
+  @Test
+  void aMalformedCsrIsRefusedWithoutSpendingTheToken() {
+    String token =
+        server
+            .admin
+            .post("/api/v1/gateways", Map.of("name", "dc1"))
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    assertThat(
+            server
+                .anonymous
+                .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", "garbage"))
+                .expectError(400, "invalid_argument")
+                .message())
+        .startsWith("csr:");
+    server
+        .anonymous
+        .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
+        .expect(200);
+  }
+
+  @Test
+  void heartbeatsMakeAGatewayOnlineAndSilenceMakesItOffline() {
+    Fixtures.Enrolled gateway = Fixtures.enrolledGateway(server, "dc1");
+    assertThat(server.admin.get("/api/v1/gateways/dc1").json().get("status").asText())
+        .isEqualTo("offline");
+    gateway
+        .api()
+        .post(
+            "/api/v1/gateway/heartbeat",
+            Map.of(
+                "version",
+                "1.2.3",
+                "relays",
+                java.util.List.of("relay-a:8443"),
+                "activeSessions",
+                0))
+        .expect(204);
+    var view = server.admin.get("/api/v1/gateways/dc1").json();
+    assertThat(view.get("status").asText()).isEqualTo("online");
+    assertThat(view.get("version").asText()).isEqualTo("1.2.3");
+    assertThat(view.get("relays").toString()).isEqualTo("[\"relay-a:8443\"]");
+    server.clock.advance(Duration.ofSeconds(31));
+    assertThat(server.admin.get("/api/v1/gateways/dc1").json().get("status").asText())
+        .isEqualTo("offline");
+  }
+
+  @Test
+  void aGatewayRenewsItsCertificateWithItsCredential() {
+    Fixtures.Enrolled gateway = Fixtures.enrolledGateway(server, "dc1");
+    var renewed =
+        gateway
+            .api()
+            .post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr()))
+            .expect(200)
+            .json();
+    assertThat(
+            KpamIdentity.require(Pem.parseCertificate(renewed.get("certificate").asText()))
+                .gatewayId())
+        .isEqualTo(gateway.id());
+    server
+        .anonymous
+        .withToken("kpgw_wrong")
+        .post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr()))
+        .expectError(401, "unauthenticated");
+  }
+
+  @Test
+  void aGatewayInUseCannotBeDeleted() {
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    assertThat(server.admin.delete("/api/v1/gateways/dc1").expectError(409, "conflict").message())
+        .contains("prod");
+    server.admin.delete("/api/v1/resources/prod").expect(204);
+    server.admin.delete("/api/v1/gateways/dc1").expect(204);
+    server.admin.get("/api/v1/gateways/dc1").expectError(404, "not_found");
+  }
+}

@@ -1,0 +1,184 @@
+package dev.kpam.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
+
+/** The stored service-account token leaves the server only in the gateway's session lookup. */
+@ParameterizedClass
+@EnumSource(Backend.class)
+class SecretsTest extends ServerTestBase {
+  private static final String SECOND_TOKEN = "second-sa-token-value-that-must-never-leak";
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final List<String> responses = new ArrayList<>();
+
+  SecretsTest(Backend backend) {
+    super(backend);
+  }
+
+  @BeforeEach
+  void captureLogs() {
+    logs.start();
+    root().addAppender(logs);
+  }
+
+  @AfterEach
+  void releaseLogs() {
+    root().detachAppender(logs);
+  }
+
+  private static Logger root() {
+    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private Api.Response seen(Api.Response response) {
+    responses.add(response.body());
+    return response;
+  }
+
+  @Test
+  void theStoredTokenNeverAppearsInAnyResponseLogLineOrTheDatabase() throws Exception {
+    Fixtures.enrolledGateway(server, "dc1");
+    Api admin = server.admin;
+    seen(
+        admin
+            .post(
+                "/api/v1/resources",
+                Map.of("name", "prod", "url", "https://10.1.1.1:6443", "gateway", "dc1"))
+            .expect(201));
+    seen(
+        admin
+            .post(
+                "/api/v1/resources/prod/accounts",
+                Map.of("name", "admin", "token", Fixtures.SA_TOKEN, "description", "cluster admin"))
+            .expect(201));
+    seen(
+        admin
+            .post(
+                "/api/v1/resources/prod/accounts",
+                Map.of("name", "admin", "token", Fixtures.SA_TOKEN))
+            .expect(409));
+    seen(
+        admin
+            .post(
+                "/api/v1/resources/prod/accounts",
+                Map.of("name", "bad name", "token", Fixtures.SA_TOKEN))
+            .expect(400));
+    seen(
+        admin
+            .post(
+                "/api/v1/resources/prod/accounts",
+                Map.of("name", "x", "token", Fixtures.SA_TOKEN + " with spaces"))
+            .expect(400));
+    seen(
+        admin
+            .post(
+                "/api/v1/resources/prod/accounts",
+                Map.of("name", "y", "token", 42, "extra", Fixtures.SA_TOKEN))
+            .expect(400));
+    seen(
+        admin
+            .patch("/api/v1/resources/prod/accounts/admin", Map.of("description", "kept token"))
+            .expect(200));
+    seen(admin.get("/api/v1/resources/prod/accounts/admin").expect(200));
+    seen(admin.get("/api/v1/resources/prod/accounts").expect(200));
+    seen(admin.get("/api/v1/accounts").expect(200));
+    seen(admin.get("/api/v1/resources").expect(200));
+    String session = Fixtures.openSession(admin, "prod", "admin", "1h");
+    seen(admin.get("/api/v1/sessions/" + session).expect(200));
+    seen(admin.get("/api/v1/sessions").expect(200));
+    seen(admin.get("/api/v1/audit?limit=1000").expect(200));
+    seen(
+        admin
+            .patch("/api/v1/resources/prod/accounts/admin", Map.of("token", SECOND_TOKEN))
+            .expect(200));
+    seen(admin.get("/api/v1/audit?limit=1000").expect(200));
+
+    for (String body : responses) {
+      assertThat(body).doesNotContain(Fixtures.SA_TOKEN).doesNotContain(SECOND_TOKEN);
+    }
+    assertThat(logs.list).isNotEmpty();
+    for (ILoggingEvent event : logs.list) {
+      assertThat(event.getFormattedMessage())
+          .doesNotContain(Fixtures.SA_TOKEN)
+          .doesNotContain(SECOND_TOKEN);
+    }
+    for (String stored : storedText()) {
+      assertThat(stored).doesNotContain(Fixtures.SA_TOKEN).doesNotContain(SECOND_TOKEN);
+    }
+  }
+
+  @Test
+  void anUpdateWithoutATokenKeepsTheStoredOne() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    server
+        .admin
+        .patch(
+            "/api/v1/resources/prod/accounts/admin",
+            Map.of("description", "new words", "maxSessionDuration", "4h"))
+        .expect(200);
+    String session = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    assertThat(dc1.api().get("/api/v1/gateway/sessions/" + session).json().get("token").asText())
+        .isEqualTo(Fixtures.SA_TOKEN);
+    server
+        .admin
+        .patch("/api/v1/resources/prod/accounts/admin", Map.of("token", SECOND_TOKEN))
+        .expect(200);
+    assertThat(dc1.api().get("/api/v1/gateway/sessions/" + session).json().get("token").asText())
+        .isEqualTo(SECOND_TOKEN);
+  }
+
+  /** Everything the database holds, as text: the raw SQLite files, or every PostgreSQL row. */
+  private List<String> storedText() throws IOException, SQLException {
+    List<String> text = new ArrayList<>();
+    String url = server.server.config().effectiveDbUrl();
+    if (url.startsWith("jdbc:sqlite:")) {
+      server.server.close();
+      try (Stream<Path> files = Files.list(server.dataDir)) {
+        for (Path file :
+            files.filter(f -> f.getFileName().toString().startsWith("kpam.db")).toList()) {
+          text.add(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+        }
+      }
+      assertThat(text).isNotEmpty();
+      return text;
+    }
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs =
+          statement.executeQuery(
+              "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")) {
+        while (rs.next()) tables.add(rs.getString(1));
+      }
+      assertThat(tables).contains("accounts", "audit_events");
+      for (String table : tables) {
+        try (ResultSet rs = statement.executeQuery("SELECT t::text FROM " + table + " t")) {
+          while (rs.next()) text.add(rs.getString(1));
+        }
+      }
+    }
+    return text;
+  }
+}

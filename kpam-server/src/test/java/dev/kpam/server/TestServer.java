@@ -1,0 +1,78 @@
+package dev.kpam.server;
+
+import dev.kpam.testing.TestClock;
+import dev.kpam.testing.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real {@link KpamServer} on port 0 for one test, on SQLite (a file in a temp dir) or on a fresh
+ * PostgreSQL schema, with a {@link TestClock}. Logs in as the bootstrap admin.
+ */
+final class TestServer implements AutoCloseable {
+  static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+  final Path dataDir;
+  final TestClock clock;
+  final KpamServer server;
+  final Api anonymous;
+  final Api admin;
+  private final TestPostgres.Schema schema;
+
+  private TestServer(Path dataDir, TestClock clock, KpamServer server, TestPostgres.Schema schema) {
+    this.dataDir = dataDir;
+    this.clock = clock;
+    this.server = server;
+    this.schema = schema;
+    this.anonymous = new Api(server.url());
+    this.admin = anonymous.login("admin", ADMIN_PASSWORD);
+  }
+
+  static TestServer start(Backend backend) {
+    return start(backend, b -> b);
+  }
+
+  static TestServer start(Backend backend, UnaryOperator<ServerConfig.Builder> customize) {
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("kpam-server-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    TestPostgres.Schema schema = backend == Backend.POSTGRESQL ? TestPostgres.freshSchema() : null;
+    TestClock clock = TestClock.startingNow();
+    ServerConfig.Builder builder =
+        ServerConfig.builder()
+            .dataDir(dataDir)
+            .dbUrl(schema == null ? null : schema.jdbcUrl())
+            .bindHost("127.0.0.1")
+            .httpPort(0)
+            .relayPort(18443)
+            .bootstrapPassword(ADMIN_PASSWORD)
+            .clock(clock)
+            .expiryInterval(Duration.ofMillis(50));
+    KpamServer server = KpamServer.start(customize.apply(builder).build());
+    return new TestServer(dataDir, clock, server, schema);
+  }
+
+  /** Creates a user and returns a client logged in as them. */
+  Api user(String name, String role) {
+    String password = name + "-password-123";
+    admin
+        .post("/api/v1/users", java.util.Map.of("name", name, "role", role, "password", password))
+        .expect(201);
+    return anonymous.login(name, password);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    if (schema != null) {
+      schema.close();
+    }
+  }
+}
