@@ -3,6 +3,7 @@ package dev.kpam.server.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -25,13 +26,14 @@ public final class Database implements AutoCloseable {
 
   /** Which SQL dialect the URL speaks; chooses the migrations. */
   public enum Kind {
-    SQLITE("sqlite"),
-    POSTGRESQL("postgresql");
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"),
+    POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA");
 
-    private final String migrationFolder;
+    /** The two types the dialects spell differently; the migrations name them as placeholders. */
+    private final Map<String, String> placeholders;
 
-    Kind(String migrationFolder) {
-      this.migrationFolder = migrationFolder;
+    Kind(String autoId, String bytes) {
+      this.placeholders = Map.of("auto_id", autoId, "bytes", bytes);
     }
 
     static Kind of(String jdbcUrl) {
@@ -79,7 +81,8 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(dataSource)
-          .locations("classpath:db/migration/" + kind.migrationFolder)
+          .locations("classpath:db/migration/common")
+          .placeholders(kind.placeholders)
           .load()
           .migrate();
     } catch (RuntimeException e) {

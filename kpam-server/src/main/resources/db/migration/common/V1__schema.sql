@@ -1,5 +1,6 @@
--- kpam schema v1. Times are UTC instants stored as epoch milliseconds (BIGINT) so that both
--- SQLite and PostgreSQL read them the same way.
+-- kpam schema v1, for SQLite and PostgreSQL alike: auto_id and bytes placeholders name the
+-- two types the dialects spell differently (see Database.Kind). Times are UTC instants stored
+-- as epoch milliseconds (BIGINT) so that both databases read them the same way.
 
 CREATE TABLE users (
   id            VARCHAR(64) PRIMARY KEY,
@@ -25,7 +26,7 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
 CREATE TABLE login_failures (
-  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  id             ${auto_id},
   username       VARCHAR(255) NOT NULL,
   source_address VARCHAR(64) NOT NULL,
   failed_at      BIGINT NOT NULL
@@ -34,7 +35,7 @@ CREATE INDEX login_failures_user ON login_failures(username, failed_at);
 
 CREATE TABLE data_keys (
   id         VARCHAR(64) PRIMARY KEY,
-  wrapped    BLOB NOT NULL,
+  wrapped    ${bytes} NOT NULL,
   created_at BIGINT NOT NULL
 );
 
@@ -42,7 +43,7 @@ CREATE TABLE certificate_authorities (
   id            VARCHAR(64) PRIMARY KEY,
   certificate   TEXT NOT NULL,
   key_data_key  VARCHAR(64) NOT NULL REFERENCES data_keys(id),
-  key_sealed    BLOB NOT NULL,
+  key_sealed    ${bytes} NOT NULL,
   created_at    BIGINT NOT NULL
 );
 
@@ -86,7 +87,7 @@ CREATE TABLE accounts (
   name                     VARCHAR(63) NOT NULL,
   description              VARCHAR(1000),
   token_data_key           VARCHAR(64) NOT NULL REFERENCES data_keys(id),
-  token_sealed             BLOB NOT NULL,
+  token_sealed             ${bytes} NOT NULL,
   max_session_seconds      BIGINT NOT NULL,
   record_stdin             BOOLEAN NOT NULL DEFAULT FALSE,
   recording_failure_policy VARCHAR(16) NOT NULL,
@@ -138,7 +139,7 @@ CREATE TABLE session_events (
 );
 
 CREATE TABLE gateway_events (
-  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  id         ${auto_id},
   gateway_id VARCHAR(64) NOT NULL,
   type       VARCHAR(64) NOT NULL,
   session_id VARCHAR(64),
@@ -149,7 +150,7 @@ CREATE TABLE gateway_events (
 CREATE INDEX gateway_events_gateway ON gateway_events(gateway_id, id);
 
 CREATE TABLE audit_events (
-  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  id             ${auto_id},
   event_time     BIGINT NOT NULL,
   actor          VARCHAR(255) NOT NULL,
   action         VARCHAR(64) NOT NULL,
