@@ -79,7 +79,7 @@ final class Api {
               : HttpRequest.BodyPublishers.ofByteArray(bytes));
       HttpResponse<String> response =
           HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
+      return new Response(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -89,7 +89,7 @@ final class Api {
   }
 
   /** A response: status and body, with assertions that show the body when they fail. */
-  record Response(int status, String body) {
+  record Response(int status, String body, java.net.http.HttpHeaders headers) {
     Response expect(int expected) {
       assertThat(status).as("status of response %s", body).isEqualTo(expected);
       return this;

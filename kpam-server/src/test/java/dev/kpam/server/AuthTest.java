@@ -48,6 +48,13 @@ class AuthTest extends ServerTestBase {
             "/api/v1/auth/login",
             Map.of("username", "admin", "password", TestServer.ADMIN_PASSWORD))
         .expectError(429, "too_many_attempts");
+    assertThat(
+            server
+                .anonymous
+                .post("/api/v1/auth/login", Map.of("username", "admin", "password", "x"))
+                .headers()
+                .firstValue("Retry-After"))
+        .contains("900");
     server.clock.advance(java.time.Duration.ofMinutes(16));
     server.anonymous.login("admin", TestServer.ADMIN_PASSWORD);
   }

@@ -6,7 +6,6 @@ import dev.kpam.protocol.GoDuration;
 import dev.kpam.protocol.auth.ApiTokenView;
 import dev.kpam.protocol.auth.CreatedApiToken;
 import dev.kpam.protocol.auth.LoginResponse;
-import dev.kpam.protocol.users.UserView;
 import dev.kpam.server.Ids;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
@@ -82,10 +81,7 @@ public final class Authenticator {
     Users.Account user = account.get();
     Issued issued = issue(user.id(), "login", "login", LOGIN_TOKEN_TTL);
     audit.record(actor, "auth.login", "user:" + name, null);
-    return new LoginResponse(
-        issued.token(),
-        issued.view().expiresAt(),
-        new UserView(user.id(), user.name(), user.role().wireName(), false, null));
+    return new LoginResponse(issued.token(), issued.view().expiresAt(), users.get(user.name()));
   }
 
   /** The user behind the request's bearer token, or a 401. */
@@ -272,14 +268,13 @@ public final class Authenticator {
     if (counts.fromAddress() >= MAX_FAILURES_PER_ADDRESS
         || counts.total() >= MAX_FAILURES_PER_USER) {
       audit.record(Actor.of(name, sourceAddress), "auth.login.throttled", "user:" + name, null);
-      throw new ApiException(
-          429,
-          "too_many_attempts",
+      throw ApiException.tooManyAttempts(
           "too many failed logins for '"
               + name
               + "'; try again in "
               + THROTTLE_WINDOW.toMinutes()
-              + " minutes");
+              + " minutes",
+          THROTTLE_WINDOW);
     }
   }
 

@@ -14,11 +14,27 @@ public final class ApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  private ApiException(int status, String code, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 429: the caller should wait; the answer carries {@code Retry-After}. */
+  public static ApiException tooManyAttempts(String message, java.time.Duration retryAfter) {
+    return new ApiException(429, "too_many_attempts", message, retryAfter.toSeconds());
+  }
+
+  /** Seconds for a {@code Retry-After} header, or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {

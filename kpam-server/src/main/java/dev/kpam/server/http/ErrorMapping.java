@@ -26,7 +26,13 @@ public final class ErrorMapping {
 
   public static void install(Javalin app) {
     app.exception(
-        ApiException.class, (e, ctx) -> answer(ctx, e.status(), e.code(), e.getMessage()));
+        ApiException.class,
+        (e, ctx) -> {
+          if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+          }
+          answer(ctx, e.status(), e.code(), e.getMessage());
+        });
     app.exception(
         JsonProcessingException.class,
         (e, ctx) -> answer(ctx, 400, "malformed_request", describe(e)));
