@@ -1,0 +1,70 @@
+package dev.kpam.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kpam.cli.CliEnvironment;
+import dev.kpam.cli.PasswordPrompt;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+  @TempDir Path configDir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private CommandLine root() {
+    return Main.commandLine(
+        new CliEnvironment(
+            configDir,
+            Map.of(),
+            InputStream.nullInputStream(),
+            new PrintWriter(out),
+            new PrintWriter(err),
+            Clock.systemUTC(),
+            PasswordPrompt.NONE));
+  }
+
+  @Test
+  void theRootHoldsTheServerAndEveryCliCommand() {
+    assertThat(root().getSubcommands())
+        .containsKeys(
+            "server",
+            "login",
+            "logout",
+            "users",
+            "gateways",
+            "resources",
+            "accounts",
+            "sessions",
+            "audit");
+  }
+
+  @Test
+  void outsideAJarTheVersionIsDev() {
+    assertThat(root().execute("--version")).isZero();
+    assertThat(out.toString()).isEqualTo("kpam dev\n");
+  }
+
+  @Test
+  void noCommandIsAUsageErrorThatListsTheCommands() {
+    assertThat(root().execute()).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required subcommand").contains("server", "login");
+  }
+
+  @Test
+  void theConfigDirectoryComesFromTheEnvironmentOrTheHomeDirectory() {
+    Path home = Path.of("/home/alice");
+
+    assertThat(CliEnvironment.configDir(Map.of(), home)).isEqualTo(home.resolve(".kpam"));
+    assertThat(CliEnvironment.configDir(Map.of("KPAM_CONFIG_DIR", "/etc/kpam"), home))
+        .isEqualTo(Path.of("/etc/kpam"));
+  }
+}

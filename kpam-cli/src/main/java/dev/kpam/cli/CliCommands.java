@@ -1,0 +1,105 @@
+package dev.kpam.cli;
+
+import dev.kpam.cli.accounts.AccountsCommand;
+import dev.kpam.cli.audit.AuditCommand;
+import dev.kpam.cli.gateways.GatewaysCommand;
+import dev.kpam.cli.login.LoginCommand;
+import dev.kpam.cli.login.LogoutCommand;
+import dev.kpam.cli.resources.ResourcesCommand;
+import dev.kpam.cli.sessions.SessionsCommand;
+import dev.kpam.cli.users.UsersCommand;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IFactory;
+
+/**
+ * The admin and scripting commands of the {@code kpam} executable, ready to hang under its root.
+ * Commands, mixins and converters get the {@link CliEnvironment} through a constructor taking it;
+ * every other class is made by picocli's default factory.
+ *
+ * <pre>{@code
+ * CommandLine root = new CommandLine(new Root(), CliCommands.factory(env));
+ * CliCommands.addTo(root, env);
+ * int exitCode = root.execute(args);
+ * }</pre>
+ */
+public final class CliCommands {
+  /** The exit code of a command that failed (usage errors exit with picocli's 2). */
+  public static final int FAILURE = 1;
+
+  private static final List<Class<?>> COMMANDS =
+      List.of(
+          LoginCommand.class,
+          LogoutCommand.class,
+          UsersCommand.class,
+          GatewaysCommand.class,
+          ResourcesCommand.class,
+          AccountsCommand.class,
+          SessionsCommand.class,
+          AuditCommand.class);
+
+  private CliCommands() {}
+
+  /**
+   * A factory that hands {@code env} to every class with a {@code (CliEnvironment)} constructor.
+   */
+  public static IFactory factory(CliEnvironment env) {
+    IFactory fallback = CommandLine.defaultFactory();
+    return new IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        Constructor<K> constructor;
+        try {
+          constructor = type.getDeclaredConstructor(CliEnvironment.class);
+        } catch (NoSuchMethodException e) {
+          return fallback.create(type);
+        }
+        constructor.setAccessible(true);
+        try {
+          return constructor.newInstance(env);
+        } catch (InvocationTargetException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    };
+  }
+
+  /**
+   * Adds the commands to {@code root} (made with {@link #factory}), and sets, for everything
+   * registered so far: output to {@code env}'s writers, case-insensitive enum values, and errors
+   * printed as {@code error: <message>} with exit code 1.
+   */
+  public static void addTo(CommandLine root, CliEnvironment env) {
+    COMMANDS.forEach(root::addSubcommand);
+    root.setOut(env.stdout());
+    root.setErr(env.stderr());
+    root.setCaseInsensitiveEnumValuesAllowed(true);
+    root.setExecutionExceptionHandler(errorHandler(env));
+  }
+
+  private static IExecutionExceptionHandler errorHandler(CliEnvironment env) {
+    return (e, commandLine, parseResult) -> {
+      env.stdout().flush();
+      env.stderr().println("error: " + message(e));
+      if (!(e instanceof CliException) && env.variables().containsKey("KPAM_DEBUG")) {
+        e.printStackTrace(env.stderr());
+      }
+      env.stderr().flush();
+      return FAILURE;
+    };
+  }
+
+  private static String message(Exception e) {
+    if (e instanceof CliException) {
+      return e.getMessage();
+    }
+    String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
+    return "unexpected "
+        + e.getClass().getSimpleName()
+        + detail
+        + " (set KPAM_DEBUG=1 for details)";
+  }
+}

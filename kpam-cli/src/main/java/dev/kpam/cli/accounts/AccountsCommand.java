@@ -1,0 +1,41 @@
+package dev.kpam.cli.accounts;
+
+import dev.kpam.cli.CommandGroup;
+import dev.kpam.cli.Table;
+import dev.kpam.cli.api.Query;
+import dev.kpam.protocol.accounts.AccountView;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code kpam accounts}: stored service-account tokens of a resource, and who may use them. No
+ * option takes a token value: it comes from a file or standard input, never the command line.
+ */
+@Command(
+    name = "accounts",
+    description = "Create, list, update, delete, grant and revoke accounts of resources.",
+    subcommands = {
+      CreateAccountCommand.class,
+      ListAccountsCommand.class,
+      UpdateAccountCommand.class,
+      DeleteAccountCommand.class,
+      GrantAccountCommand.class,
+      RevokeAccountCommand.class
+    })
+public final class AccountsCommand extends CommandGroup {
+  static final Table<AccountView> TABLE =
+      new Table<AccountView>()
+          .column("RESOURCE", AccountView::resource)
+          .column("NAME", AccountView::name)
+          .column("MAX DURATION", AccountView::maxSessionDuration)
+          .column("TOKEN", account -> account.tokenStored() ? "stored" : "missing")
+          .column("GRANTS", AccountView::grants)
+          .column("DESCRIPTION", AccountView::description);
+
+  static String accounts(String resource) {
+    return "/api/v1/resources/" + Query.encode(resource) + "/accounts";
+  }
+
+  static String account(String resource, String name) {
+    return accounts(resource) + "/" + Query.encode(name);
+  }
+}
