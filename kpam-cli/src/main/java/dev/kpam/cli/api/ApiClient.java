@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.cli.CliException;
+import dev.kpam.crypto.pki.KeyStores;
+import dev.kpam.crypto.pki.Pem;
 import dev.kpam.protocol.ApiError;
 import dev.kpam.protocol.ItemList;
 import java.io.IOException;
@@ -17,9 +19,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A client of the kpam REST API ({@code docs/API.md}) for one server and, once logged in, one
@@ -45,22 +51,44 @@ public final class ApiClient {
   private final HttpClient http;
   private final ObjectMapper json;
 
-  private ApiClient(String server, String token, String reloginCommand) {
+  private ApiClient(String server, String token, String reloginCommand, String caCert) {
     this.server = stripTrailingSlash(server);
     this.token = token;
     this.reloginCommand = reloginCommand;
-    this.http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (caCert != null) {
+      http.sslContext(trusting(caCert));
+    }
+    this.http = http.build();
     this.json = ApiJson.mapper();
   }
 
-  /** A client without a token, for logging in. */
+  /** A client without a token, for logging in; {@code caCert} (PEM) or null for the JDK's trust. */
+  public static ApiClient anonymous(String server, String caCert) {
+    return new ApiClient(checkServer(server), null, null, caCert);
+  }
+
+  /** A client without a token that trusts the JDK's default certificate authorities. */
   public static ApiClient anonymous(String server) {
-    return new ApiClient(checkServer(server), null, null);
+    return anonymous(server, null);
+  }
+
+  /** TLS that trusts exactly the given CA certificates (a server with a private CA). */
+  static SSLContext trusting(String caCertPem) {
+    try {
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(KeyStores.trustStore(Pem.parseCertificates(caCertPem)));
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      return tls;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS with the saved CA certificate", e);
+    }
   }
 
   /**
@@ -68,7 +96,8 @@ public final class ApiClient {
    * says how to log in again.
    */
   public static ApiClient loggedIn(SavedLogin login) {
-    return new ApiClient(checkServer(login.server()), login.token(), login.loginCommand());
+    return new ApiClient(
+        checkServer(login.server()), login.token(), login.loginCommand(), login.caCert());
   }
 
   /** The server's base URL, without a trailing slash. */
@@ -176,6 +205,12 @@ public final class ApiClient {
       boolean unknownHost = causedBy(e, UnresolvedAddressException.class);
       throw new ServerUnreachableException(
           server, unknownHost ? "unknown host" : "connection refused", e);
+    } catch (SSLHandshakeException e) {
+      throw new ServerUnreachableException(
+          server,
+          "its TLS certificate is not trusted; if it comes from a private CA, log in with"
+              + " --ca-cert FILE",
+          e);
     } catch (IOException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new ServerUnreachableException(server, why, e);

@@ -6,6 +6,7 @@ import dev.kpam.cli.SecretInput;
 import dev.kpam.cli.api.ApiClient;
 import dev.kpam.cli.api.ConfigStore;
 import dev.kpam.cli.api.SavedLogin;
+import dev.kpam.crypto.pki.Pem;
 import dev.kpam.protocol.auth.LoginRequest;
 import dev.kpam.protocol.auth.LoginResponse;
 import java.util.Arrays;
@@ -32,6 +33,14 @@ public final class LoginCommand implements Callable<Integer> {
   String user;
 
   @Option(
+      names = "--ca-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificate(s) to trust for an HTTPS server with a private CA"
+              + " (default: the one saved for this server, else the system's).")
+  String caCertFile;
+
+  @Option(
       names = "--password-stdin",
       description = "Read the password from standard input instead of the terminal.")
   boolean passwordStdin;
@@ -48,13 +57,14 @@ public final class LoginCommand implements Callable<Integer> {
     Optional<SavedLogin> previous = config.load();
     String url = ApiClient.checkServer(serverToUse(previous));
     String name = userToUse(previous, url);
+    String caCert = caCertToUse(previous, url);
     LoginResponse login =
-        ApiClient.anonymous(url)
+        ApiClient.anonymous(url, caCert)
             .post(
                 "/api/v1/auth/login",
                 new LoginRequest(name, password(name, url)),
                 LoginResponse.class);
-    config.save(new SavedLogin(url, login.user().name(), login.token(), login.expiresAt()));
+    config.save(new SavedLogin(url, login.user().name(), login.token(), login.expiresAt(), caCert));
     previous.ifPresent(earlier -> revoke(earlier, url, login.token()));
     env.stdout()
         .println(
@@ -67,6 +77,21 @@ public final class LoginCommand implements Callable<Integer> {
                 + ")");
     env.stdout().flush();
     return 0;
+  }
+
+  private String caCertToUse(Optional<SavedLogin> previous, String url) {
+    if (caCertFile == null) {
+      return previous.filter(p -> url.equals(p.server())).map(SavedLogin::caCert).orElse(null);
+    }
+    String pem = new SecretInput(env).fileOrStdin("--ca-cert", caCertFile, "CA certificate");
+    try {
+      if (Pem.parseCertificates(pem).isEmpty()) {
+        throw new IllegalArgumentException("no certificate");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--ca-cert: " + caCertFile + " holds no PEM certificate");
+    }
+    return pem;
   }
 
   private String serverToUse(Optional<SavedLogin> previous) {
