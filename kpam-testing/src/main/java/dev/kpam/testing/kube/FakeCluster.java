@@ -1,0 +1,73 @@
+package dev.kpam.testing.kube;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The state behind one {@link FakeKubeApiServer}: objects, pod runtimes, recorded requests. */
+final class FakeCluster {
+  /** Requests kept for assertions; a test that makes more is misusing the fake. */
+  private static final int MAX_RECORDED = 100_000;
+
+  private final String acceptedToken;
+  private final ObjectMapper json = new ObjectMapper();
+  private final ResourceCatalog catalog = new ResourceCatalog(json);
+  private final ObjectStore store;
+  private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
+  private final List<RecordedRequest> requests = new ArrayList<>();
+  private volatile boolean refuseWebSockets;
+
+  FakeCluster(String acceptedToken, Clock clock) {
+    this.acceptedToken = acceptedToken;
+    this.store = new ObjectStore(clock);
+  }
+
+  String acceptedToken() {
+    return acceptedToken;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
+  ResourceCatalog catalog() {
+    return catalog;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  ResourceType pods() {
+    return catalog.require("", "v1", "pods");
+  }
+
+  PodRuntime runtime(String namespace, String pod) {
+    return runtimes.computeIfAbsent(namespace + "/" + pod, k -> new PodRuntime());
+  }
+
+  void record(RecordedRequest request) {
+    synchronized (requests) {
+      if (requests.size() < MAX_RECORDED) {
+        requests.add(request);
+      }
+    }
+  }
+
+  List<RecordedRequest> requests() {
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
+  }
+
+  boolean refuseWebSockets() {
+    return refuseWebSockets;
+  }
+
+  void refuseWebSockets(boolean refuse) {
+    this.refuseWebSockets = refuse;
+  }
+}

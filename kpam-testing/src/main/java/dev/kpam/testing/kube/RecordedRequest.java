@@ -1,0 +1,32 @@
+package dev.kpam.testing.kube;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One request exactly as {@link FakeKubeApiServer} received it, before authentication: method, path
+ * with query, and every header (names lower-cased, values in arrival order).
+ *
+ * <pre>{@code
+ * RecordedRequest last = server.requests().get(server.requests().size() - 1);
+ * assertThat(last.header("impersonate-user")).isEqualTo("alice");
+ * }</pre>
+ */
+public record RecordedRequest(String method, String uri, Map<String, List<String>> headers) {
+  public RecordedRequest {
+    headers = Map.copyOf(headers);
+  }
+
+  /** The first value of {@code name} (case-insensitive), or null. */
+  public String header(String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The path without the query. */
+  public String path() {
+    int q = uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q);
+  }
+}
