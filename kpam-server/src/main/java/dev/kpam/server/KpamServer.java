@@ -78,6 +78,7 @@ public final class KpamServer implements AutoCloseable {
   private final URI url;
   private final String generatedPassword;
   private final CertificateAuthority ca;
+  private final Sessions sessions;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KpamServer(
@@ -88,7 +89,8 @@ public final class KpamServer implements AutoCloseable {
       Javalin app,
       URI url,
       String generatedPassword,
-      CertificateAuthority ca) {
+      CertificateAuthority ca,
+      Sessions sessions) {
     this.config = config;
     this.db = db;
     this.events = events;
@@ -97,6 +99,7 @@ public final class KpamServer implements AutoCloseable {
     this.url = url;
     this.generatedPassword = generatedPassword;
     this.ca = ca;
+    this.sessions = sessions;
   }
 
   /** The JSON mapping of the API: ISO-8601 instants, unknown fields refused. */
@@ -201,7 +204,8 @@ public final class KpamServer implements AutoCloseable {
           app,
           URI.create(address.url()),
           bootstrapped && config.bootstrapPassword() == null ? password : null,
-          ca);
+          ca,
+          sessions);
     } catch (RuntimeException e) {
       if (scheduler != null) scheduler.shutdownNow();
       if (events != null) events.close();
@@ -303,6 +307,15 @@ public final class KpamServer implements AutoCloseable {
 
   public CertificateAuthority certificateAuthority() {
     return ca;
+  }
+
+  /**
+   * Why the relay must refuse a client connection for this session, or empty when it may pass
+   * (ACTIVE, unexpired, served by {@code gatewayId}). Blocks on the database: call it off any event
+   * loop.
+   */
+  public Optional<String> sessionRefusal(String sessionId, String gatewayId) {
+    return sessions.refusal(sessionId, gatewayId);
   }
 
   /** Every route the REST API serves, as "METHOD /path" (for the OpenAPI check and docs). */

@@ -235,6 +235,33 @@ class SessionTest extends ServerTestBase {
   }
 
   @Test
+  void theRelayGatePassesOnlyActiveUnexpiredSessionsOfTheirOwnGateway() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    Fixtures.Enrolled dc2 = Fixtures.enrolledGateway(server, "dc2");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "10m");
+    assertThat(server.server.sessionRefusal(id, dc1.id())).isEmpty();
+    assertThat(server.server.sessionRefusal(id, dc2.id()))
+        .get()
+        .asString()
+        .contains("not served by this gateway");
+    assertThat(server.server.sessionRefusal("nope", dc1.id()))
+        .get()
+        .asString()
+        .contains("does not exist");
+    server.clock.advance(Duration.ofMinutes(10));
+    assertThat(server.server.sessionRefusal(id, dc1.id())).get().asString().contains("expired");
+    String other = Fixtures.openSession(server.admin, "prod", "admin", "10m");
+    server
+        .admin
+        .post("/api/v1/sessions/" + other + "/terminate", Map.of("reason", "incident 9"))
+        .expect(200);
+    assertThat(server.server.sessionRefusal(other, dc1.id()))
+        .get()
+        .asString()
+        .contains("terminated: incident 9");
+  }
+
+  @Test
   void eventUploadsAreIdempotentBySequenceNumber() {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");

@@ -420,6 +420,34 @@ public final class Sessions {
         account.recordingFailurePolicy());
   }
 
+  /**
+   * Why a client may not open a connection for this session through the relay, or empty when it
+   * may: the session exists, belongs to that gateway, is ACTIVE and has not expired.
+   */
+  public Optional<String> refusal(String sessionId, String gatewayId) {
+    Optional<SessionView> session = find(sessionId);
+    if (session.isEmpty()) {
+      return Optional.of("session " + sessionId + " does not exist");
+    }
+    SessionView s = session.get();
+    if (!s.gatewayId().equals(gatewayId)) {
+      return Optional.of("session " + sessionId + " is not served by this gateway");
+    }
+    if (!ACTIVE.equals(s.status())) {
+      return Optional.of(
+          "session "
+              + sessionId
+              + " is "
+              + s.status().toLowerCase(Locale.ROOT)
+              + ": "
+              + s.endReason());
+    }
+    if (!s.expiresAt().isAfter(clock.instant())) {
+      return Optional.of("session " + sessionId + " has expired");
+    }
+    return Optional.empty();
+  }
+
   /** Stores a batch of events idempotently: a sequence number already stored is skipped. */
   public EventBatchAck upload(GatewayPrincipal gateway, String id, SessionEventBatch batch) {
     ownSession(gateway, id);
