@@ -13,35 +13,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a real kubectl binary against a kubeconfig, with its own HOME and a timeout. */
-final class Kubectl {
-  static final String DISPATCHER = "/usr/bin/kubectl";
-  static final String V1_27 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.27";
-  static final String V1_33 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+/**
+ * Runs a real kubectl binary against a kubeconfig, with its own HOME (kubectl keeps its discovery
+ * cache there) and a timeout.
+ *
+ * <pre>{@code
+ * Kubectl kubectl = new Kubectl(Kubectl.V1_33, kubeconfig, tempDir.resolve("home"));
+ * assertThat(kubectl.run("get", "pods").exitCode()).isZero();
+ * }</pre>
+ */
+public final class Kubectl {
+  /** The machine's default kubectl: a dispatcher in front of 1.32 (see NOTES.md). */
+  public static final String DISPATCHER = "/usr/bin/kubectl";
 
-  record Result(int exitCode, String stdout, String stderr) {}
+  public static final String V1_27 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.27";
+  public static final String V1_33 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+
+  /** What a finished kubectl did. */
+  public record Result(int exitCode, String stdout, String stderr) {}
 
   private final String binary;
   private final Path kubeconfig;
   private final Path home;
   private final Map<String, String> env = new HashMap<>();
 
-  Kubectl(String binary, Path kubeconfig, Path home) {
+  public Kubectl(String binary, Path kubeconfig, Path home) {
     this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.home = home;
   }
 
-  Kubectl env(String name, String value) {
+  /**
+   * Sets an environment variable for the kubectl processes, e.g. KUBECTL_REMOTE_COMMAND_WEBSOCKETS.
+   */
+  public Kubectl env(String name, String value) {
     env.put(name, value);
     return this;
   }
 
-  Result run(String... args) {
+  /** Runs to completion (at most 60 s) with no input. */
+  public Result run(String... args) {
     return run(null, args);
   }
 
-  Result run(byte[] stdin, String... args) {
+  /** Runs to completion (at most 60 s) with {@code stdin} as its input. */
+  public Result run(byte[] stdin, String... args) {
     Process process = start(args);
     try {
       if (stdin != null) {
@@ -74,7 +90,7 @@ final class Kubectl {
   }
 
   /** Starts a long-running kubectl (watch, follow, port-forward); the caller must destroy it. */
-  Process start(String... args) {
+  public Process start(String... args) {
     List<String> command = new ArrayList<>();
     command.add(binary);
     command.add("--kubeconfig=" + kubeconfig);
