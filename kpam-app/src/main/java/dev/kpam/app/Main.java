@@ -3,7 +3,8 @@ package dev.kpam.app;
 import dev.kpam.cli.CliCommands;
 import dev.kpam.cli.CliEnvironment;
 import dev.kpam.cli.PasswordPrompt;
-import dev.kpam.server.ServerCommand;
+import dev.kpam.gateway.GatewayCommand;
+import dev.kpam.relay.RelayCommand;
 import java.io.Console;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -47,6 +48,8 @@ public final class Main implements Callable<Integer> {
   public static CommandLine commandLine(CliEnvironment env) {
     CommandLine root = new CommandLine(new Main(), CliCommands.factory(env));
     root.addSubcommand(ServerCommand.class);
+    root.addSubcommand(GatewayCommand.class);
+    root.addSubcommand(RelayCommand.class);
     CliCommands.addTo(root, env);
     return root;
   }

@@ -1,5 +1,7 @@
 package dev.kpam.cli;
 
+import dev.kpam.cli.access.K8sCommand;
+import dev.kpam.cli.access.StaleAccessRepair;
 import dev.kpam.cli.accounts.AccountsCommand;
 import dev.kpam.cli.audit.AuditCommand;
 import dev.kpam.cli.gateways.GatewaysCommand;
@@ -39,6 +41,7 @@ public final class CliCommands {
           ResourcesCommand.class,
           AccountsCommand.class,
           SessionsCommand.class,
+          K8sCommand.class,
           AuditCommand.class);
 
   private CliCommands() {}
@@ -70,10 +73,17 @@ public final class CliCommands {
   /**
    * Adds the commands to {@code root} (made with {@link #factory}), and sets, for everything
    * registered so far: output to {@code env}'s writers, case-insensitive enum values, and errors
-   * printed as {@code error: <message>} with exit code 1.
+   * printed as {@code error: <message>} with exit code 1. Before any command runs, what killed
+   * {@code kpam k8s access} runs left behind is cleaned up ({@link StaleAccessRepair}).
    */
   public static void addTo(CommandLine root, CliEnvironment env) {
     COMMANDS.forEach(root::addSubcommand);
+    CommandLine.IExecutionStrategy strategy = root.getExecutionStrategy();
+    root.setExecutionStrategy(
+        parseResult -> {
+          StaleAccessRepair.run(env);
+          return strategy.execute(parseResult);
+        });
     root.setOut(env.stdout());
     root.setErr(env.stderr());
     root.setCaseInsensitiveEnumValuesAllowed(true);

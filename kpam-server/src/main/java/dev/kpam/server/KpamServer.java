@@ -79,6 +79,7 @@ public final class KpamServer implements AutoCloseable {
   private final String generatedPassword;
   private final CertificateAuthority ca;
   private final Sessions sessions;
+  private final PublicAddress address;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KpamServer(
@@ -90,7 +91,8 @@ public final class KpamServer implements AutoCloseable {
       URI url,
       String generatedPassword,
       CertificateAuthority ca,
-      Sessions sessions) {
+      Sessions sessions,
+      PublicAddress address) {
     this.config = config;
     this.db = db;
     this.events = events;
@@ -100,6 +102,7 @@ public final class KpamServer implements AutoCloseable {
     this.generatedPassword = generatedPassword;
     this.ca = ca;
     this.sessions = sessions;
+    this.address = address;
   }
 
   /** The JSON mapping of the API: ISO-8601 instants, unknown fields refused. */
@@ -205,7 +208,8 @@ public final class KpamServer implements AutoCloseable {
           URI.create(address.url()),
           bootstrapped && config.bootstrapPassword() == null ? password : null,
           ca,
-          sessions);
+          sessions,
+          address);
     } catch (RuntimeException e) {
       if (scheduler != null) scheduler.shutdownNow();
       if (events != null) events.close();
@@ -269,10 +273,12 @@ public final class KpamServer implements AutoCloseable {
   private static final class PublicAddress {
     private final ServerConfig config;
     private volatile String url;
+    private volatile int relayPort;
 
     PublicAddress(ServerConfig config) {
       this.config = config;
       this.url = config.publicUrl();
+      this.relayPort = config.relayPort();
     }
 
     void bound(int port) {
@@ -289,7 +295,7 @@ public final class KpamServer implements AutoCloseable {
     }
 
     String relay() {
-      return URI.create(url).getHost() + ":" + config.relayPort();
+      return URI.create(url).getHost() + ":" + relayPort;
     }
   }
 
@@ -316,6 +322,19 @@ public final class KpamServer implements AutoCloseable {
    */
   public Optional<String> sessionRefusal(String sessionId, String gatewayId) {
     return sessions.refusal(sessionId, gatewayId);
+  }
+
+  /**
+   * Announces the port the relay actually listens on (it may have been 0 in the configuration) to
+   * gateways and clients from now on.
+   */
+  public void relayListening(int port) {
+    address.relayPort = port;
+  }
+
+  /** The host:port of the relay as announced to gateways and clients. */
+  public String relayAddress() {
+    return address.relay();
   }
 
   /** Every route the REST API serves, as "METHOD /path" (for the OpenAPI check and docs). */

@@ -1,5 +1,7 @@
-package dev.kpam.server;
+package dev.kpam.app;
 
+import dev.kpam.server.KpamServer;
+import dev.kpam.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "server",
-    description = "Start the kpam control plane (REST API, web UI, CA; relay port announced).",
+    description = "Start the kpam control plane (REST API, CA) with the embedded relay.",
     mixinStandardHelpOptions = true)
 public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -102,18 +104,25 @@ public final class ServerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return 2;
     }
-    KpamServer server = KpamServer.start(config);
+    ControlPlane plane = ControlPlane.start(config);
+    KpamServer server = plane.server();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
+                  plane.close();
                   stopped.countDown();
                 },
                 "kpam-shutdown"));
     out.println(
-        "kpam server listening on " + server.url() + " (database: " + describeDb(config) + ")");
+        "kpam server listening on "
+            + server.url()
+            + ", relay on "
+            + server.relayAddress()
+            + " (database: "
+            + describeDb(config)
+            + ")");
     server
         .generatedAdminPassword()
         .ifPresent(

@@ -1,0 +1,128 @@
+package dev.kpam.app;
+
+import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.KeyPairs;
+import dev.kpam.relay.GateDecision;
+import dev.kpam.relay.RelayConfig;
+import dev.kpam.relay.RelayServer;
+import dev.kpam.relay.SessionGate;
+import dev.kpam.server.KpamServer;
+import dev.kpam.server.ServerConfig;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code kpam server} runs: the control plane and, embedded beside it, the relay (DESIGN §1).
+ * The relay's certificate comes from the server's CA, and it asks the server's database whether a
+ * session may connect. The server and relay modules do not know each other; this is where they
+ * meet.
+ *
+ * <pre>{@code
+ * try (ControlPlane plane = ControlPlane.start(ServerConfig.builder().dataDir(dir).build())) {
+ *   plane.server().url();
+ * }
+ * }</pre>
+ */
+public final class ControlPlane implements AutoCloseable {
+  static final Duration RELAY_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+
+  private final KpamServer server;
+  private final RelayServer relay;
+  private final ExecutorService gateThreads;
+
+  private ControlPlane(KpamServer server, RelayServer relay, ExecutorService gateThreads) {
+    this.server = server;
+    this.relay = relay;
+    this.gateThreads = gateThreads;
+  }
+
+  public static ControlPlane start(ServerConfig config) {
+    KpamServer server = KpamServer.start(config);
+    ExecutorService gateThreads =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread thread = new Thread(r, "kpam-relay-gate");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      CertificateAuthority ca = server.certificateAuthority();
+      KeyPair key = KeyPairs.generateEcP256();
+      X509Certificate certificate =
+          ca.issueServerCertificate(
+              key.getPublic(),
+              "kpam-relay",
+              relayNames(server.url()),
+              List.of("127.0.0.1"),
+              RELAY_CERTIFICATE_VALIDITY);
+      // The database lookup blocks, so it runs on the gate's own threads, never on a relay
+      // event loop.
+      SessionGate gate =
+          (sessionId, gatewayId) ->
+              CompletableFuture.supplyAsync(
+                  () ->
+                      server
+                          .sessionRefusal(sessionId, gatewayId)
+                          .map(GateDecision::refuse)
+                          .orElseGet(GateDecision::allow),
+                  gateThreads);
+      RelayServer relay =
+          RelayServer.start(
+              new RelayConfig(
+                  config.bindHost(),
+                  config.relayPort(),
+                  key.getPrivate(),
+                  List.of(certificate, ca.certificate()),
+                  ca.chain(),
+                  gate,
+                  config.clock(),
+                  RelayConfig.DEFAULT_PING_INTERVAL,
+                  RelayConfig.DEFAULT_DEAD_AFTER));
+      server.relayListening(relay.port());
+      return new ControlPlane(server, relay, gateThreads);
+    } catch (RuntimeException e) {
+      gateThreads.shutdownNow();
+      server.close();
+      throw e;
+    }
+  }
+
+  private static List<String> relayNames(URI publicUrl) {
+    List<String> names = new ArrayList<>(List.of("localhost"));
+    String host = publicUrl.getHost();
+    if (host != null && !names.contains(host) && !Character.isDigit(host.charAt(0))) {
+      names.add(host);
+    }
+    return names;
+  }
+
+  public KpamServer server() {
+    return server;
+  }
+
+  public RelayServer relay() {
+    return relay;
+  }
+
+  /** Relay first (no new client connections), then the server, then the gate's threads. */
+  @Override
+  public void close() {
+    relay.close();
+    server.close();
+    gateThreads.shutdownNow();
+    try {
+      gateThreads.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.kpam.cli.access;
+
+import dev.kpam.cli.ApiOptions;
+import dev.kpam.cli.CliEnvironment;
+import dev.kpam.cli.kubeconfig.Kubeconfigs;
+import dev.kpam.protocol.GoDuration;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+@Command(
+    name = "access",
+    description =
+        "Open a session to an account of a resource and point kubectl at it until Ctrl-C, expiry"
+            + " or termination.")
+final class AccessCommand implements Callable<Integer> {
+  @Option(names = "--resource", required = true, paramLabel = "R", description = "The resource.")
+  String resource;
+
+  @Option(names = "--account", required = true, paramLabel = "A", description = "The account.")
+  String account;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "D",
+      converter = DurationText.class,
+      description = "How long, e.g. 1h or 30m (default: the server's).")
+  String duration;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "The local proxy's port on 127.0.0.1 (default: any free port).")
+  int port;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record.")
+  String reason;
+
+  @Option(
+      names = "--kubeconfig-out",
+      paramLabel = "FILE",
+      description = "Write a kubeconfig of its own there and leave yours alone.")
+  Path kubeconfigOut;
+
+  private final CliEnvironment env;
+
+  AccessCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    Path kubeconfig =
+        kubeconfigOut != null
+            ? kubeconfigOut.toAbsolutePath()
+            : Kubeconfigs.defaultFile(env.variables());
+    AccessSession session =
+        AccessSession.start(
+            new AccessSettings(
+                ApiOptions.client(env),
+                resource,
+                account,
+                duration,
+                reason,
+                port,
+                kubeconfig,
+                kubeconfigOut != null,
+                env.configDir(),
+                env.clock(),
+                env.stdout(),
+                AccessSettings.POLL_INTERVAL));
+    // Ctrl-C: end the session and clean up, then exit 0 (not 130): the user ended it on purpose.
+    Thread onCtrlC =
+        new Thread(
+            () -> {
+              session.close();
+              env.stdout().println("Session " + session.sessionId() + " ended.");
+              env.stdout().flush();
+              Runtime.getRuntime().halt(0);
+            },
+            "kpam-access-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    Outcome outcome = session.outcome().toCompletableFuture().join();
+    try {
+      Runtime.getRuntime().removeShutdownHook(onCtrlC);
+    } catch (IllegalStateException shuttingDown) {
+      return 0; // the hook is running and exits the process
+    }
+    if (outcome.kind() == Outcome.Kind.ENDED) {
+      env.stdout().println(outcome.message());
+      env.stdout().flush();
+    } else {
+      env.stderr().println("error: " + outcome.message());
+      env.stderr().flush();
+    }
+    return outcome.exitCode();
+  }
+
+  static final class DurationText implements ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      try {
+        return GoDuration.format(GoDuration.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.kpam.cli.access;
+
+import dev.kpam.cli.api.ApiClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@link AccessSession#start} needs: the API client of the logged-in user, what to ask for,
+ * where the local proxy listens, which kubeconfig to change, and the world it runs in.
+ *
+ * <pre>{@code
+ * var settings = new AccessSettings(api, "prod", "admin", "1h", null, 0, kubeconfig, false,
+ *     configDir, Clock.systemUTC(), out, AccessSettings.POLL_INTERVAL);
+ * }</pre>
+ *
+ * @param duration like {@code 1h}; null for the server's default
+ * @param reason why, for the record; null for none
+ * @param port the local proxy's port on 127.0.0.1; 0 for any free one
+ * @param kubeconfig the kubeconfig file to add the context to, or to write when {@code standalone}
+ * @param standalone write {@code kubeconfig} as a file of its own ({@code --kubeconfig-out})
+ * @param configDir kpam's config directory; the state of running sessions goes to {@code access/}
+ * @param pollInterval how often to ask the server whether the session is still active
+ */
+public record AccessSettings(
+    ApiClient api,
+    String resource,
+    String account,
+    String duration,
+    String reason,
+    int port,
+    Path kubeconfig,
+    boolean standalone,
+    Path configDir,
+    Clock clock,
+    PrintWriter out,
+    Duration pollInterval) {
+  /** The poll interval of the command. */
+  public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+
+  public AccessSettings {
+    Objects.requireNonNull(api, "api");
+    requireText("resource", resource);
+    requireText("account", account);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: between 0 and 65535)");
+    }
+    Objects.requireNonNull(kubeconfig, "kubeconfig");
+    Objects.requireNonNull(configDir, "configDir");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(out, "out");
+    if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval: " + pollInterval + " (expected: positive)");
+    }
+  }
+
+  private static void requireText(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + ": '" + value + "' (expected: not blank)");
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.kpam.cli.access;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * kubectl's end of a session: HTTPS on 127.0.0.1 with the session's local certificate; each
+ * connection is checked for the local token and forwarded over its own {@link Upstream} connection.
+ * Owns its event loop group; {@link #close()} closes every connection and waits at most a few
+ * seconds.
+ */
+final class LocalProxy implements AutoCloseable {
+  private static final int THREADS = 2;
+
+  private final EventLoopGroup group;
+  private final Channel server;
+
+  private LocalProxy(EventLoopGroup group, Channel server) {
+    this.group = group;
+    this.server = server;
+  }
+
+  /**
+   * Listens on 127.0.0.1:{@code port} (0: any free port).
+   *
+   * @throws IllegalStateException if the port cannot be bound
+   */
+  static LocalProxy start(int port, SslContext localTls, String token, Upstream upstream) {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, NioIoHandler.newFactory());
+    try {
+      Channel server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childOption(ChannelOption.AUTO_READ, false)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast("tls", localTls.newHandler(ch.alloc()))
+                          .addLast(
+                              "http",
+                              new HttpServerCodec(
+                                  RequestForwarder.MAX_HEADER_SIZE,
+                                  RequestForwarder.MAX_HEADER_SIZE,
+                                  8192))
+                          .addLast("token-check", new LocalTokenCheck(token))
+                          .addLast("request-forwarder", new RequestForwarder(upstream));
+                    }
+                  })
+              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+              .syncUninterruptibly()
+              .channel();
+      return new LocalProxy(group, server);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IllegalStateException(
+          "cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** Stops listening and closes every connection; idempotent. */
+  @Override
+  public void close() {
+    server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,203 @@
+package dev.kpam.cli.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kpam.cli.kubeconfig.KubeconfigEntry;
+import dev.kpam.cli.kubeconfig.Kubeconfigs;
+import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.KeyPairs;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalProxyTest {
+  static final String TOKEN = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+
+  private final Clock clock = Clock.systemUTC();
+  private final CertificateAuthority ca = CertificateAuthority.create("kpam test CA", clock);
+  private final LocalCertificate local = LocalCertificate.create(Duration.ofHours(1), clock);
+  private EventLoopGroup gatewayLoop;
+  private TestGateway gateway;
+  private DirectUpstream upstream;
+  private LocalProxy proxy;
+
+  @BeforeEach
+  void start() {
+    gatewayLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  }
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    gatewayLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private void startProxy(String gatewayCertificateFor) {
+    gateway = new TestGateway(gatewayLoop, ca, gatewayCertificateFor);
+    KeyPair sessionKey = KeyPairs.generateEcP256();
+    var sessionCertificate =
+        ca.issueSessionCertificate(
+            sessionKey.getPublic(), "s1", "dc1", clock.instant().plus(Duration.ofHours(1)));
+    SessionTls tls = SessionTls.of(sessionKey.getPrivate(), sessionCertificate, ca.chain(), "dc1");
+    upstream = new DirectUpstream(gateway.port(), tls);
+    proxy = LocalProxy.start(0, local.serverContext(), TOKEN, upstream);
+  }
+
+  private TlsTestClient client() throws Exception {
+    return new TlsTestClient(proxy.port(), local.certificate());
+  }
+
+  @Test
+  void aRequestWithoutTheLocalTokenGetsA401StatusAndGoesNowhere() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/version", null);
+      String head = client.head();
+      assertThat(head).startsWith("HTTP/1.1 401");
+      assertThat(client.body(head))
+          .contains("\"kind\":\"Status\"", "\"reason\":\"Unauthorized\"", "\"code\":401");
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(upstream.opened).hasValue(0);
+    assertThat(gateway.requests).isEmpty();
+  }
+
+  @Test
+  void aRequestWithAWrongTokenGetsA401StatusAndGoesNowhere() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN.substring(1) + "x");
+      assertThat(client.head()).startsWith("HTTP/1.1 401");
+    }
+    assertThat(upstream.opened).hasValue(0);
+    assertThat(gateway.requests).isEmpty();
+  }
+
+  @Test
+  void aRequestWithTheTokenIsForwardedWithoutItsAuthorizationHeader() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN);
+      String head = client.head();
+      assertThat(head).startsWith("HTTP/1.1 200");
+      assertThat(client.body(head)).isEqualTo(TestGateway.VERSION);
+    }
+    TestGateway.Seen seen = gateway.requests.poll(10, TimeUnit.SECONDS);
+    assertThat(seen.uri()).isEqualTo("/version");
+    assertThat(seen.headers().get("Kubectl-Command")).isEqualTo("kubectl get");
+    assertThat(seen.headers().contains("Authorization")).isFalse();
+  }
+
+  @Test
+  void everyRequestOfAKeepAliveConnectionIsChecked() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN);
+      client.body(client.head());
+      client.get("/version?again", TOKEN);
+      assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+      client.get("/version?stolen", null);
+      assertThat(client.head()).startsWith("HTTP/1.1 401");
+    }
+    assertThat(upstream.opened).hasValue(1);
+    List<String> uris = new ArrayList<>();
+    uris.add(gateway.requests.poll(10, TimeUnit.SECONDS).uri());
+    uris.add(gateway.requests.poll(10, TimeUnit.SECONDS).uri());
+    assertThat(uris).containsExactly("/version", "/version?again");
+    assertThat(gateway.requests).isEmpty();
+  }
+
+  @Test
+  void aStreamedChunkedResponseArrivesPieceByPiece() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/watch?watch=true", TOKEN);
+      assertThat(client.head()).startsWith("HTTP/1.1 200").contains("chunked");
+      assertThat(client.chunk()).isEqualTo("event-1\n"); // before the gateway sent the second
+      gateway.releaseSecondChunk.complete(null);
+      assertThat(client.chunk()).isEqualTo("event-2\n");
+      assertThat(client.chunk()).isEmpty();
+    }
+  }
+
+  @Test
+  void anUpgradeTurnsTheConnectionIntoARawBytePipeBothWays() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.send(
+          "POST /api/v1/namespaces/default/pods/web/exec?command=sh&stdin=true HTTP/1.1\r\n"
+              + "Host: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+              + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+              + "Authorization: Bearer "
+              + TOKEN
+              + "\r\nContent-Length: 0\r\n\r\n");
+      assertThat(client.head()).startsWith("HTTP/1.1 101").contains("SPDY/3.1");
+      String frame = "\u0080\u0003\u0000\u0001 not HTTP at all\r\n\r\n";
+      client.send(frame);
+      assertThat(client.read(frame.getBytes(StandardCharsets.UTF_8).length)).isEqualTo(frame);
+      client.send("GET / HTTP/1.1\r\n\r\n"); // no longer parsed nor checked: raw bytes
+      assertThat(client.read(18)).isEqualTo("GET / HTTP/1.1\r\n\r\n");
+    }
+    assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).headers().contains("Authorization"))
+        .isFalse();
+  }
+
+  @Test
+  void aGatewayCertificateOfAnotherGatewayIsRefused() throws Exception {
+    startProxy("dc2");
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN);
+      String head = client.head();
+      assertThat(head).startsWith("HTTP/1.1 502");
+      assertThat(client.body(head)).contains("gateway dc1").contains("\"kind\":\"Status\"");
+    }
+    assertThat(gateway.requests).isEmpty();
+  }
+
+  @Test
+  void kubectlTrustsTheLocalCertificateAndSendsTheToken(@TempDir Path home) throws Exception {
+    startProxy("dc1");
+    Path kubeconfig = home.resolve("kpam.kubeconfig");
+    Kubeconfigs.writeStandalone(
+        kubeconfig,
+        new KubeconfigEntry(
+            "kpam/prod/admin", "https://127.0.0.1:" + proxy.port(), local.pem(), TOKEN));
+    ProcessBuilder kubectl =
+        new ProcessBuilder(
+                "/usr/bin/kubectl",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "get",
+                "--raw",
+                "/version")
+            .redirectErrorStream(true);
+    kubectl.environment().put("HOME", home.toString());
+    kubectl.environment().remove("KUBECONFIG");
+    Process process = kubectl.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(output).contains("v1.24.17");
+    assertThat(process.exitValue()).isZero();
+    TestGateway.Seen seen = gateway.requests.poll(10, TimeUnit.SECONDS);
+    assertThat(seen.headers().get("User-Agent")).startsWith("kubectl");
+    assertThat(seen.headers().contains("Authorization")).isFalse();
+  }
+}

@@ -1,0 +1,171 @@
+package dev.kpam.cli.access;
+
+import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.KeyPairs;
+import dev.kpam.transport.tls.TlsContexts;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A stand-in for the gateway's end of the inner TLS: a real TLS 1.3 server with a gateway
+ * certificate from a test CA, requiring a client certificate, speaking HTTP/1.1. {@code /version}
+ * answers JSON, {@code /watch} streams two chunks (the second when {@link #releaseSecondChunk} is
+ * completed), an upgrade request gets a 101 and then an echo of raw bytes.
+ */
+final class TestGateway implements AutoCloseable {
+  record Seen(String method, String uri, HttpHeaders headers) {}
+
+  static final String VERSION = "{\"major\":\"1\",\"minor\":\"24\",\"gitVersion\":\"v1.24.17\"}";
+
+  final BlockingQueue<Seen> requests = new LinkedBlockingQueue<>();
+  final CompletableFuture<Void> releaseSecondChunk = new CompletableFuture<>();
+  private final Channel server;
+
+  TestGateway(EventLoopGroup group, CertificateAuthority ca, String gatewayId) {
+    KeyPair keyPair = KeyPairs.generateEcP256();
+    X509Certificate certificate =
+        ca.issueGatewayCertificate(keyPair.getPublic(), gatewayId, Duration.ofHours(1));
+    var tls =
+        TlsContexts.server(
+            keyPair.getPrivate(), List.of(certificate), ca.chain(), ClientAuth.REQUIRE, true);
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(tls.newHandler(ch.alloc()))
+                        .addLast(new HttpServerCodec())
+                        .addLast(new Handler());
+                  }
+                })
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .syncUninterruptibly()
+            .channel();
+  }
+
+  int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+  }
+
+  private final class Handler extends ChannelInboundHandlerAdapter {
+    private HttpRequest current;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest request) {
+        current = request;
+        requests.add(new Seen(request.method().name(), request.uri(), request.headers().copy()));
+      }
+      boolean last = msg instanceof LastHttpContent;
+      ReferenceCountUtil.release(msg);
+      if (!last) {
+        return;
+      }
+      if (current.headers().contains(HttpHeaderNames.UPGRADE)) {
+        switchToEcho(ctx);
+      } else if (current.uri().startsWith("/watch")) {
+        stream(ctx);
+      } else {
+        ctx.writeAndFlush(json(VERSION));
+      }
+    }
+
+    private void switchToEcho(ChannelHandlerContext ctx) {
+      HttpResponse switching =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+      switching
+          .headers()
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+          .set(HttpHeaderNames.UPGRADE, "SPDY/3.1")
+          .set("X-Stream-Protocol-Version", "v4.channel.k8s.io");
+      ctx.writeAndFlush(switching);
+      ctx.pipeline().remove(HttpServerCodec.class);
+      ctx.pipeline().replace(this, "echo", new Echo());
+    }
+
+    private void stream(ChannelHandlerContext ctx) {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      ctx.write(head);
+      ctx.writeAndFlush(new DefaultHttpContent(text("event-1\n")));
+      releaseSecondChunk.thenRun(
+          () -> {
+            ctx.write(new DefaultHttpContent(text("event-2\n")));
+            ctx.writeAndFlush(new DefaultLastHttpContent());
+          });
+    }
+  }
+
+  private static final class Echo extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf bytes) {
+        ctx.writeAndFlush(bytes);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ctx.fireChannelInactive();
+    }
+  }
+
+  private static FullHttpResponse json(String body) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, text(body));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    return response;
+  }
+
+  private static ByteBuf text(String text) {
+    return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+  }
+}

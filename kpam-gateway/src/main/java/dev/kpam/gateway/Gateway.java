@@ -1,0 +1,269 @@
+package dev.kpam.gateway;
+
+import dev.kpam.gateway.control.ControlPlaneClient;
+import dev.kpam.gateway.control.GatewayEventStream;
+import dev.kpam.gateway.control.ServerSessionDirectory;
+import dev.kpam.gateway.enroll.Enrollment;
+import dev.kpam.gateway.enroll.GatewayFiles;
+import dev.kpam.gateway.enroll.GatewayIdentity;
+import dev.kpam.gateway.proxy.KubeProxy;
+import dev.kpam.gateway.proxy.SessionConnections;
+import dev.kpam.gateway.proxy.UpstreamPools;
+import dev.kpam.gateway.session.SessionDirectory;
+import dev.kpam.protocol.gateways.GatewayEvent;
+import dev.kpam.protocol.gateways.Heartbeat;
+import dev.kpam.transport.tls.TlsContexts;
+import dev.kpam.transport.tunnel.TunnelClient;
+import dev.kpam.transport.tunnel.TunnelClientConfig;
+import dev.kpam.transport.tunnel.TunnelListener;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running kpam gateway: tunnels to its relays, the Kubernetes proxy on every stream they open,
+ * heartbeats, certificate renewal at 2/3 of the lifetime, and the server's push stream (a session
+ * that ends is closed everywhere within a second). See CONCURRENCY.md for who runs where.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.start(GatewayConfig.defaults(dataDir, null, HttpClient.newHttpClient()));
+ * Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+  public static final String VERSION = "0.1.0";
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  private static final Duration RETRY = Duration.ofMinutes(1);
+
+  private final GatewayConfig config;
+  private final GatewayFiles files;
+  private final AtomicReference<GatewayIdentity> identity;
+  private final AtomicReference<SslContext> innerTls = new AtomicReference<>();
+  private final AtomicReference<SslContext> tunnelTls = new AtomicReference<>();
+  private final ControlPlaneClient api;
+  private final SessionDirectory directory;
+  private final SessionConnections connections = new SessionConnections();
+  private final UpstreamPools pools;
+  private final EventLoopGroup group;
+  private final KubeProxy proxy;
+  private final ScheduledExecutorService control;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile TunnelClient tunnels;
+  private volatile GatewayEventStream events;
+
+  private Gateway(GatewayConfig config, GatewayIdentity loaded) {
+    this.config = config;
+    this.files = GatewayFiles.in(config.dataDir());
+    URI server = config.server() != null ? config.server() : loaded.server();
+    if (server == null) {
+      throw new IllegalArgumentException(
+          "server: none (expected: --server or a stored server URL)");
+    }
+    this.identity = new AtomicReference<>(loaded.withServer(server));
+    useCertificate(loaded);
+    this.api = new ControlPlaneClient(server, config.http(), () -> identity.get().credential());
+    this.directory = new ServerSessionDirectory(api, config.clock(), config.lookupRefresh());
+    this.pools = new UpstreamPools(config.maxConnectionsPerResource());
+    this.group =
+        new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
+    this.proxy =
+        new KubeProxy(
+            loaded.gatewayId(),
+            innerTls::get,
+            directory,
+            pools,
+            connections,
+            config.taps(),
+            config.clock());
+    this.control =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "kpam-gateway-control");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Loads the identity from the data dir and starts everything. */
+  public static Gateway start(GatewayConfig config) {
+    GatewayFiles files = GatewayFiles.in(config.dataDir());
+    if (!files.isEnrolled()) {
+      throw new IllegalStateException(
+          "no enrolled gateway in "
+              + files.dir()
+              + " (expected: run with --server and --enroll-token first)");
+    }
+    Gateway gateway = new Gateway(config, files.load());
+    try {
+      gateway.startParts();
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  private void startParts() {
+    GatewayIdentity current = identity.get();
+    if (!current.relayAddresses().isEmpty()) {
+      tunnels =
+          TunnelClient.start(
+              new TunnelClientConfig(
+                  current.relayAddresses(),
+                  tunnelTls::get,
+                  (stream, info) -> proxy.serve(stream, info.sessionId()),
+                  TunnelListener.none(),
+                  group));
+    } else {
+      log.warn("no relay addresses: the gateway serves no client until it is re-enrolled");
+    }
+    events = GatewayEventStream.start(api, this::onEvent);
+    long heartbeat = config.heartbeatInterval().toMillis();
+    control.scheduleWithFixedDelay(this::heartbeat, 0, heartbeat, TimeUnit.MILLISECONDS);
+    scheduleRenewal(renewalDelay(current));
+  }
+
+  /** The gateway id from the enrolled identity. */
+  public String gatewayId() {
+    return identity.get().gatewayId();
+  }
+
+  /** Relays with an established tunnel right now. */
+  public Set<String> connectedRelays() {
+    TunnelClient client = tunnels;
+    return client == null ? Set.of() : client.connectedRelays();
+  }
+
+  /** Whether the server's push stream is connected. */
+  public boolean eventsConnected() {
+    GatewayEventStream stream = events;
+    return stream != null && stream.isConnected();
+  }
+
+  /** When the current gateway certificate expires. */
+  public Instant certificateNotAfter() {
+    return identity.get().certificate().getNotAfter().toInstant();
+  }
+
+  /**
+   * Serves one kubectl connection carrying the inner TLS bytes (a relay stream, or in tests an
+   * accepted TCP connection) as if the relay had named {@code sessionId}.
+   */
+  public void serve(Channel channel, String sessionId) {
+    proxy.serve(channel, sessionId);
+  }
+
+  private void onEvent(GatewayEvent event) {
+    String id = event.sessionId();
+    String reason = event.reason() == null ? "no reason given" : event.reason();
+    switch (String.valueOf(event.type())) {
+      case "session.ended" -> endSession(id, "kpam session " + id + " has ended: " + reason);
+      case "session.terminated" ->
+          endSession(id, "kpam session " + id + " was terminated: " + reason);
+      case "session.expired" -> endSession(id, "kpam session " + id + " has expired");
+      case "resource.changed", "account.changed" -> directory.invalidateAll();
+      default -> log.debug("ignoring gateway event {}", event.type());
+    }
+  }
+
+  private void endSession(String sessionId, String message) {
+    if (sessionId == null) {
+      return;
+    }
+    directory.invalidate(sessionId);
+    connections.terminate(sessionId, message);
+  }
+
+  private void heartbeat() {
+    List<String> relays = connectedRelays().stream().sorted().toList();
+    api.post(
+            "/api/v1/gateway/heartbeat",
+            new Heartbeat(config.version(), relays, connections.activeSessions()),
+            Void.class)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                log.warn("heartbeat failed: {}", error.getMessage());
+              }
+            });
+  }
+
+  private Duration renewalDelay(GatewayIdentity current) {
+    Instant notBefore = current.certificate().getNotBefore().toInstant();
+    Instant notAfter = current.certificate().getNotAfter().toInstant();
+    Instant due =
+        notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+    Duration delay = Duration.between(config.clock().instant(), due);
+    return delay.isNegative() ? Duration.ZERO : delay;
+  }
+
+  private void scheduleRenewal(Duration delay) {
+    if (!closed.get()) {
+      control.schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void renew() {
+    Enrollment.renew(api, identity.get())
+        .whenComplete(
+            (renewed, error) -> {
+              if (error != null) {
+                log.warn(
+                    "certificate renewal failed, retrying in {}: {}", RETRY, error.getMessage());
+                scheduleRenewal(RETRY);
+                return;
+              }
+              files.saveCertificate(renewed);
+              identity.set(renewed);
+              useCertificate(renewed);
+              log.info("renewed the gateway certificate; it expires at {}", certificateNotAfter());
+              scheduleRenewal(renewalDelay(renewed));
+            });
+  }
+
+  private void useCertificate(GatewayIdentity current) {
+    List<X509Certificate> chain = List.of(current.certificate());
+    innerTls.set(
+        TlsContexts.server(current.key(), chain, current.caChain(), ClientAuth.REQUIRE, true));
+    tunnelTls.set(TlsContexts.client(current.key(), chain, current.caChain(), false));
+  }
+
+  /**
+   * Stops in reverse order of starting, each part with a bounded wait: push stream, heartbeats and
+   * renewal, tunnels, open connections, pools, event loops. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    GatewayEventStream stream = events;
+    if (stream != null) {
+      stream.close();
+    }
+    control.shutdownNow();
+    TunnelClient client = tunnels;
+    if (client != null) {
+      client.close();
+    }
+    connections.terminateAll("the kpam gateway is shutting down");
+    pools.close();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

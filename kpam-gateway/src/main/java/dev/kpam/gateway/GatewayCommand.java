@@ -1,0 +1,134 @@
+package dev.kpam.gateway;
+
+import dev.kpam.crypto.pki.KeyStores;
+import dev.kpam.crypto.pki.Pem;
+import dev.kpam.gateway.enroll.Enrollment;
+import dev.kpam.gateway.enroll.GatewayFiles;
+import dev.kpam.gateway.enroll.GatewayIdentity;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kpam gateway}: enrolls on first start (with {@code --enroll-token}), then runs the gateway
+ * until Ctrl-C. Later starts need only the data dir.
+ *
+ * <pre>{@code
+ * new CommandLine(new GatewayCommand()).execute("--server", "https://kpam:8443", "--enroll-token", token);
+ * new CommandLine(new GatewayCommand()).execute("--data-dir", "/var/lib/kpam/gateway");
+ * }</pre>
+ */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = "Run a kpam gateway next to a Kubernetes API server (enrolls on first start).")
+public final class GatewayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--server", description = "URL of the kpam server (stored at enrollment).")
+  URI server;
+
+  @Option(
+      names = "--enroll-token",
+      defaultValue = "${env:KPAM_ENROLL_TOKEN}",
+      description =
+          "One-time token from 'kpam gateways create' (or KPAM_ENROLL_TOKEN); used only on the"
+              + " first start.")
+  String enrollToken;
+
+  @Option(names = "--name", description = "Name of the gateway (informational, in the CSR).")
+  String name;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${sys:user.home}/.kpam/gateway",
+      description = "Where the key, certificates and credential live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--ca-cert",
+      description = "PEM CA to trust for an HTTPS server with a private CA.")
+  Path caCert;
+
+  public GatewayCommand() {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    HttpClient http = httpClient();
+    GatewayFiles files = GatewayFiles.in(dataDir);
+    if (enrollToken != null && files.isEnrolled()) {
+      // Restarts keep the identity; a token left in the environment was spent on the first start.
+      out.printf(
+          "already enrolled (data dir %s); the enrollment token is not needed%n", files.dir());
+    } else if (enrollToken != null) {
+      if (server == null) {
+        err.println("--server is needed with --enroll-token");
+        return 2;
+      }
+      GatewayIdentity identity =
+          Enrollment.enroll(server, http, enrollToken, name, Gateway.VERSION);
+      files.save(identity);
+      out.printf(
+          "enrolled gateway %s (id %s) with %s%n  key, certificate, CA chain and credential stored in %s%n"
+              + "  certificate valid until %s; relays: %s%n",
+          identity.name(),
+          identity.gatewayId(),
+          server,
+          files.dir(),
+          identity.certificate().getNotAfter().toInstant(),
+          identity.relayAddresses());
+    } else if (!files.isEnrolled()) {
+      err.printf(
+          "no enrolled gateway in %s; start once with --server URL --enroll-token TOKEN%n",
+          files.dir());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Gateway gateway = Gateway.start(GatewayConfig.defaults(dataDir, server, http));
+    Thread hook =
+        new Thread(
+            () -> {
+              gateway.close();
+              stopped.countDown();
+            },
+            "kpam-gateway-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.printf(
+        "gateway %s running; data dir %s; press Ctrl-C to stop%n",
+        gateway.gatewayId(), files.dir());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private HttpClient httpClient() throws IOException, GeneralSecurityException {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (caCert != null) {
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(
+          KeyStores.trustStore(
+              Pem.parseCertificates(Files.readString(caCert, StandardCharsets.UTF_8))));
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      builder.sslContext(tls);
+    }
+    return builder.build();
+  }
+}

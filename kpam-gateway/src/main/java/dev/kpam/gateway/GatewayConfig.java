@@ -1,0 +1,79 @@
+package dev.kpam.gateway;
+
+import dev.kpam.gateway.proxy.StreamTap;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run a {@link Gateway}. The data dir must hold an enrolled identity ({@code kpam gateway
+ * --enroll-token} writes it); {@code server} overrides the URL stored there.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfig.defaults(Path.of("/var/lib/kpam/gateway"), null, HttpClient.newHttpClient());
+ * try (Gateway gateway = Gateway.start(config)) { ... }
+ * }</pre>
+ *
+ * @param server the kpam server URL, or null to use the one stored at enrollment
+ * @param http the client for the server API (its SSLContext decides which server certificates are
+ *     trusted)
+ * @param eventLoopThreads threads of the gateway's Netty event loop group
+ * @param heartbeatInterval how often to send {@code POST /api/v1/gateway/heartbeat}
+ * @param lookupRefresh how long a cached session lookup is used before it is fetched again
+ * @param maxConnectionsPerResource the size of each API server connection pool (per event loop)
+ * @param taps what sees upgraded streams (recording, issue #4); {@code StreamTap.Factory.NONE}
+ */
+public record GatewayConfig(
+    Path dataDir,
+    URI server,
+    HttpClient http,
+    Clock clock,
+    int eventLoopThreads,
+    Duration heartbeatInterval,
+    Duration lookupRefresh,
+    int maxConnectionsPerResource,
+    String version,
+    StreamTap.Factory taps) {
+
+  public GatewayConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(taps, "taps");
+    Objects.requireNonNull(version, "version");
+    if (eventLoopThreads < 1 || eventLoopThreads > 256) {
+      throw new IllegalArgumentException(
+          "eventLoopThreads: " + eventLoopThreads + " (expected: 1..256)");
+    }
+    requirePositive("heartbeatInterval", heartbeatInterval);
+    requirePositive("lookupRefresh", lookupRefresh);
+    if (maxConnectionsPerResource < 1) {
+      throw new IllegalArgumentException(
+          "maxConnectionsPerResource: " + maxConnectionsPerResource + " (expected: at least 1)");
+    }
+  }
+
+  /** Heartbeats every 10 s, lookups refreshed every 30 s, 2 event loop threads per core. */
+  public static GatewayConfig defaults(Path dataDir, URI server, HttpClient http) {
+    return new GatewayConfig(
+        dataDir,
+        server,
+        http,
+        Clock.systemUTC(),
+        Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        64,
+        Gateway.VERSION,
+        StreamTap.Factory.NONE);
+  }
+
+  private static void requirePositive(String field, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + ": " + value + " (expected: positive)");
+    }
+  }
+}

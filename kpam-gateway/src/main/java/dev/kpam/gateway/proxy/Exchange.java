@@ -1,0 +1,25 @@
+package dev.kpam.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+
+/** One request/response pair on its way through {@link UpstreamForwarder}. */
+final class Exchange {
+  final UpstreamTarget target;
+  final boolean upgrade;
+  final String uri;
+  HttpRequest request;
+  Channel upstream;
+  boolean ready;
+  boolean requestDone;
+  boolean responseStarted;
+  boolean upstreamReusable = true;
+  boolean clientKeepAlive = true;
+
+  Exchange(UpstreamTarget target, HttpRequest request, boolean upgrade) {
+    this.target = target;
+    this.request = request;
+    this.upgrade = upgrade;
+    this.uri = request.uri();
+  }
+}

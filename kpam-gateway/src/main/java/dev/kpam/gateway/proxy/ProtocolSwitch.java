@@ -1,0 +1,71 @@
+package dev.kpam.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.function.Consumer;
+
+/**
+ * The API server answered an upgrade with {@code 101 Switching Protocols}: forward the 101, then
+ * rewire both pipelines from HTTP to a raw byte relay (STYLE.md: rewire, don't add modes). From
+ * here on the bytes are SPDY/3.1 or WebSocket frames, seen by the {@link StreamTap}.
+ */
+final class ProtocolSwitch {
+  static final String RELAY = "relay";
+
+  private ProtocolSwitch() {}
+
+  /** {@code forwarderCtx} is the client side's forwarder; runs on its event loop. */
+  static void apply(
+      ChannelHandlerContext forwarderCtx,
+      ProxyConnection connection,
+      Exchange exchange,
+      HttpResponse switching,
+      StreamTap.Factory taps) {
+    Channel client = forwarderCtx.channel();
+    Channel upstream = exchange.upstream;
+    String protocol = protocol(switching);
+    connection.upgradedProtocol = protocol;
+    connection.upgradedUpstream = upstream;
+    connection.serverFrames = new WebSocketFrameBoundary();
+    StreamTap tap = taps.open(connection.sessionId, exchange.uri, protocol);
+    boolean websocket =
+        "websocket".equalsIgnoreCase(switching.headers().get(HttpHeaderNames.UPGRADE));
+
+    forwarderCtx.write(switching);
+    forwarderCtx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+
+    Consumer<ByteBuf> fromServer =
+        bytes -> {
+          if (websocket) {
+            connection.serverFrames.observe(bytes);
+          }
+          tap.fromServer(bytes);
+        };
+    // Upstream first: bytes left in the client's decoder flow as soon as its codec is removed.
+    upstream
+        .pipeline()
+        .replace(UpstreamResponseRelay.NAME, RELAY, new ByteRelay(client, fromServer, () -> {}));
+    upstream.pipeline().remove(UpstreamPools.HTTP);
+    client
+        .pipeline()
+        .replace(forwarderCtx.name(), RELAY, new ByteRelay(upstream, tap::fromClient, tap::closed));
+    client.pipeline().remove(CredentialInjector.class);
+    client.pipeline().remove(HeaderSanitizer.class);
+    client.pipeline().remove(SessionCheck.class);
+    client.pipeline().remove(HttpServerCodec.class);
+  }
+
+  private static String protocol(HttpResponse switching) {
+    String subprotocol = switching.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    if (subprotocol != null) {
+      return subprotocol.trim();
+    }
+    String upgrade = switching.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade == null ? "unknown" : upgrade.trim();
+  }
+}

@@ -1,0 +1,196 @@
+package dev.kpam.it.access;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kpam.app.ControlPlane;
+import dev.kpam.cli.access.AccessSession;
+import dev.kpam.cli.access.AccessSettings;
+import dev.kpam.cli.api.ApiClient;
+import dev.kpam.cli.api.SavedLogin;
+import dev.kpam.gateway.Gateway;
+import dev.kpam.gateway.GatewayConfig;
+import dev.kpam.gateway.enroll.Enrollment;
+import dev.kpam.gateway.enroll.GatewayFiles;
+import dev.kpam.server.ServerConfig;
+import dev.kpam.testing.kube.FakeKubeApiServer;
+import dev.kpam.testing.kube.Kubectl;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The whole kpam path on loopback: a fake Kubernetes API server, the control plane with its
+ * embedded relay, an enrolled gateway, a resource and an account, and helpers to open access
+ * sessions and run the real kubectl through them.
+ *
+ * <pre>{@code
+ * try (KpamWorld world = KpamWorld.start(tempDir)) {
+ *   AccessSession access = world.access("1h");
+ *   world.kubectl(Kubectl.V1_33, access).run("get", "pods");
+ * }
+ * }</pre>
+ */
+final class KpamWorld implements AutoCloseable {
+  static final String STORED_TOKEN = "stored-sa-token-9f2c1e7a-never-shown";
+  static final String ADMIN_PASSWORD = "admin-password-for-e2e";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final Path dir;
+  final FakeKubeApiServer kube;
+  final ControlPlane plane;
+  final HttpClient http = HttpClient.newHttpClient();
+  final String adminToken;
+  final String gatewayId;
+  private volatile Gateway gateway;
+  private final StringWriter accessOutput = new StringWriter();
+
+  private KpamWorld(Path dir, FakeKubeApiServer kube, ControlPlane plane) {
+    this.dir = dir;
+    this.kube = kube;
+    this.plane = plane;
+    this.adminToken =
+        call(
+                "POST",
+                "/api/v1/auth/login",
+                null,
+                Map.of("username", "admin", "password", ADMIN_PASSWORD))
+            .get("token")
+            .asText();
+    String enrollToken =
+        call("POST", "/api/v1/gateways", adminToken, Map.of("name", "dc1"))
+            .get("enrollToken")
+            .asText();
+    GatewayFiles files = GatewayFiles.in(dir.resolve("gateway"));
+    var identity =
+        Enrollment.enroll(plane.server().url(), http, enrollToken, "dc1", Gateway.VERSION);
+    files.save(identity);
+    this.gatewayId = identity.gatewayId();
+    startGateway();
+    call(
+        "POST",
+        "/api/v1/resources",
+        adminToken,
+        Map.of(
+            "name",
+            "prod",
+            "url",
+            kube.url().toString(),
+            "gateway",
+            "dc1",
+            "caCert",
+            kube.caCertificatePem()));
+    call(
+        "POST",
+        "/api/v1/resources/prod/accounts",
+        adminToken,
+        Map.of("name", "admin", "token", STORED_TOKEN));
+  }
+
+  static KpamWorld start(Path dir) {
+    FakeKubeApiServer kube = FakeKubeApiServer.start(STORED_TOKEN);
+    kube.addPod("default", "web");
+    ControlPlane plane =
+        ControlPlane.start(
+            ServerConfig.builder()
+                .dataDir(dir.resolve("server"))
+                .bindHost("127.0.0.1")
+                .httpPort(0)
+                .relayPort(0)
+                .bootstrapPassword(ADMIN_PASSWORD)
+                .build());
+    return new KpamWorld(dir, kube, plane);
+  }
+
+  /** Starts (or restarts) the gateway from its data dir and waits until the relay has it. */
+  void startGateway() {
+    gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway"), null, http));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> plane.relay().connectedGateways().containsKey(gatewayId));
+  }
+
+  void stopGateway() {
+    gateway.close();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !plane.relay().connectedGateways().containsKey(gatewayId));
+  }
+
+  /** Opens an access session as the admin, writing a standalone kubeconfig. */
+  AccessSession access(String duration) {
+    return access(duration, dir.resolve("kubeconfig-" + System.nanoTime()));
+  }
+
+  AccessSession access(String duration, Path kubeconfig) {
+    SavedLogin login = new SavedLogin(plane.server().url().toString(), "admin", adminToken, null);
+    return AccessSession.start(
+        new AccessSettings(
+            ApiClient.loggedIn(login),
+            "prod",
+            "admin",
+            duration,
+            "e2e test",
+            0,
+            kubeconfig,
+            true,
+            dir.resolve("cli-config"),
+            Clock.systemUTC(),
+            new PrintWriter(accessOutput, true),
+            Duration.ofMillis(200)));
+  }
+
+  Kubectl kubectl(String binary, Path kubeconfig) {
+    return new Kubectl(binary, kubeconfig, dir.resolve("home-" + Path.of(binary).getFileName()));
+  }
+
+  JsonNode call(String method, String path, String token, Object body) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(plane.server().url().resolve(path));
+      if (token != null) request.header("Authorization", "Bearer " + token);
+      request.header("Content-Type", "application/json");
+      request.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new AssertionError(
+            method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  URI serverUrl() {
+    return plane.server().url();
+  }
+
+  String accessOutput() {
+    return accessOutput.toString();
+  }
+
+  @Override
+  public void close() {
+    if (gateway != null) gateway.close();
+    plane.close();
+    kube.close();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.kpam.relay;
+
+import dev.kpam.transport.tls.TlsContexts;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay (DATA-PLANE.md §1–2): a blind switch between clients and gateway tunnels. It accepts
+ * TLS connections that present a certificate of the kpam CA; a gateway's becomes a tunnel of that
+ * gateway (several per gateway, used round robin), a session's is spliced onto a new stream of a
+ * tunnel of its gateway once the {@link SessionGate} agrees. It never reads the bytes it relays.
+ *
+ * <pre>{@code
+ * try (RelayServer relay = RelayServer.start(config)) {
+ *   log.info("relay on port {}, gateways {}", relay.port(), relay.connectedGateways()); }
+ * }</pre>
+ */
+public final class RelayServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup workers;
+  private final Channel listener;
+  private final TunnelRegistry tunnels;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private RelayServer(
+      EventLoopGroup acceptor, EventLoopGroup workers, Channel listener, TunnelRegistry tunnels) {
+    this.acceptor = acceptor;
+    this.workers = workers;
+    this.listener = listener;
+    this.tunnels = tunnels;
+  }
+
+  /**
+   * Binds and starts the relay.
+   *
+   * @throws IllegalStateException if the address cannot be bound
+   */
+  public static RelayServer start(RelayConfig config) {
+    SslContext tls =
+        TlsContexts.server(
+            config.serverKey(),
+            config.serverChain(),
+            config.trustedCas(),
+            ClientAuth.REQUIRE,
+            false);
+    TunnelRegistry tunnels = new TunnelRegistry();
+    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    try {
+      Channel listener =
+          new ServerBootstrap()
+              .group(acceptor, workers)
+              .channel(NioServerSocketChannel.class)
+              .childOption(ChannelOption.AUTO_READ, false)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(new RelayWiring(tls, tunnels, config))
+              .bind(config.bindHost(), config.port())
+              .syncUninterruptibly()
+              .channel();
+      RelayServer relay = new RelayServer(acceptor, workers, listener, tunnels);
+      log.info("relay listening on {}", listener.localAddress());
+      return relay;
+    } catch (RuntimeException e) {
+      acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw new IllegalStateException(
+          "cannot listen on " + config.bindHost() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The port the relay listens on (the chosen one when configured with 0). */
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /** Gateway id → number of live tunnels, a snapshot. */
+  public Map<String, Integer> connectedGateways() {
+    return tunnels.counts();
+  }
+
+  /** Stops listening and closes every tunnel and client connection, waiting at most 5 s. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    listener.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
+    acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    if (!acceptor
+            .terminationFuture()
+            .awaitUninterruptibly(remaining(deadline), TimeUnit.NANOSECONDS)
+        || !workers
+            .terminationFuture()
+            .awaitUninterruptibly(remaining(deadline), TimeUnit.NANOSECONDS)) {
+      log.warn("relay did not stop within {}", CLOSE_WAIT);
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
+  }
+}

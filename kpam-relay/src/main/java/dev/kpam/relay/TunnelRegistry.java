@@ -1,0 +1,55 @@
+package dev.kpam.relay;
+
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * The live tunnels by gateway id; several per id (HA), picked round robin. Thread-safe: tunnels
+ * register on their own event loops and are looked up from clients' event loops.
+ */
+final class TunnelRegistry {
+  private final ConcurrentMap<String, List<Channel>> byGateway = new ConcurrentHashMap<>();
+  private final AtomicInteger turn = new AtomicInteger();
+
+  /** Registers {@code tunnel} until it closes. */
+  void add(String gatewayId, Channel tunnel) {
+    byGateway.compute(
+        gatewayId,
+        (id, tunnels) -> {
+          List<Channel> list = tunnels == null ? new CopyOnWriteArrayList<>() : tunnels;
+          list.add(tunnel);
+          return list;
+        });
+    tunnel.closeFuture().addListener(f -> remove(gatewayId, tunnel));
+  }
+
+  /** A live tunnel of {@code gatewayId}, the next in turn, or null if it has none. */
+  Channel next(String gatewayId) {
+    List<Channel> tunnels = byGateway.get(gatewayId);
+    if (tunnels == null) {
+      return null;
+    }
+    List<Channel> live = tunnels.stream().filter(Channel::isActive).toList();
+    return live.isEmpty() ? null : live.get(Math.floorMod(turn.getAndIncrement(), live.size()));
+  }
+
+  Map<String, Integer> counts() {
+    return byGateway.entrySet().stream()
+        .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().size()));
+  }
+
+  private void remove(String gatewayId, Channel tunnel) {
+    byGateway.computeIfPresent(
+        gatewayId,
+        (id, tunnels) -> {
+          tunnels.remove(tunnel);
+          return tunnels.isEmpty() ? null : tunnels;
+        });
+  }
+}

@@ -1,0 +1,33 @@
+package dev.kpam.transport.tunnel;
+
+import java.net.InetSocketAddress;
+
+/** Parses {@code host:port} and {@code [v6]:port} relay addresses. */
+final class RelayAddress {
+  private RelayAddress() {}
+
+  static InetSocketAddress parse(String address) {
+    String expected = " (expected: host:port with a port from 1 to 65535)";
+    if (address == null) {
+      throw new IllegalArgumentException("relay address: null" + expected);
+    }
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new IllegalArgumentException("relay address: '" + address + "'" + expected);
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("relay address: '" + address + "'" + expected);
+    }
+    if (port < 1 || port > 65535 || host.isEmpty()) {
+      throw new IllegalArgumentException("relay address: '" + address + "'" + expected);
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+}

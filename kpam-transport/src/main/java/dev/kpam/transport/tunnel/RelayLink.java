@@ -1,0 +1,186 @@
+package dev.kpam.transport.tunnel;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tunnel to one relay: dials, keeps it up, and dials again after a jittered backoff when it
+ * drops. All state changes run on {@link #loop}; {@link #connected} and {@link #closed} are read
+ * from other threads.
+ */
+final class RelayLink {
+  private static final Logger log = LoggerFactory.getLogger(RelayLink.class);
+  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+  private static final int CONNECTION_WINDOW_INCREMENT = 8 * 1024 * 1024;
+
+  private final String address;
+  private final InetSocketAddress target;
+  private final TunnelClientConfig config;
+  private final EventLoop loop;
+  private final Backoff backoff;
+  private volatile boolean connected;
+  private volatile boolean closed;
+  private Channel channel;
+  private ScheduledFuture<?> retry;
+
+  RelayLink(String address, TunnelClientConfig config) {
+    this.address = address;
+    this.target = RelayAddress.parse(address);
+    this.config = config;
+    this.loop = config.group().next();
+    this.backoff =
+        new Backoff(
+            config.initialBackoff(),
+            config.maxBackoff(),
+            () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  String address() {
+    return address;
+  }
+
+  boolean isConnected() {
+    return connected;
+  }
+
+  boolean inEventLoop() {
+    return loop.inEventLoop();
+  }
+
+  void start() {
+    loop.execute(this::dial);
+  }
+
+  /** Stops dialing and closes the tunnel; completes when the tunnel channel is closed. */
+  io.netty.util.concurrent.Future<?> close() {
+    io.netty.util.concurrent.Promise<Void> done = loop.newPromise();
+    loop.execute(
+        () -> {
+          closed = true;
+          if (retry != null) {
+            retry.cancel(false);
+          }
+          if (channel == null) {
+            done.setSuccess(null);
+          } else {
+            channel.close().addListener(f -> done.trySuccess(null));
+          }
+        });
+    return done;
+  }
+
+  private void dial() {
+    if (closed) {
+      return;
+    }
+    SslContext tls;
+    try {
+      tls = config.tls().get();
+    } catch (RuntimeException e) {
+      log.warn("no TLS context to dial relay {}: {}", address, e.toString());
+      scheduleRetry();
+      return;
+    }
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            "tls",
+                            tls.newHandler(ch.alloc(), target.getHostString(), target.getPort()))
+                        .addLast("silent-tunnel-closer", new SilentTunnelCloser(config.deadAfter()))
+                        .addLast("tunnel-up", new TunnelUp())
+                        .addLast("h2", Http2FrameCodecBuilder.forServer().build())
+                        .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer()));
+                  }
+                });
+    ChannelFuture connecting =
+        bootstrap.connect(new InetSocketAddress(target.getHostString(), target.getPort()));
+    channel = connecting.channel();
+    channel.closeFuture().addListener((ChannelFutureListener) f -> onClosed());
+    connecting.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (!f.isSuccess()) {
+                log.debug("cannot connect to relay {}: {}", address, f.cause().toString());
+              }
+            });
+  }
+
+  private void onClosed() {
+    channel = null;
+    if (connected) {
+      connected = false;
+      log.info("tunnel to relay {} closed", address);
+      config.listener().disconnected(address);
+    }
+    scheduleRetry();
+  }
+
+  private void scheduleRetry() {
+    if (closed) {
+      return;
+    }
+    Duration delay = backoff.next();
+    log.debug("dialing relay {} again in {}", address, delay);
+    retry = loop.schedule(this::dial, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Marks the tunnel up once TLS is established. */
+  private final class TunnelUp extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent) {
+        SslHandshakeCompletionEvent handshake = (SslHandshakeCompletionEvent) evt;
+        if (handshake.isSuccess()) {
+          connected = true;
+          backoff.reset();
+          // A slow stream keeps its window; a larger connection window keeps the others going.
+          ctx.channel()
+              .writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW_INCREMENT));
+          log.info("tunnel to relay {} up", address);
+          config.listener().connected(address);
+        } else {
+          log.warn("TLS with relay {} failed: {}", address, handshake.cause().toString());
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  private final class StreamInitializer extends ChannelInitializer<Http2StreamChannel> {
+    @Override
+    protected void initChannel(Http2StreamChannel stream) {
+      stream.config().setAutoRead(false);
+      stream.pipeline().addLast("accept", new TunnelStreamAcceptor(config.handler(), address));
+    }
+  }
+}
