@@ -15,6 +15,10 @@ final class UpgradeRewire {
   private UpgradeRewire() {}
 
   static void toBytePipe(Channel kubectl, Channel gateway) {
+    // Encoders first: removing a decoder passes on the bytes it still holds (frames that came in
+    // the same packet as the 101), and an HTTP encoder still in place would refuse them.
+    kubectl.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
+    gateway.pipeline().get(HttpClientCodec.class).removeOutboundHandler();
     kubectl.pipeline().remove(LocalTokenCheck.class);
     kubectl.pipeline().remove(RequestForwarder.class);
     gateway.pipeline().remove(ResponseForwarder.class);

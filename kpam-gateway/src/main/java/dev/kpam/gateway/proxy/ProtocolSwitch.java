@@ -3,6 +3,7 @@ package dev.kpam.gateway.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -38,6 +39,12 @@ final class ProtocolSwitch {
 
     forwarderCtx.write(switching);
     forwarderCtx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    // The HTTP encoders go before anything moves: removing a decoder passes on the bytes it still
+    // holds (the API server often sends its first frames in the same packet as the 101), and an
+    // HTTP encoder still in place would refuse those raw bytes on the other leg.
+    client.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
+    ((CombinedChannelDuplexHandler<?, ?>) upstream.pipeline().get(UpstreamPools.HTTP))
+        .removeOutboundHandler();
 
     Consumer<ByteBuf> fromServer =
         bytes -> {

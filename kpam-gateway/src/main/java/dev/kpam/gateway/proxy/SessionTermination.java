@@ -25,7 +25,12 @@ final class SessionTermination {
     connection.terminated = true;
     log.info("closing a connection of session {}: {}", connection.sessionId, message);
     if (connection.upgradedUpstream != null) {
-      // Stop the server's half first, so that nothing lands after kpam's last frame.
+      // Stop the server's half first, so that nothing lands after kpam's last frame. Its relay
+      // goes first: it would otherwise close the client as soon as the upstream is inactive,
+      // racing the Status frame below.
+      if (connection.upgradedUpstream.pipeline().get(ProtocolSwitch.RELAY) != null) {
+        connection.upgradedUpstream.pipeline().remove(ProtocolSwitch.RELAY);
+      }
       connection.upgradedUpstream.close();
     }
     if (connection.isChannelProtocol() && connection.serverFrames.atFrameStart()) {
