@@ -41,13 +41,13 @@ import java.util.Map;
  * }
  * }</pre>
  */
-final class KpamWorld implements AutoCloseable {
-  static final String STORED_TOKEN = "stored-sa-token-9f2c1e7a-never-shown";
+public final class KpamWorld implements AutoCloseable {
+  public static final String STORED_TOKEN = "stored-sa-token-9f2c1e7a-never-shown";
   static final String ADMIN_PASSWORD = "admin-password-for-e2e";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final Path dir;
-  final FakeKubeApiServer kube;
+  public final FakeKubeApiServer kube;
   final ControlPlane plane;
   final HttpClient http = HttpClient.newHttpClient();
   final String adminToken;
@@ -97,7 +97,7 @@ final class KpamWorld implements AutoCloseable {
         Map.of("name", "admin", "token", STORED_TOKEN));
   }
 
-  static KpamWorld start(Path dir) {
+  public static KpamWorld start(Path dir) {
     FakeKubeApiServer kube = FakeKubeApiServer.start(STORED_TOKEN);
     kube.addPod("default", "web");
     ControlPlane plane =
@@ -132,7 +132,7 @@ final class KpamWorld implements AutoCloseable {
     return access(duration, dir.resolve("kubeconfig-" + System.nanoTime()));
   }
 
-  AccessSession access(String duration, Path kubeconfig) {
+  public AccessSession access(String duration, Path kubeconfig) {
     SavedLogin login = new SavedLogin(plane.server().url().toString(), "admin", adminToken, null);
     return AccessSession.start(
         new AccessSettings(

@@ -44,6 +44,22 @@ class KubectlThroughKpamTest {
   }
 
   @Test
+  void aKubeconfigWithoutTheSessionsLocalTokenIsRefusedAtTheLocalProxy() throws Exception {
+    String original = java.nio.file.Files.readString(kubeconfig);
+    java.util.regex.Matcher token =
+        java.util.regex.Pattern.compile("token: *(\\S+)").matcher(original);
+    assertThat(token.find()).isTrue();
+    Path forged = dir.resolve("forged-kubeconfig");
+    java.nio.file.Files.writeString(
+        forged, original.replace(token.group(1), "not-the-local-token"));
+    int before = world.kube.requests().size();
+    Kubectl.Result result = world.kubectl(Kubectl.V1_33, forged).run("get", "pods");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).containsAnyOf("Unauthorized", "must be logged in");
+    assertThat(world.kube.requests()).hasSize(before);
+  }
+
+  @Test
   void theApiServerOnlyEverSeesTheStoredToken() {
     Kubectl.Result result =
         world
