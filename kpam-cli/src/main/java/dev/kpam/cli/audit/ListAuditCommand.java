@@ -1,12 +1,10 @@
 package dev.kpam.cli.audit;
 
 import dev.kpam.cli.ApiOptions;
-import dev.kpam.cli.LimitArgument;
 import dev.kpam.cli.Table;
-import dev.kpam.cli.TimeArgument;
+import dev.kpam.cli.TimeWindow;
 import dev.kpam.cli.api.Query;
 import dev.kpam.protocol.audit.AuditEventView;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,38 +38,18 @@ final class ListAuditCommand implements Callable<Integer> {
       description = "Only this target, e.g. user:alice.")
   String target;
 
-  @Option(
-      names = "--since",
-      paramLabel = "TIME",
-      converter = TimeArgument.class,
-      description = "Only events at or after TIME (2026-11-28T12:00:00Z, 2026-11-28, 2h).")
-  Instant since;
-
-  @Option(
-      names = "--until",
-      paramLabel = "TIME",
-      converter = TimeArgument.class,
-      description = "Only events before TIME.")
-  Instant until;
-
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "100",
-      converter = LimitArgument.class,
-      description = "Show at most N events (default ${DEFAULT-VALUE}).")
-  int limit;
+  @Mixin TimeWindow window;
 
   @Override
   public Integer call() {
     Query query =
-        Query.empty()
+        window
+            .applyTo(Query.empty())
             .with("actor", actor)
             .with("action", action)
-            .with("target", target)
-            .with("since", since)
-            .with("until", until);
-    api.printList(api.client().list("/api/v1/audit", query, AuditEventView.class, limit), TABLE);
+            .with("target", target);
+    api.printList(
+        api.client().list("/api/v1/audit", query, AuditEventView.class, window.limit), TABLE);
     return 0;
   }
 }

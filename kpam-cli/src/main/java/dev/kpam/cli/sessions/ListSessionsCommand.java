@@ -1,11 +1,9 @@
 package dev.kpam.cli.sessions;
 
 import dev.kpam.cli.ApiOptions;
-import dev.kpam.cli.LimitArgument;
-import dev.kpam.cli.TimeArgument;
+import dev.kpam.cli.TimeWindow;
 import dev.kpam.cli.api.Query;
 import dev.kpam.protocol.sessions.SessionView;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,41 +32,19 @@ final class ListSessionsCommand implements Callable<Integer> {
       description = "Only sessions in this status: active, ended, terminated or expired.")
   String status;
 
-  @Option(
-      names = "--since",
-      paramLabel = "TIME",
-      converter = TimeArgument.class,
-      description =
-          "Only sessions created at or after TIME (2026-11-28T12:00:00Z, 2026-11-28, 2h).")
-  Instant since;
-
-  @Option(
-      names = "--until",
-      paramLabel = "TIME",
-      converter = TimeArgument.class,
-      description = "Only sessions created before TIME.")
-  Instant until;
-
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "100",
-      converter = LimitArgument.class,
-      description = "Show at most N sessions (default ${DEFAULT-VALUE}).")
-  int limit;
+  @Mixin TimeWindow window;
 
   @Override
   public Integer call() {
     Query query =
-        Query.empty()
+        window
+            .applyTo(Query.empty())
             .with("user", user)
             .with("resource", resource)
             .with("account", account)
-            .with("status", status == null ? null : status.toUpperCase(Locale.ROOT))
-            .with("since", since)
-            .with("until", until);
+            .with("status", status == null ? null : status.toUpperCase(Locale.ROOT));
     api.printList(
-        api.client().list(SessionsCommand.PATH, query, SessionView.class, limit),
+        api.client().list(SessionsCommand.PATH, query, SessionView.class, window.limit),
         SessionsCommand.TABLE);
     return 0;
   }
