@@ -273,6 +273,9 @@ public final class AccessSession implements AutoCloseable {
     }
   }
 
+  /** How long streams may take to receive the gateway's own closing Status after expiry. */
+  private static final Duration GATEWAY_GRACE = Duration.ofSeconds(3);
+
   private void finish(Outcome result, boolean endAtServer) {
     if (!finishing.compareAndSet(false, true)) {
       return;
@@ -281,8 +284,10 @@ public final class AccessSession implements AutoCloseable {
       watcher.shutdown();
       if (endAtServer) {
         endQuietly(settings, session.id(), null);
+        proxy.close();
+      } else {
+        proxy.closeAfter(GATEWAY_GRACE);
       }
-      proxy.close();
       try {
         if (change != null) {
           Kubeconfigs.restore(change);

@@ -6,13 +6,17 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,10 +30,12 @@ final class LocalProxy implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final Channel server;
+  private final ChannelGroup connections;
 
-  private LocalProxy(EventLoopGroup group, Channel server) {
+  private LocalProxy(EventLoopGroup group, Channel server, ChannelGroup connections) {
     this.group = group;
     this.server = server;
+    this.connections = connections;
   }
 
   /**
@@ -39,6 +45,7 @@ final class LocalProxy implements AutoCloseable {
    */
   static LocalProxy start(int port, SslContext localTls, String token, Upstream upstream) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, NioIoHandler.newFactory());
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
       Channel server =
           new ServerBootstrap()
@@ -50,6 +57,7 @@ final class LocalProxy implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      connections.add(ch);
                       ch.pipeline()
                           .addLast("tls", localTls.newHandler(ch.alloc()))
                           .addLast(
@@ -65,7 +73,7 @@ final class LocalProxy implements AutoCloseable {
               .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
               .syncUninterruptibly()
               .channel();
-      return new LocalProxy(group, server);
+      return new LocalProxy(group, server, connections);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IllegalStateException(
@@ -75,6 +83,17 @@ final class LocalProxy implements AutoCloseable {
 
   int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /**
+   * Stops listening at once, then gives open connections up to {@code grace} to end by themselves
+   * before closing them: when the session ended elsewhere, the gateway is closing them too, and an
+   * exec stream should get the gateway's Status ("... has expired") rather than a cut connection.
+   */
+  void closeAfter(Duration grace) {
+    server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
+    close();
   }
 
   /** Stops listening and closes every connection; idempotent. */
