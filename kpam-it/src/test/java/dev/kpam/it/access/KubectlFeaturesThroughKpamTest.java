@@ -3,7 +3,6 @@ package dev.kpam.it.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kpam.cli.access.AccessSession;
 import dev.kpam.testing.kube.Kubectl;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +12,6 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,26 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every kubectl feature through local proxy, relay and gateway: CRUD, watch, logs -f, exec with
  * stdin, exit codes, cp both ways and port-forward, over WebSocket and over SPDY.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KubectlFeaturesThroughKpamTest {
-  @TempDir static Path dir;
-  private KpamWorld world;
-  private AccessSession access;
-  private Path kubeconfig;
-
-  @BeforeAll
-  void start() {
-    world = KpamWorld.start(dir);
-    kubeconfig = dir.resolve("kubeconfig");
-    access = world.access("1h", kubeconfig);
-  }
-
-  @AfterAll
-  void stop() {
-    if (access != null) access.close();
-    if (world != null) world.close();
-  }
-
+class KubectlFeaturesThroughKpamTest extends OpenAccess {
   /** Each kubectl with the transport it will use: 1.33 WebSocket by default, SPDY when told. */
   static Stream<Arguments> transports() {
     return Stream.of(

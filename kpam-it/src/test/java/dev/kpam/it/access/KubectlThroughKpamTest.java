@@ -2,39 +2,15 @@ package dev.kpam.it.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kpam.cli.access.AccessSession;
 import dev.kpam.testing.kube.Kubectl;
 import dev.kpam.testing.kube.RecordedRequest;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real kubectl through the whole kpam path: local proxy, relay, gateway, API server. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KubectlThroughKpamTest {
-  @TempDir static Path dir;
-  private KpamWorld world;
-  private AccessSession access;
-  private Path kubeconfig;
-
-  @BeforeAll
-  void start() {
-    world = KpamWorld.start(dir);
-    kubeconfig = dir.resolve("kubeconfig");
-    access = world.access("1h", kubeconfig);
-  }
-
-  @AfterAll
-  void stop() {
-    if (access != null) access.close();
-    if (world != null) world.close();
-  }
-
+class KubectlThroughKpamTest extends OpenAccess {
   @ParameterizedTest
   @ValueSource(strings = {Kubectl.DISPATCHER, Kubectl.V1_27, Kubectl.V1_33})
   void getListsThePodsOfTheCluster(String binary) {
