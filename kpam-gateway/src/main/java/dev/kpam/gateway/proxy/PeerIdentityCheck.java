@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,15 @@ final class PeerIdentityCheck extends ChannelInboundHandlerAdapter {
   PeerIdentityCheck(String gatewayId, String sessionId) {
     this.gatewayId = gatewayId;
     this.sessionId = sessionId;
+  }
+
+  /**
+   * Nothing passes before the peer's identity is checked: this handler leaves the pipeline only
+   * once it matches, so bytes read earlier (or after a refusal, in the same read) are dropped.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
   }
 
   @Override
