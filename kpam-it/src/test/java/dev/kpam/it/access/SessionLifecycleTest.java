@@ -9,7 +9,6 @@ import dev.kpam.testing.kube.Kubectl;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -91,7 +90,7 @@ class SessionLifecycleTest {
         assertThat(pods.exitCode()).as(pods.stderr()).isZero();
         Kubectl.Result exec = kubectl.run("exec", "web", "--", "echo", "secret-output-marker");
         assertThat(exec.stdout()).as(exec.stderr()).contains("secret-output-marker");
-        String localToken = localToken(kubeconfig);
+        String localToken = OpenAccess.localToken(kubeconfig);
 
         String seen = new String(tap.seen(), StandardCharsets.ISO_8859_1);
         assertThat(seen.length()).isGreaterThan(1000);
@@ -128,15 +127,5 @@ class SessionLifecycleTest {
     } finally {
       access.close();
     }
-  }
-
-  private static String localToken(Path kubeconfig) throws Exception {
-    for (String line : Files.readAllLines(kubeconfig)) {
-      String trimmed = line.trim();
-      if (trimmed.startsWith("token:")) {
-        return trimmed.substring("token:".length()).trim().replace("\"", "");
-      }
-    }
-    throw new AssertionError("no token in " + kubeconfig);
   }
 }
