@@ -79,7 +79,7 @@ public final class Gateway implements AutoCloseable {
     useCertificate(loaded);
     this.api = new ControlPlaneClient(server, config.http(), () -> identity.get().credential());
     this.directory = new ServerSessionDirectory(api, config.clock(), config.lookupRefresh());
-    this.pools = new UpstreamPools(config.maxConnectionsPerResource());
+    this.pools = new UpstreamPools(config.maxIdleConnectionsPerResource());
     this.group =
         new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
     this.proxy =

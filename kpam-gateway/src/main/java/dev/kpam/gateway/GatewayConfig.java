@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param eventLoopThreads threads of the gateway's Netty event loop group
  * @param heartbeatInterval how often to send {@code POST /api/v1/gateway/heartbeat}
  * @param lookupRefresh how long a cached session lookup is used before it is fetched again
- * @param maxConnectionsPerResource the size of each API server connection pool (per event loop)
+ * @param maxIdleConnectionsPerResource idle keep-alive connections kept per API server and event
+ *     loop (never a limit on concurrent requests)
  * @param taps what sees upgraded streams (recording, issue #4); {@code StreamTap.Factory.NONE}
  */
 public record GatewayConfig(
@@ -34,7 +35,7 @@ public record GatewayConfig(
     int eventLoopThreads,
     Duration heartbeatInterval,
     Duration lookupRefresh,
-    int maxConnectionsPerResource,
+    int maxIdleConnectionsPerResource,
     String version,
     StreamTap.Factory taps) {
 
@@ -50,9 +51,11 @@ public record GatewayConfig(
     }
     requirePositive("heartbeatInterval", heartbeatInterval);
     requirePositive("lookupRefresh", lookupRefresh);
-    if (maxConnectionsPerResource < 1) {
+    if (maxIdleConnectionsPerResource < 1) {
       throw new IllegalArgumentException(
-          "maxConnectionsPerResource: " + maxConnectionsPerResource + " (expected: at least 1)");
+          "maxIdleConnectionsPerResource: "
+              + maxIdleConnectionsPerResource
+              + " (expected: at least 1)");
     }
   }
 

@@ -8,7 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.FixedChannelPool;
+import io.netty.channel.pool.ChannelPoolHandler;
+import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -25,12 +26,14 @@ import java.util.concurrent.ConcurrentMap;
 import javax.net.ssl.SSLException;
 
 /**
- * Keep-alive HTTPS connections to API servers: one {@link FixedChannelPool} per target and event
- * loop, so that both legs of a proxied request run on one thread; dedicated connections for
- * upgrades (exec, attach, port-forward), which never go back to a pool.
+ * Keep-alive HTTPS connections to API servers: one pool per target and event loop, so that both
+ * legs of a proxied request run on one thread; dedicated connections for upgrades (exec, attach,
+ * port-forward), which never go back to a pool. The pools bound how many idle connections they
+ * keep, never how many requests run at once: watches and {@code logs -f} hold their connection for
+ * as long as they last, and a cap on those would fail every request past it.
  *
  * <pre>{@code
- * UpstreamPools pools = new UpstreamPools(32);
+ * UpstreamPools pools = new UpstreamPools(32);   // at most 32 idle per API server and loop
  * pools.acquire(target, channel.eventLoop()).addListener(...); pools.close();
  * }</pre>
  */
@@ -39,17 +42,18 @@ public final class UpstreamPools implements AutoCloseable {
   static final String HTTP = "upstream-http";
   private static final int MAX_HEADER_SIZE = 64 * 1024;
 
-  private final int maxConnectionsPerTarget;
-  private final ConcurrentMap<PoolKey, FixedChannelPool> pools = new ConcurrentHashMap<>();
+  private final int maxIdlePerTarget;
+  private final ConcurrentMap<PoolKey, KeepAlivePool> pools = new ConcurrentHashMap<>();
   private final ConcurrentMap<UpstreamTarget, SslContext> contexts = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public UpstreamPools(int maxConnectionsPerTarget) {
-    if (maxConnectionsPerTarget < 1) {
+  /** {@code maxIdlePerTarget}: idle keep-alive connections kept per API server and event loop. */
+  public UpstreamPools(int maxIdlePerTarget) {
+    if (maxIdlePerTarget < 1) {
       throw new IllegalArgumentException(
-          "maxConnectionsPerTarget: " + maxConnectionsPerTarget + " (expected: at least 1)");
+          "maxIdlePerTarget: " + maxIdlePerTarget + " (expected: at least 1)");
     }
-    this.maxConnectionsPerTarget = maxConnectionsPerTarget;
+    this.maxIdlePerTarget = maxIdlePerTarget;
   }
 
   /** A pooled connection; give it back with {@link #release}. Completes on {@code loop}. */
@@ -63,7 +67,7 @@ public final class UpstreamPools implements AutoCloseable {
   }
 
   void release(UpstreamTarget target, Channel channel) {
-    FixedChannelPool pool = pools.get(new PoolKey(target, channel.eventLoop()));
+    KeepAlivePool pool = pools.get(new PoolKey(target, channel.eventLoop()));
     if (pool == null) {
       channel.close();
     } else {
@@ -95,8 +99,8 @@ public final class UpstreamPools implements AutoCloseable {
     return promise;
   }
 
-  private FixedChannelPool newPool(PoolKey key) {
-    return new FixedChannelPool(
+  private KeepAlivePool newPool(PoolKey key) {
+    return new KeepAlivePool(
         bootstrap(key.target(), key.loop()),
         new AbstractChannelPoolHandler() {
           @Override
@@ -104,13 +108,40 @@ public final class UpstreamPools implements AutoCloseable {
             install(key.target(), ch);
           }
         },
-        ChannelHealthChecker.ACTIVE,
-        FixedChannelPool.AcquireTimeoutAction.FAIL,
-        30_000,
-        maxConnectionsPerTarget,
-        1024,
-        true,
-        true);
+        maxIdlePerTarget);
+  }
+
+  /**
+   * A pool that creates a connection whenever none is idle and keeps at most {@code maxIdle} idle
+   * ones; a connection given back beyond that is closed. All calls for one pool run on its event
+   * loop.
+   */
+  private static final class KeepAlivePool extends SimpleChannelPool {
+    private final int maxIdle;
+    private int idle;
+
+    KeepAlivePool(Bootstrap bootstrap, ChannelPoolHandler handler, int maxIdle) {
+      super(bootstrap, handler, ChannelHealthChecker.ACTIVE, true, true);
+      this.maxIdle = maxIdle;
+    }
+
+    @Override
+    protected Channel pollChannel() {
+      Channel channel = super.pollChannel();
+      if (channel != null) {
+        idle--;
+      }
+      return channel;
+    }
+
+    @Override
+    protected boolean offerChannel(Channel channel) {
+      if (idle >= maxIdle || !super.offerChannel(channel)) {
+        return false;
+      }
+      idle++;
+      return true;
+    }
   }
 
   private Bootstrap bootstrap(UpstreamTarget target, EventLoop loop) {
@@ -161,7 +192,7 @@ public final class UpstreamPools implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    pools.values().forEach(FixedChannelPool::closeAsync);
+    pools.values().forEach(KeepAlivePool::closeAsync);
     pools.clear();
   }
 

@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -33,6 +34,9 @@ final class RelayLink {
   private static final Logger log = LoggerFactory.getLogger(RelayLink.class);
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
   private static final int CONNECTION_WINDOW_INCREMENT = 8 * 1024 * 1024;
+
+  /** Streams one tunnel may carry at once: every open kubectl connection of every session. */
+  private static final long MAX_CONCURRENT_STREAMS = 100_000;
 
   private final String address;
   private final InetSocketAddress target;
@@ -118,7 +122,14 @@ final class RelayLink {
                             tls.newHandler(ch.alloc(), target.getHostString(), target.getPort()))
                         .addLast("silent-tunnel-closer", new SilentTunnelCloser(config.deadAfter()))
                         .addLast("tunnel-up", new TunnelUp())
-                        .addLast("h2", Http2FrameCodecBuilder.forServer().build())
+                        .addLast(
+                            "h2",
+                            Http2FrameCodecBuilder.forServer()
+                                // Every kubectl connection is a stream; watches stay open.
+                                .initialSettings(
+                                    Http2Settings.defaultSettings()
+                                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+                                .build())
                         .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer()));
                   }
                 });
