@@ -6,34 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class FakeKubeApiServerCrudTest {
-  @TempDir Path dir;
-  private FakeKubeApiServer kube;
-  private Path kubeconfig;
-
-  @BeforeEach
-  void start() {
-    kube = FakeKubeApiServer.start("secret-token");
-    kubeconfig = dir.resolve("kubeconfig");
-    kube.writeKubeconfig(kubeconfig, "secret-token");
-  }
-
-  @AfterEach
-  void stop() {
-    kube.close();
-  }
-
-  private Kubectl kubectl(String binary) {
-    return new Kubectl(binary, kubeconfig, dir.resolve("home"));
-  }
-
+class FakeKubeApiServerCrudTest extends KubectlAgainstFake {
   @ParameterizedTest
   @ValueSource(strings = {Kubectl.DISPATCHER, Kubectl.V1_27, Kubectl.V1_33})
   void kubectlGetPodsPrintsTheSeededPodAsATable(String binary) {

@@ -6,36 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class FakeKubeApiServerStreamingTest {
-  @TempDir Path dir;
-  private FakeKubeApiServer kube;
-  private Path kubeconfig;
-
-  @BeforeEach
-  void start() {
-    kube = FakeKubeApiServer.start("secret-token");
-    kubeconfig = dir.resolve("kubeconfig");
-    kube.writeKubeconfig(kubeconfig, "secret-token");
-  }
-
-  @AfterEach
-  void stop() {
-    kube.close();
-  }
-
-  private Kubectl kubectl(String binary) {
-    return new Kubectl(binary, kubeconfig, dir.resolve("home"));
-  }
-
+class FakeKubeApiServerStreamingTest extends KubectlAgainstFake {
   @ParameterizedTest
   @ValueSource(strings = {Kubectl.V1_27, Kubectl.V1_33})
   void getWatchSeesAConfigMapCreatedByAnotherKubectl(String binary) throws Exception {
