@@ -136,7 +136,8 @@ public final class Gateway implements AutoCloseable {
     events = GatewayEventStream.start(api, this::onEvent);
     long heartbeat = config.heartbeatInterval().toMillis();
     control.scheduleWithFixedDelay(this::heartbeat, 0, heartbeat, TimeUnit.MILLISECONDS);
-    scheduleRenewal(renewalDelay(current));
+    // When a stored certificate arrived is not known: count from its notBefore.
+    scheduleRenewal(renewalDelay(current, current.certificate().getNotBefore().toInstant()));
   }
 
   /** The gateway id from the enrolled identity. */
@@ -204,11 +205,17 @@ public final class Gateway implements AutoCloseable {
             });
   }
 
-  private Duration renewalDelay(GatewayIdentity current) {
+  /**
+   * Until 2/3 of the certificate's lifetime, counted from when it arrived ({@code received}) or
+   * from its notBefore if later. The CA backdates notBefore by a minute for clock skew: counted
+   * from notBefore alone, a certificate of 30 s or less is due again as soon as it arrives (the
+   * gateway renews in a tight loop) and one of a few minutes far too early.
+   */
+  private Duration renewalDelay(GatewayIdentity current, Instant received) {
     Instant notBefore = current.certificate().getNotBefore().toInstant();
+    Instant start = received.isAfter(notBefore) ? received : notBefore;
     Instant notAfter = current.certificate().getNotAfter().toInstant();
-    Instant due =
-        notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+    Instant due = start.plus(Duration.between(start, notAfter).multipliedBy(2).dividedBy(3));
     Duration delay = Duration.between(config.clock().instant(), due);
     return delay.isNegative() ? Duration.ZERO : delay;
   }
@@ -229,11 +236,12 @@ public final class Gateway implements AutoCloseable {
                 scheduleRenewal(RETRY);
                 return;
               }
+              Instant received = config.clock().instant();
               files.saveCertificate(renewed);
               identity.set(renewed);
               useCertificate(renewed);
               log.info("renewed the gateway certificate; it expires at {}", certificateNotAfter());
-              scheduleRenewal(renewalDelay(renewed));
+              scheduleRenewal(renewalDelay(renewed, received));
             });
   }
 

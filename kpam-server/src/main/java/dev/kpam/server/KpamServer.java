@@ -141,7 +141,14 @@ public final class KpamServer implements AutoCloseable {
       PublicAddress address = new PublicAddress(config);
       Gateways gateways =
           new Gateways(
-              db, ca, config.clock(), ids, audit, address::url, () -> List.of(address.relay()));
+              db,
+              ca,
+              config.clock(),
+              ids,
+              audit,
+              address::url,
+              () -> List.of(address.relay()),
+              config.gatewayCertificateLifetime());
       Resources resources = new Resources(db, gateways, events, config.clock(), ids, audit);
       Accounts accounts =
           new Accounts(db, resources, users, secrets, events, config.clock(), ids, audit);

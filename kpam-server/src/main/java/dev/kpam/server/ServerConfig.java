@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param bootstrapPassword the first admin's password; null generates one
  * @param clock the time source for expiry and records
  * @param expiryInterval how often sessions past their expiry are marked EXPIRED
+ * @param gatewayCertificateLifetime how long a gateway certificate (from enrollment or renewal) is
+ *     valid; gateways renew theirs at 2/3 of it
  */
 public record ServerConfig(
     Path dataDir,
@@ -39,7 +41,10 @@ public record ServerConfig(
     String rootKey,
     String bootstrapPassword,
     Clock clock,
-    Duration expiryInterval) {
+    Duration expiryInterval,
+    Duration gatewayCertificateLifetime) {
+  static final Duration MIN_GATEWAY_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
+  static final Duration MAX_GATEWAY_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
   public ServerConfig {
     if (dataDir == null) {
@@ -57,6 +62,14 @@ public record ServerConfig(
     }
     if (clock == null) {
       throw new IllegalArgumentException("clock: missing");
+    }
+    if (gatewayCertificateLifetime == null
+        || gatewayCertificateLifetime.compareTo(MIN_GATEWAY_CERTIFICATE_LIFETIME) < 0
+        || gatewayCertificateLifetime.compareTo(MAX_GATEWAY_CERTIFICATE_LIFETIME) > 0) {
+      throw new IllegalArgumentException(
+          "gatewayCertificateLifetime: "
+              + gatewayCertificateLifetime
+              + " (expected: between 10s and 365d)");
     }
     if (bindHost == null || bindHost.isBlank()) {
       throw new IllegalArgumentException(
@@ -88,7 +101,8 @@ public record ServerConfig(
   }
 
   /**
-   * Defaults: port 8080, relay port 8443, all interfaces, system UTC clock, expiry every second.
+   * Defaults: port 8080, relay port 8443, all interfaces, system UTC clock, expiry every second,
+   * gateway certificates valid for 30 days.
    */
   public static final class Builder {
     private Path dataDir;
@@ -104,6 +118,7 @@ public record ServerConfig(
     private String bootstrapPassword;
     private Clock clock = Clock.systemUTC();
     private Duration expiryInterval = Duration.ofSeconds(1);
+    private Duration gatewayCertificateLifetime = Duration.ofDays(30);
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -166,6 +181,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder gatewayCertificateLifetime(Duration value) {
+      gatewayCertificateLifetime = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -180,7 +200,8 @@ public record ServerConfig(
           rootKey,
           bootstrapPassword,
           clock,
-          expiryInterval);
+          expiryInterval,
+          gatewayCertificateLifetime);
     }
   }
 }

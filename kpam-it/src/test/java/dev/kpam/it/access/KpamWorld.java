@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole kpam path on loopback: a fake Kubernetes API server, the control plane with its
@@ -48,17 +49,24 @@ public final class KpamWorld implements AutoCloseable {
 
   final Path dir;
   public final FakeKubeApiServer kube;
-  final ControlPlane plane;
+  volatile ControlPlane plane;
+  private final UnaryOperator<ServerConfig.Builder> serverSettings;
+  private ServerConfig restartConfig;
   final HttpClient http = HttpClient.newHttpClient();
   final String adminToken;
   final String gatewayId;
   private volatile Gateway gateway;
   private final StringWriter accessOutput = new StringWriter();
 
-  private KpamWorld(Path dir, FakeKubeApiServer kube, ControlPlane plane) {
+  private KpamWorld(
+      Path dir,
+      FakeKubeApiServer kube,
+      ControlPlane plane,
+      UnaryOperator<ServerConfig.Builder> serverSettings) {
     this.dir = dir;
     this.kube = kube;
     this.plane = plane;
+    this.serverSettings = serverSettings;
     this.adminToken =
         call(
                 "POST",
@@ -98,18 +106,57 @@ public final class KpamWorld implements AutoCloseable {
   }
 
   public static KpamWorld start(Path dir) {
+    return start(dir, server -> server);
+  }
+
+  /**
+   * Like {@link #start(Path)}, with the server's settings changed by {@code serverSettings} (e.g.
+   * {@code server -> server.gatewayCertificateLifetime(Duration.ofSeconds(30))}).
+   */
+  public static KpamWorld start(Path dir, UnaryOperator<ServerConfig.Builder> serverSettings) {
     FakeKubeApiServer kube = FakeKubeApiServer.start(STORED_TOKEN);
     kube.addPod("default", "web");
-    ControlPlane plane =
-        ControlPlane.start(
+    ControlPlane plane = ControlPlane.start(serverConfig(dir, serverSettings, 0, 0));
+    return new KpamWorld(dir, kube, plane, serverSettings);
+  }
+
+  private static ServerConfig serverConfig(
+      Path dir, UnaryOperator<ServerConfig.Builder> serverSettings, int httpPort, int relayPort) {
+    return serverSettings
+        .apply(
             ServerConfig.builder()
                 .dataDir(dir.resolve("server"))
                 .bindHost("127.0.0.1")
-                .httpPort(0)
-                .relayPort(0)
-                .bootstrapPassword(ADMIN_PASSWORD)
-                .build());
-    return new KpamWorld(dir, kube, plane);
+                .httpPort(httpPort)
+                .relayPort(relayPort)
+                .bootstrapPassword(ADMIN_PASSWORD))
+        .build();
+  }
+
+  /**
+   * Stops the server and its embedded relay, as when the {@code kpam server} process stops, and
+   * waits until the gateway has lost its tunnel. {@link #startControlPlane} brings them back.
+   */
+  void stopControlPlane() {
+    restartConfig =
+        serverConfig(dir, serverSettings, plane.server().httpPort(), plane.relay().port());
+    plane.close();
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.connectedRelays().isEmpty());
+  }
+
+  /**
+   * Starts the server and its embedded relay again from the same data dir on the same HTTP and
+   * relay ports, and waits until the gateway's tunnel is back.
+   */
+  void startControlPlane() {
+    if (restartConfig == null) {
+      throw new IllegalStateException("the control plane was not stopped");
+    }
+    plane = ControlPlane.start(restartConfig);
+    restartConfig = null;
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> plane.relay().connectedGateways().containsKey(gatewayId));
   }
 
   /** Starts (or restarts) the gateway from its data dir and waits until the relay has it. */
@@ -118,6 +165,10 @@ public final class KpamWorld implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> plane.relay().connectedGateways().containsKey(gatewayId));
+  }
+
+  Gateway gateway() {
+    return gateway;
   }
 
   void stopGateway() {

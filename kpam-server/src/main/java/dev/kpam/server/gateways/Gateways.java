@@ -43,7 +43,6 @@ import java.util.function.Supplier;
  */
 public final class Gateways {
   static final Duration ENROLL_TOKEN_TTL = Duration.ofHours(1);
-  static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(30);
   static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
 
   private final Database db;
@@ -53,6 +52,7 @@ public final class Gateways {
   private final AuditLog audit;
   private final Supplier<String> publicUrl;
   private final Supplier<List<String>> relayAddresses;
+  private final Duration certificateLifetime;
 
   public Gateways(
       Database db,
@@ -61,7 +61,8 @@ public final class Gateways {
       Ids ids,
       AuditLog audit,
       Supplier<String> publicUrl,
-      Supplier<List<String>> relayAddresses) {
+      Supplier<List<String>> relayAddresses,
+      Duration certificateLifetime) {
     this.db = db;
     this.ca = ca;
     this.clock = clock;
@@ -69,6 +70,7 @@ public final class Gateways {
     this.audit = audit;
     this.publicUrl = publicUrl;
     this.relayAddresses = relayAddresses;
+    this.certificateLifetime = certificateLifetime;
   }
 
   public CreatedGateway create(String requestedName, Actor actor) {
@@ -291,7 +293,7 @@ public final class Gateways {
 
   private X509Certificate issue(String gatewayId, CertificateRequest csr) {
     X509Certificate certificate =
-        ca.issueGatewayCertificate(csr.publicKey(), gatewayId, CERTIFICATE_VALIDITY);
+        ca.issueGatewayCertificate(csr.publicKey(), gatewayId, certificateLifetime);
     db.jdbi()
         .useHandle(
             h ->
