@@ -18,12 +18,14 @@ import java.util.function.Consumer;
 final class ByteRelay extends ChannelInboundHandlerAdapter {
   private final Channel peer;
   private final Consumer<ByteBuf> observer;
-  private final Runnable onClose;
 
-  ByteRelay(Channel peer, Consumer<ByteBuf> observer, Runnable onClose) {
+  /**
+   * {@code observer} sees a read-only view of every buffer before it goes to {@code peer}; it must
+   * not keep, modify or release it, nor throw.
+   */
+  ByteRelay(Channel peer, Consumer<ByteBuf> observer) {
     this.peer = peer;
     this.observer = observer;
-    this.onClose = onClose;
   }
 
   @Override
@@ -57,7 +59,6 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    onClose.run();
     if (peer.isActive()) {
       peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }

@@ -1,5 +1,6 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,10 +14,14 @@ import java.util.function.Consumer;
 /**
  * The API server answered an upgrade with {@code 101 Switching Protocols}: forward the 101, then
  * rewire both pipelines from HTTP to a raw byte relay (STYLE.md: rewire, don't add modes). From
- * here on the bytes are SPDY/3.1 or WebSocket frames, seen by the {@link StreamTap}.
+ * here on the bytes are SPDY/3.1 or WebSocket frames, seen by the {@link StreamTap}; the gateway
+ * also follows the WebSocket frame boundaries or the SPDY streams itself, so that {@link
+ * SessionTermination} can tell kubectl why its stream ends.
  */
 final class ProtocolSwitch {
   static final String RELAY = "relay";
+  private static final String SPDY = "SPDY/3.1";
+  private static final String STREAM_PROTOCOL_VERSION = "X-Stream-Protocol-Version";
 
   private ProtocolSwitch() {}
 
@@ -32,10 +37,24 @@ final class ProtocolSwitch {
     String protocol = protocol(switching);
     connection.upgradedProtocol = protocol;
     connection.upgradedUpstream = upstream;
-    connection.serverFrames = new WebSocketFrameBoundary();
     StreamTap tap = taps.open(connection.sessionId, exchange.uri, protocol);
-    boolean websocket =
-        "websocket".equalsIgnoreCase(switching.headers().get(HttpHeaderNames.UPGRADE));
+    Consumer<ByteBuf> fromClient = tap::fromClient;
+    Consumer<ByteBuf> fromServer = tap::fromServer;
+    String upgrade = switching.headers().get(HttpHeaderNames.UPGRADE, "").trim();
+    if (upgrade.equalsIgnoreCase("websocket")) {
+      WebSocketFrameBoundary frames = new WebSocketFrameBoundary();
+      connection.serverFrames = frames;
+      fromServer = gatewayThenTap(frames::observe, fromServer);
+    } else if (upgrade.equalsIgnoreCase(SPDY)) {
+      SpdyStreams streams = new SpdyStreams(tap.spdyListener());
+      connection.spdyStreams = streams;
+      connection.spdyStreamProtocol = switching.headers().get(STREAM_PROTOCOL_VERSION);
+      // Registered before tap.closed below: the tap hears of its streams' end first.
+      client.closeFuture().addListener(f -> streams.close());
+      fromClient = gatewayThenTap(streams::fromClient, fromClient);
+      fromServer = gatewayThenTap(streams::fromServer, fromServer);
+    }
+    client.closeFuture().addListener(f -> tap.closed());
 
     forwarderCtx.write(switching);
     forwarderCtx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -46,25 +65,21 @@ final class ProtocolSwitch {
     ((CombinedChannelDuplexHandler<?, ?>) upstream.pipeline().get(UpstreamPools.HTTP))
         .removeOutboundHandler();
 
-    Consumer<ByteBuf> fromServer =
-        bytes -> {
-          if (websocket) {
-            connection.serverFrames.observe(bytes);
-          }
-          tap.fromServer(bytes);
-        };
     // Upstream first: bytes left in the client's decoder flow as soon as its codec is removed.
     upstream
         .pipeline()
-        .replace(UpstreamResponseRelay.NAME, RELAY, new ByteRelay(client, fromServer, () -> {}));
+        .replace(UpstreamResponseRelay.NAME, RELAY, new ByteRelay(client, fromServer));
     upstream.pipeline().remove(UpstreamPools.HTTP);
-    client
-        .pipeline()
-        .replace(forwarderCtx.name(), RELAY, new ByteRelay(upstream, tap::fromClient, tap::closed));
+    client.pipeline().replace(forwarderCtx.name(), RELAY, new ByteRelay(upstream, fromClient));
     client.pipeline().remove(CredentialInjector.class);
     client.pipeline().remove(HeaderSanitizer.class);
     client.pipeline().remove(SessionCheck.class);
     client.pipeline().remove(HttpServerCodec.class);
+  }
+
+  private static Consumer<ByteBuf> gatewayThenTap(
+      Consumer<ByteBuf> gateway, Consumer<ByteBuf> tap) {
+    return gateway.andThen(tap);
   }
 
   private static String protocol(HttpResponse switching) {

@@ -1,7 +1,9 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import dev.kpam.protocol.sessions.SessionLookup;
 import io.netty.channel.Channel;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -9,6 +11,10 @@ import java.util.concurrent.ScheduledFuture;
  * after a protocol switch, the upgraded stream. Touched only on the connection's event loop.
  */
 final class ProxyConnection {
+  /** The exec/attach protocols whose error channel or stream carries a {@code Status}. */
+  private static final Set<String> STATUS_PROTOCOLS =
+      Set.of("v4.channel.k8s.io", "v5.channel.k8s.io");
+
   final Channel client;
   final String sessionId;
   SessionLookup lookup;
@@ -19,7 +25,15 @@ final class ProxyConnection {
   String upgradedProtocol;
 
   Channel upgradedUpstream;
+
+  /** After a WebSocket 101: the server-to-client frame boundaries. */
   WebSocketFrameBoundary serverFrames;
+
+  /** After a SPDY/3.1 101: its streams, and the stream protocol the server chose. */
+  SpdyStreams spdyStreams;
+
+  String spdyStreamProtocol;
+
   boolean terminated;
 
   ProxyConnection(Channel client, String sessionId) {
@@ -27,9 +41,17 @@ final class ProxyConnection {
     this.sessionId = sessionId;
   }
 
+  /** An exec/attach WebSocket stream whose channel 3 carries a {@code Status}. */
   boolean isChannelProtocol() {
-    return upgradedProtocol != null
-        && (upgradedProtocol.equals("v4.channel.k8s.io")
-            || upgradedProtocol.equals("v5.channel.k8s.io"));
+    return serverFrames != null && isStatusProtocol(upgradedProtocol);
+  }
+
+  /** An exec/attach SPDY stream whose error stream carries a {@code Status}. */
+  boolean isSpdyStatusProtocol() {
+    return spdyStreams != null && isStatusProtocol(spdyStreamProtocol);
+  }
+
+  private static boolean isStatusProtocol(String protocol) {
+    return protocol != null && STATUS_PROTOCOLS.contains(protocol);
   }
 }

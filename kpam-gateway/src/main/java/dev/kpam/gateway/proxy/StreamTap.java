@@ -1,11 +1,14 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.proxy.spdy.SpdyStreamListener;
 import io.netty.buffer.ByteBuf;
 
 /**
  * Sees the raw bytes of an upgraded stream (exec, attach, port-forward) in both directions, for the
  * recording of issue #4. It must not keep, modify or release the buffers (it gets read-only views)
- * and must not block: it runs on the connection's event loop.
+ * and must not block: it runs on the connection's event loop. For a SPDY/3.1 stream the gateway
+ * already follows the streams itself; a tap that wants each stream's type and DATA payloads returns
+ * a listener from {@link #spdyListener()} instead of parsing SPDY again.
  *
  * <pre>{@code
  * StreamTap tap = new StreamTap() { public void fromServer(ByteBuf b) { frames.feed(b); } };
@@ -20,6 +23,15 @@ public interface StreamTap {
 
   /** Bytes the API server sent towards kubectl. */
   default void fromServer(ByteBuf bytes) {}
+
+  /**
+   * For a SPDY/3.1 stream: what hears of its streams as the gateway parses them (asked once, at the
+   * upgrade). Its calls for a chunk of bytes come before {@link #fromClient}/{@link #fromServer}
+   * with the same bytes, and its last {@code closed} before {@link #closed()}.
+   */
+  default SpdyStreamListener spdyListener() {
+    return SpdyStreamListener.NONE;
+  }
 
   /** The stream ended (either side closed). */
   default void closed() {}

@@ -6,18 +6,23 @@ import static org.awaitility.Awaitility.await;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.cli.access.Outcome;
 import dev.kpam.testing.kube.Kubectl;
+import dev.kpam.testing.kube.RecordedRequest;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What happens to a session's connections when it ends, and what an observer can see. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,26 +40,38 @@ class SessionLifecycleTest {
     if (world != null) world.close();
   }
 
-  @Test
-  void anAdminsTerminationClosesOpenExecAndWatchStreamsWithAReadableMessage() throws Exception {
-    Path kubeconfig = dir.resolve("terminated-kubeconfig");
+  /** kubectl 1.33 execs over WebSocket by default, over SPDY/3.1 when told not to. */
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "SPDY"})
+  void anAdminsTerminationClosesOpenExecAndWatchStreamsWithAReadableMessage(String upgrade)
+      throws Exception {
+    Path kubeconfig = dir.resolve("terminated-" + upgrade + "-kubeconfig");
     AccessSession access = world.access("1h", kubeconfig);
-    Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
+    Kubectl kubectl =
+        world
+            .kubectl(Kubectl.V1_33, kubeconfig)
+            .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", String.valueOf(upgrade.equals("websocket")));
+    Predicate<RecordedRequest> execUpgrade =
+        r ->
+            r.path().endsWith("/pods/web/exec")
+                && lowerCase(r.header("upgrade")).startsWith(lowerCase(upgrade));
+    Predicate<RecordedRequest> watch = r -> r.uri().contains("watch=");
+    long execsBefore = requests(execUpgrade);
+    long watchesBefore = requests(watch);
     Process exec = kubectl.start("exec", "-i", "web", "--", "cat");
-    Process watch = kubectl.start("get", "pods", "-w");
+    Process watching = kubectl.start("get", "pods", "-w");
     try {
       StringBuffer execOut = Processes.collect(exec.getInputStream());
       StringBuffer execErr = Processes.collect(exec.getErrorStream());
-      StringBuffer watchOut = Processes.collect(watch.getInputStream());
+      StringBuffer watchOut = Processes.collect(watching.getInputStream());
       OutputStream stdin = exec.getOutputStream();
       stdin.write("before\n".getBytes(StandardCharsets.UTF_8));
       stdin.flush();
       await().atMost(Duration.ofSeconds(30)).until(() -> execOut.toString().contains("before"));
+      assertThat(requests(execUpgrade)).isGreaterThan(execsBefore);
       await().atMost(Duration.ofSeconds(30)).until(() -> watchOut.toString().contains("web"));
       // kubectl lists first, then watches: terminate once the watch itself is open.
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> world.kube.requests().stream().anyMatch(r -> r.uri().contains("watch=")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> requests(watch) > watchesBefore);
 
       world.call(
           "POST",
@@ -65,16 +82,24 @@ class SessionLifecycleTest {
       assertThat(exec.waitFor(10, TimeUnit.SECONDS)).as("exec ends").isTrue();
       assertThat(exec.exitValue()).isNotZero();
       assertThat(execErr.toString()).contains("terminated").contains("incident 42");
-      assertThat(watch.waitFor(10, TimeUnit.SECONDS)).as("watch ends").isTrue();
+      assertThat(watching.waitFor(10, TimeUnit.SECONDS)).as("watch ends").isTrue();
       Outcome outcome = access.outcome().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(outcome.kind()).isEqualTo(Outcome.Kind.TERMINATED);
       assertThat(outcome.message()).contains("incident 42");
       assertThat(outcome.exitCode()).isEqualTo(4);
     } finally {
       Processes.destroy(exec);
-      Processes.destroy(watch);
+      Processes.destroy(watching);
       access.close();
     }
+  }
+
+  private long requests(Predicate<RecordedRequest> which) {
+    return world.kube.requests().stream().filter(which).count();
+  }
+
+  private static String lowerCase(String text) {
+    return String.valueOf(text).toLowerCase(Locale.ROOT);
   }
 
   @Test
