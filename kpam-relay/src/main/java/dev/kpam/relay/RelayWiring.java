@@ -1,13 +1,12 @@
 package dev.kpam.relay;
 
 import dev.kpam.crypto.pki.KpamIdentity;
+import dev.kpam.transport.tunnel.TunnelWindows;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -15,12 +14,6 @@ import io.netty.handler.ssl.SslContext;
  * becomes, and what a client's dial becomes.
  */
 final class RelayWiring extends ChannelInitializer<Channel> {
-  /**
-   * Extra connection-level window for a tunnel, so that one client that reads slowly (and so holds
-   * its stream's window) does not stall the other streams of the tunnel.
-   */
-  static final int CONNECTION_WINDOW_INCREMENT = 8 * 1024 * 1024;
-
   private final SslContext tls;
   private final TunnelRegistry tunnels;
   private final RelayConfig config;
@@ -47,14 +40,14 @@ final class RelayWiring extends ChannelInitializer<Channel> {
             classifier.name(),
             "h2",
             Http2FrameCodecBuilder.forClient()
-                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false))
+                .initialSettings(TunnelWindows.settings().pushEnabled(false))
                 .build())
         .addAfter("h2", "h2-streams", new Http2MultiplexHandler(new RefuseGatewayStreams()))
         .addAfter(
             "h2-streams",
             "ping",
             new TunnelPinger(gatewayId, config.clock(), config.pingInterval(), config.deadAfter()));
-    tunnel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW_INCREMENT));
+    TunnelWindows.widenConnectionWindow(tunnel);
     tunnels.add(gatewayId, tunnel);
   }
 

@@ -10,10 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class RelayLink {
   private static final Logger log = LoggerFactory.getLogger(RelayLink.class);
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-  private static final int CONNECTION_WINDOW_INCREMENT = 8 * 1024 * 1024;
 
   /** Streams one tunnel may carry at once: every open kubectl connection of every session. */
   private static final long MAX_CONCURRENT_STREAMS = 100_000;
@@ -121,16 +118,7 @@ final class RelayLink {
                             "tls",
                             tls.newHandler(ch.alloc(), target.getHostString(), target.getPort()))
                         .addLast("silent-tunnel-closer", new SilentTunnelCloser(config.deadAfter()))
-                        .addLast("tunnel-up", new TunnelUp())
-                        .addLast(
-                            "h2",
-                            Http2FrameCodecBuilder.forServer()
-                                // Every kubectl connection is a stream; watches stay open.
-                                .initialSettings(
-                                    Http2Settings.defaultSettings()
-                                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
-                                .build())
-                        .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer()));
+                        .addLast("tunnel-up", new TunnelUp());
                   }
                 });
     ChannelFuture connecting =
@@ -174,9 +162,17 @@ final class RelayLink {
         if (handshake.isSuccess()) {
           connected = true;
           backoff.reset();
-          // A slow stream keeps its window; a larger connection window keeps the others going.
-          ctx.channel()
-              .writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW_INCREMENT));
+          // HTTP/2 starts only now: its preface and window update must not race the handshake.
+          ctx.pipeline()
+              .addAfter(
+                  ctx.name(),
+                  "h2",
+                  Http2FrameCodecBuilder.forServer()
+                      .initialSettings(
+                          TunnelWindows.settings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+                      .build())
+              .addAfter("h2", "h2-streams", new Http2MultiplexHandler(new StreamInitializer()));
+          TunnelWindows.widenConnectionWindow(ctx.channel());
           log.info("tunnel to relay {} up", address);
           config.listener().connected(address);
         } else {
