@@ -26,7 +26,9 @@ final class GatewayTls {
    */
   static CompletionStage<Channel> secure(Channel channel, SslContext innerTls, String gatewayId) {
     CompletableFuture<Channel> result = new CompletableFuture<>();
-    SslHandler tls = innerTls.newHandler(channel.alloc());
+    // Host and port only name the TLS session cache entry, so that later connections resume; no
+    // host name is verified and the gateway ignores the server name.
+    SslHandler tls = innerTls.newHandler(channel.alloc(), gatewayId + ".gateway.kpam", 443);
     channel.pipeline().addLast(NAME, tls);
     tls.handshakeFuture()
         .addListener(

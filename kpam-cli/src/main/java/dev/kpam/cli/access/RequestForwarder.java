@@ -25,6 +25,9 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestForwarder.class);
   static final int MAX_HEADER_SIZE = 64 * 1024;
 
+  /** Response bodies pass on in pieces of at most this size: fewer, larger writes downstream. */
+  private static final int MAX_BODY_PIECE = 64 * 1024;
+
   private final Upstream upstream;
   // At most what one read of kubectl's bytes decodes to, while the upstream connection opens.
   private final List<Object> pending = new ArrayList<>();
@@ -83,7 +86,7 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
     gateway = channel;
     channel
         .pipeline()
-        .addLast("http", new HttpClientCodec(4096, MAX_HEADER_SIZE, 8192))
+        .addLast("http", new HttpClientCodec(4096, MAX_HEADER_SIZE, MAX_BODY_PIECE))
         .addLast("response-forwarder", new ResponseForwarder(ctx.channel(), this));
     List<Object> queued = List.copyOf(pending);
     pending.clear();

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams the gateway's responses back to kubectl piece by piece (a watch or {@code logs -f} never
- * buffers), reading the next piece when the previous one was written. After a {@code 101 Switching
- * Protocols} it hands both connections to {@link UpgradeRewire}.
+ * buffers), reading the next pieces when those of the previous read were written. After a {@code
+ * 101 Switching Protocols} it hands both connections to {@link UpgradeRewire}.
  */
 final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ResponseForwarder.class);
@@ -25,6 +25,7 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   private final RequestForwarder requests;
   private boolean switching;
   private ChannelFuture lastWrite;
+  private boolean unflushed;
 
   ResponseForwarder(Channel kubectl, RequestForwarder requests) {
     this.kubectl = kubectl;
@@ -53,29 +54,34 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
     }
     lastWrite =
         kubectl
-            .writeAndFlush(msg)
+            .write(msg)
             .addListener(
                 (ChannelFutureListener)
                     written -> {
                       if (!written.isSuccess()) {
                         closeBoth(ctx);
-                        return;
-                      }
-                      if (last) {
+                      } else if (last) {
                         requests.upgradeRefused();
                       }
-                      ctx.read();
                     });
+    unflushed = true;
+  }
+
+  /** What one read brought goes to kubectl in one flush; the next read waits until it is out. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (unflushed) {
+      unflushed = false;
+      kubectl.flush();
+      lastWrite.addListener(written -> ctx.read());
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // The codec has already passed on what the gateway sent before closing.
-    if (lastWrite == null) {
-      kubectl.close();
-    } else {
-      lastWrite.addListener(written -> kubectl.close());
-    }
+    closeKubectlAfterLastWrite();
     ctx.fireChannelInactive();
   }
 
@@ -87,6 +93,16 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
 
   private void closeBoth(ChannelHandlerContext ctx) {
     ctx.close();
-    kubectl.close();
+    closeKubectlAfterLastWrite();
+  }
+
+  /** What was read from the gateway before it went away still reaches kubectl. */
+  private void closeKubectlAfterLastWrite() {
+    if (lastWrite == null) {
+      kubectl.close();
+    } else {
+      kubectl.flush();
+      lastWrite.addListener(written -> kubectl.close());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kpam.gateway.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpRequest;
 
 /** One request/response pair on its way through {@link UpstreamForwarder}. */
@@ -15,6 +16,13 @@ final class Exchange {
   boolean responseStarted;
   boolean upstreamReusable = true;
   boolean clientKeepAlive = true;
+
+  /** The last response piece written to the client; {@code unflushed} until the read completes. */
+  ChannelFuture lastWrite;
+
+  boolean unflushed;
+
+  boolean responseDone;
 
   Exchange(UpstreamTarget target, HttpRequest request, boolean upgrade) {
     this.target = target;

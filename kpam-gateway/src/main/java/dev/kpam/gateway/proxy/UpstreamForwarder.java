@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -159,20 +158,38 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
       ex.clientKeepAlive = HttpUtil.isKeepAlive(response) && !ex.upgrade;
     }
     boolean last = msg instanceof LastHttpContent;
-    ctx.writeAndFlush(msg)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    ctx.close();
-                  } else if (last) {
-                    finished(ex);
-                  } else if (msg instanceof HttpObject && exchange == ex && ex.upstream != null) {
-                    // The codec may have decoded the rest of the response in the same read, and
-                    // the exchange may be finished (its connection back in the pool) by now.
-                    ex.upstream.read();
-                  }
-                });
+    ex.responseDone |= last;
+    ex.lastWrite =
+        ctx.write(msg)
+            .addListener(
+                (ChannelFutureListener)
+                    f -> {
+                      if (!f.isSuccess()) {
+                        ctx.close();
+                      } else if (last) {
+                        finished(ex);
+                      }
+                    });
+    ex.unflushed = true;
+  }
+
+  /**
+   * The upstream's read is complete: what it brought goes out to the client in one flush, and the
+   * next read waits until that is written (backpressure without a queue).
+   */
+  void upstreamReadComplete(Exchange ex) {
+    if (!ex.unflushed) {
+      return;
+    }
+    ex.unflushed = false;
+    ctx.flush();
+    ex.lastWrite.addListener(
+        f -> {
+          // The exchange may be finished (its connection back in the pool) by now.
+          if (f.isSuccess() && !ex.responseDone && exchange == ex && ex.upstream != null) {
+            ex.upstream.read();
+          }
+        });
   }
 
   private void finished(Exchange ex) {
@@ -201,7 +218,13 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
     exchange = null;
     if (ex.responseStarted) {
       giveBack(ex, false);
-      ctx.close();
+      // The end of a response without a length, or a broken one: what came still goes out.
+      if (ex.lastWrite == null) {
+        ctx.close();
+      } else {
+        ctx.flush();
+        ex.lastWrite.addListener(written -> ctx.close());
+      }
     } else {
       fail(
           ex,

@@ -42,6 +42,9 @@ public final class UpstreamPools implements AutoCloseable {
   static final String HTTP = "upstream-http";
   private static final int MAX_HEADER_SIZE = 64 * 1024;
 
+  /** Response bodies pass on in pieces of at most this size: fewer, larger writes downstream. */
+  private static final int MAX_BODY_PIECE = 64 * 1024;
+
   private final int maxIdlePerTarget;
   private final ConcurrentMap<PoolKey, KeepAlivePool> pools = new ConcurrentHashMap<>();
   private final ConcurrentMap<UpstreamTarget, SslContext> contexts = new ConcurrentHashMap<>();
@@ -157,7 +160,7 @@ public final class UpstreamPools implements AutoCloseable {
     SslContext context = contexts.computeIfAbsent(target, UpstreamPools::clientContext);
     SslHandler ssl = context.newHandler(ch.alloc(), target.verifiedName(), target.port());
     ch.pipeline().addLast(TLS, ssl);
-    ch.pipeline().addLast(HTTP, new HttpClientCodec(4096, MAX_HEADER_SIZE, 8192));
+    ch.pipeline().addLast(HTTP, new HttpClientCodec(4096, MAX_HEADER_SIZE, MAX_BODY_PIECE));
   }
 
   static SslContext clientContext(UpstreamTarget target) {

@@ -23,6 +23,12 @@ final class UpstreamResponseRelay extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    forwarder.upstreamReadComplete(exchange);
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     forwarder.upstreamClosed(exchange);
     ctx.fireChannelInactive();
