@@ -1,0 +1,51 @@
+package dev.kpam.bench;
+
+import dev.kpam.testing.kube.FakeKubeApiServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The fake Kubernetes API server in a JVM of its own, so that the descriptors of its watch
+ * connections do not count against the bench's. It accepts the stored token given as the first
+ * argument, holds the pod {@code default/web}, writes its CA certificate to {@code ca.pem} in the
+ * directory given as the second argument and prints its URL. Each line {@code add-pod NAME} on
+ * standard input adds a pod to {@code default} (every watch of pods sees it); end of input stops
+ * it.
+ *
+ * <pre>{@code
+ * java -cp CLASSPATH dev.kpam.bench.FakeApiServerProcess TOKEN DIR   # prints: fake API server listening on https://127.0.0.1:PORT
+ * }</pre>
+ */
+public final class FakeApiServerProcess {
+  private static final String ADD_POD = "add-pod ";
+
+  private FakeApiServerProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      System.err.println("usage: FakeApiServerProcess STORED_TOKEN DIR");
+      System.exit(2);
+    }
+    try (FakeKubeApiServer kube = FakeKubeApiServer.start(args[0])) {
+      kube.addPod("default", "web");
+      Files.writeString(Path.of(args[1], "ca.pem"), kube.caCertificatePem());
+      System.out.println("fake API server listening on " + kube.url());
+      System.out.flush();
+      BufferedReader commands =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+        if (line.startsWith(ADD_POD)) {
+          String name = line.substring(ADD_POD.length()).trim();
+          kube.addPod("default", name);
+          System.out.println("added pod " + name);
+        } else {
+          System.out.println("unknown command: " + line);
+        }
+        System.out.flush();
+      }
+    }
+  }
+}
