@@ -20,10 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What {@code kpam server} runs: the control plane and, embedded beside it, the relay (DESIGN §1).
- * The relay's certificate comes from the server's CA, and it asks the server's database whether a
- * session may connect. The server and relay modules do not know each other; this is where they
- * meet.
+ * What {@code kpam server} runs: the control plane and, embedded beside it unless {@link
+ * ServerConfig#embeddedRelay()} is off, the relay (DESIGN §1). The relay's certificate comes from
+ * the server's CA with the identity {@code kpam://relay/embedded}, and it asks the server's
+ * database whether a session may connect. The server and relay modules do not know each other; this
+ * is where they meet.
  *
  * <pre>{@code
  * try (ControlPlane plane = ControlPlane.start(ServerConfig.builder().dataDir(dir).build())) {
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlane implements AutoCloseable {
   static final Duration RELAY_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+  static final String EMBEDDED_RELAY_ID = "embedded";
 
   private final KpamServer server;
   private final RelayServer relay;
@@ -46,6 +48,9 @@ public final class ControlPlane implements AutoCloseable {
 
   public static ControlPlane start(ServerConfig config) {
     KpamServer server = KpamServer.start(config);
+    if (!config.embeddedRelay()) {
+      return new ControlPlane(server, null, null);
+    }
     ExecutorService gateThreads =
         Executors.newFixedThreadPool(
             2,
@@ -58,9 +63,9 @@ public final class ControlPlane implements AutoCloseable {
       CertificateAuthority ca = server.certificateAuthority();
       KeyPair key = KeyPairs.generateEcP256();
       X509Certificate certificate =
-          ca.issueServerCertificate(
+          ca.issueRelayCertificate(
               key.getPublic(),
-              "kpam-relay",
+              EMBEDDED_RELAY_ID,
               relayNames(server.url()),
               List.of("127.0.0.1"),
               RELAY_CERTIFICATE_VALIDITY);
@@ -109,13 +114,31 @@ public final class ControlPlane implements AutoCloseable {
     return server;
   }
 
+  /**
+   * The embedded relay.
+   *
+   * @throws IllegalStateException when the server runs without it
+   */
   public RelayServer relay() {
+    if (relay == null) {
+      throw new IllegalStateException(
+          "this kpam server runs without its embedded relay (--no-embedded-relay)");
+    }
     return relay;
+  }
+
+  /** Whether the relay is embedded (else gateways and clients use standalone relays). */
+  public boolean hasEmbeddedRelay() {
+    return relay != null;
   }
 
   /** Relay first (no new client connections), then the server, then the gate's threads. */
   @Override
   public void close() {
+    if (relay == null) {
+      server.close();
+      return;
+    }
     relay.close();
     server.close();
     gateThreads.shutdownNow();

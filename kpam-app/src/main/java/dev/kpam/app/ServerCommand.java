@@ -4,6 +4,8 @@ import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,11 +20,14 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * kpam server --data-dir /var/lib/kpam --http-port 8080
  * kpam server --db-url jdbc:postgresql://db/kpam?user=kpam --public-url https://kpam.example.com
+ * kpam server --no-embedded-relay --relay-address relay.example.com:7443
  * }</pre>
  */
 @Command(
     name = "server",
-    description = "Start the kpam control plane (REST API, CA) with the embedded relay.",
+    description =
+        "Start the kpam control plane (REST API, CA) with the embedded relay, or with standalone"
+            + " relays (--no-embedded-relay --relay-address HOST:PORT).",
     mixinStandardHelpOptions = true)
 public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -42,8 +47,23 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--relay-port",
       defaultValue = "8443",
-      description = "Relay port (default: ${DEFAULT-VALUE}).")
+      description = "Port of the embedded relay (default: ${DEFAULT-VALUE}).")
   int relayPort;
+
+  @Option(
+      names = "--relay-address",
+      split = ",",
+      paramLabel = "HOST:PORT",
+      description =
+          "A relay gateways and clients are told to use instead of the embedded relay's address,"
+              + " e.g. a standalone 'kpam relay' (repeatable or comma-separated; clients use the"
+              + " first).")
+  List<String> relayAddresses = new ArrayList<>();
+
+  @Option(
+      names = "--no-embedded-relay",
+      description = "Run without the embedded relay; needs --relay-address.")
+  boolean noEmbeddedRelay;
 
   @Option(
       names = "--bind",
@@ -94,6 +114,8 @@ public final class ServerCommand implements Callable<Integer> {
               .bindHost(bindHost)
               .httpPort(httpPort)
               .relayPort(relayPort)
+              .relayAddresses(relayAddresses)
+              .embeddedRelay(!noEmbeddedRelay)
               .publicUrl(publicUrl)
               .tls(tlsCert, tlsKey)
               .rootKeyFile(rootKeyFile)
@@ -118,11 +140,13 @@ public final class ServerCommand implements Callable<Integer> {
     out.println(
         "kpam server listening on "
             + server.url()
-            + ", relay on "
-            + server.relayAddress()
+            + (plane.hasEmbeddedRelay()
+                ? ", relay on port " + plane.relay().port()
+                : ", without its embedded relay")
             + " (database: "
             + describeDb(config)
             + ")");
+    out.println("Relays announced to gateways and clients: " + server.relayAddresses());
     server
         .generatedAdminPassword()
         .ifPresent(

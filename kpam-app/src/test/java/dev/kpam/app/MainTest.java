@@ -37,10 +37,13 @@ class MainTest {
     assertThat(root().getSubcommands())
         .containsKeys(
             "server",
+            "gateway",
+            "relay",
             "login",
             "logout",
             "users",
             "gateways",
+            "relays",
             "resources",
             "accounts",
             "sessions",

@@ -7,6 +7,7 @@ import dev.kpam.cli.audit.AuditCommand;
 import dev.kpam.cli.gateways.GatewaysCommand;
 import dev.kpam.cli.login.LoginCommand;
 import dev.kpam.cli.login.LogoutCommand;
+import dev.kpam.cli.relays.RelaysCommand;
 import dev.kpam.cli.resources.ResourcesCommand;
 import dev.kpam.cli.sessions.SessionsCommand;
 import dev.kpam.cli.users.UsersCommand;
@@ -38,6 +39,7 @@ public final class CliCommands {
           LogoutCommand.class,
           UsersCommand.class,
           GatewaysCommand.class,
+          RelaysCommand.class,
           ResourcesCommand.class,
           AccountsCommand.class,
           SessionsCommand.class,

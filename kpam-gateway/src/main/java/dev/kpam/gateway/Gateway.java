@@ -1,5 +1,6 @@
 package dev.kpam.gateway;
 
+import dev.kpam.crypto.pki.CertificateRenewal;
 import dev.kpam.gateway.control.ControlPlaneClient;
 import dev.kpam.gateway.control.GatewayEventStream;
 import dev.kpam.gateway.control.ServerSessionDirectory;
@@ -205,19 +206,9 @@ public final class Gateway implements AutoCloseable {
             });
   }
 
-  /**
-   * Until 2/3 of the certificate's lifetime, counted from when it arrived ({@code received}) or
-   * from its notBefore if later. The CA backdates notBefore by a minute for clock skew: counted
-   * from notBefore alone, a certificate of 30 s or less is due again as soon as it arrives (the
-   * gateway renews in a tight loop) and one of a few minutes far too early.
-   */
+  /** Until 2/3 of the certificate's lifetime, counted from when it arrived ({@code received}). */
   private Duration renewalDelay(GatewayIdentity current, Instant received) {
-    Instant notBefore = current.certificate().getNotBefore().toInstant();
-    Instant start = received.isAfter(notBefore) ? received : notBefore;
-    Instant notAfter = current.certificate().getNotAfter().toInstant();
-    Instant due = start.plus(Duration.between(start, notAfter).multipliedBy(2).dividedBy(3));
-    Duration delay = Duration.between(config.clock().instant(), due);
-    return delay.isNegative() ? Duration.ZERO : delay;
+    return CertificateRenewal.delay(current.certificate(), received, config.clock().instant());
   }
 
   private void scheduleRenewal(Duration delay) {

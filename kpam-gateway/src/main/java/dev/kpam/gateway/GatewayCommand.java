@@ -12,12 +12,9 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,17 +114,12 @@ public final class GatewayCommand implements Callable<Integer> {
     return 0;
   }
 
-  private HttpClient httpClient() throws IOException, GeneralSecurityException {
+  private HttpClient httpClient() throws IOException {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     if (caCert != null) {
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(
-          KeyStores.trustStore(
+      builder.sslContext(
+          KeyStores.clientTrusting(
               Pem.parseCertificates(Files.readString(caCert, StandardCharsets.UTF_8))));
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      builder.sslContext(tls);
     }
     return builder.build();
   }

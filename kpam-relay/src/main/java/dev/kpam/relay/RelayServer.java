@@ -11,7 +11,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,14 +40,20 @@ public final class RelayServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Channel listener;
   private final TunnelRegistry tunnels;
+  private final RenewableTls tls;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RelayServer(
-      EventLoopGroup acceptor, EventLoopGroup workers, Channel listener, TunnelRegistry tunnels) {
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      Channel listener,
+      TunnelRegistry tunnels,
+      RenewableTls tls) {
     this.acceptor = acceptor;
     this.workers = workers;
     this.listener = listener;
     this.tunnels = tunnels;
+    this.tls = tls;
   }
 
   /**
@@ -53,13 +62,8 @@ public final class RelayServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static RelayServer start(RelayConfig config) {
-    SslContext tls =
-        TlsContexts.server(
-            config.serverKey(),
-            config.serverChain(),
-            config.trustedCas(),
-            ClientAuth.REQUIRE,
-            false);
+    RenewableTls tls =
+        new RenewableTls(serverTls(config.serverKey(), config.serverChain(), config.trustedCas()));
     TunnelRegistry tunnels = new TunnelRegistry();
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
@@ -74,7 +78,7 @@ public final class RelayServer implements AutoCloseable {
               .bind(config.bindHost(), config.port())
               .syncUninterruptibly()
               .channel();
-      RelayServer relay = new RelayServer(acceptor, workers, listener, tunnels);
+      RelayServer relay = new RelayServer(acceptor, workers, listener, tunnels, tls);
       log.info("relay listening on {}", listener.localAddress());
       return relay;
     } catch (RuntimeException e) {
@@ -88,6 +92,20 @@ public final class RelayServer implements AutoCloseable {
   /** The port the relay listens on (the chosen one when configured with 0). */
   public int port() {
     return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /**
+   * Presents {@code chain} (leaf first, e.g. a renewed relay certificate) to every connection from
+   * now on and trusts {@code trustedCas}; open tunnels and client connections are not disturbed.
+   */
+  public void useCertificate(
+      PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustedCas) {
+    tls.use(serverTls(key, chain, trustedCas));
+  }
+
+  private static SslContext serverTls(
+      PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustedCas) {
+    return TlsContexts.server(key, chain, trustedCas, ClientAuth.REQUIRE, false);
   }
 
   /** Gateway id → number of live tunnels, a snapshot. */

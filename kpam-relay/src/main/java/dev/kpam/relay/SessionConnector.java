@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -90,6 +91,14 @@ final class SessionConnector extends ChannelInboundHandlerAdapter {
       return;
     }
     if (failure != null) {
+      Throwable cause = failure;
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof GateUnavailableException) {
+        refuse(ctx, RelayWire.INTERNAL, cause.getMessage());
+        return;
+      }
       log.error("cannot check session {}", session.sessionId(), failure);
       refuse(ctx, RelayWire.INTERNAL, "the relay could not check the session");
       return;

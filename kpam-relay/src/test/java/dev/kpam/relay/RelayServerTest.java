@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.KeyPairs;
+import dev.kpam.crypto.pki.KpamIdentity;
+import dev.kpam.transport.tls.PeerIdentity;
 import dev.kpam.transport.tunnel.RelayDialer;
 import dev.kpam.transport.tunnel.RelayRefusedException;
 import dev.kpam.transport.tunnel.TunnelClient;
@@ -19,8 +22,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +130,44 @@ class RelayServerTest {
         .hasMessage("the relay refused: session s1 has ended")
         .extracting(e -> ((RelayRefusedException) e).code())
         .isEqualTo("session_refused");
+  }
+
+  @Test
+  void aGateThatCannotDecideIsAnOutageForTheClientNotARefusal() throws Exception {
+    RelayServer relay =
+        relay(
+            (sessionId, gatewayId) ->
+                CompletableFuture.failedFuture(
+                    new GateUnavailableException(
+                        "cannot reach the kpam server to check session " + sessionId)));
+    gateway(relay, "dc1", echo());
+    awaitTunnels(relay, "dc1", 1);
+
+    assertThatThrownBy(() -> dial(relay, pki.session("s1", "dc1")))
+        .cause()
+        .isInstanceOf(RelayRefusedException.class)
+        .hasMessage("the relay refused: cannot reach the kpam server to check session s1")
+        .extracting(e -> ((RelayRefusedException) e).code())
+        .isEqualTo("internal");
+  }
+
+  @Test
+  void aRenewedCertificateServesNewConnectionsWhileOpenTunnelsStay() throws Exception {
+    RelayServer relay = relay(ALLOW_ALL);
+    gateway(relay, "dc1", echo());
+    awaitTunnels(relay, "dc1", 1);
+    KeyPair renewedKeys = KeyPairs.generateEcP256();
+
+    relay.useCertificate(
+        renewedKeys.getPrivate(),
+        List.of(pki.relayCertificate(renewedKeys, "renewed-relay")),
+        pki.ca.chain());
+
+    Channel client = dial(relay, pki.session("s1", "dc1"));
+    assertThat(PeerIdentity.of(client.pipeline().get(SslHandler.class).engine().getSession()))
+        .contains(KpamIdentity.relay("renewed-relay"));
+    assertEchoes(client);
+    assertThat(relay.connectedGateways()).containsEntry("dc1", 1);
   }
 
   @Test

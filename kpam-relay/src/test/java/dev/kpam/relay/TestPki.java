@@ -17,13 +17,7 @@ final class TestPki {
   final Clock clock = Clock.systemUTC();
   final CertificateAuthority ca = CertificateAuthority.create("kpam test CA", clock);
   final KeyPair relayKeys = KeyPairs.generateEcP256();
-  final X509Certificate relayCert =
-      ca.issueServerCertificate(
-          relayKeys.getPublic(),
-          "relay",
-          List.of("localhost"),
-          List.of("127.0.0.1"),
-          Duration.ofHours(1));
+  final X509Certificate relayCert = relayCertificate(relayKeys, "test-relay");
 
   RelayConfig relayConfig(int port, SessionGate gate) {
     return new RelayConfig(
@@ -36,6 +30,11 @@ final class TestPki {
         clock,
         Duration.ofMillis(100),
         Duration.ofMillis(600));
+  }
+
+  X509Certificate relayCertificate(KeyPair keys, String relayId) {
+    return ca.issueRelayCertificate(
+        keys.getPublic(), relayId, List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1));
   }
 
   Identity gateway(String gatewayId) {

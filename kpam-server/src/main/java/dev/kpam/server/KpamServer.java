@@ -24,6 +24,8 @@ import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ErrorMapping;
 import dev.kpam.server.http.Requests;
 import dev.kpam.server.openapi.OpenApiRoutes;
+import dev.kpam.server.relays.RelayRoutes;
+import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.ResourceRoutes;
 import dev.kpam.server.resources.Resources;
 import dev.kpam.server.secrets.SecretStore;
@@ -58,8 +60,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kpam control plane: REST API, database, CA, session expiry and the gateway push channel.
- * {@link #start} builds the whole object graph; {@link #close} takes it down in reverse order.
+ * The kpam control plane: REST API, database, CA, session expiry, the gateway push channel and the
+ * registry of standalone relays. {@link #start} builds the whole object graph; {@link #close} takes
+ * it down in reverse order.
  *
  * <pre>{@code
  * try (KpamServer server = KpamServer.start(ServerConfig.builder().dataDir(dir).httpPort(0).build())) {
@@ -147,8 +150,11 @@ public final class KpamServer implements AutoCloseable {
               ids,
               audit,
               address::url,
-              () -> List.of(address.relay()),
+              address::relays,
               config.gatewayCertificateLifetime());
+      Relays relays =
+          new Relays(
+              db, ca, config.clock(), ids, audit, address::url, config.relayCertificateLifetime());
       Resources resources = new Resources(db, gateways, events, config.clock(), ids, audit);
       Accounts accounts =
           new Accounts(db, resources, users, secrets, events, config.clock(), ids, audit);
@@ -193,6 +199,7 @@ public final class KpamServer implements AutoCloseable {
       ResourceRoutes.register(app, auth, resources, requests);
       AccountRoutes.register(app, auth, accounts, requests);
       SessionRoutes.register(app, auth, gateways, sessions, requests);
+      RelayRoutes.register(app, auth, relays, sessions, requests);
       AuditRoutes.register(app, auth, audit);
       app.start();
       address.bound(app.port());
@@ -301,8 +308,17 @@ public final class KpamServer implements AutoCloseable {
       return url;
     }
 
+    /** The configured relay addresses, else the embedded relay's. */
+    List<String> relays() {
+      if (!config.relayAddresses().isEmpty()) {
+        return config.relayAddresses();
+      }
+      return List.of(URI.create(url).getHost() + ":" + relayPort);
+    }
+
+    /** The relay clients are sent to: the first one. */
     String relay() {
-      return URI.create(url).getHost() + ":" + relayPort;
+      return relays().get(0);
     }
   }
 
@@ -332,16 +348,16 @@ public final class KpamServer implements AutoCloseable {
   }
 
   /**
-   * Announces the port the relay actually listens on (it may have been 0 in the configuration) to
-   * gateways and clients from now on.
+   * Announces the port the embedded relay actually listens on (it may have been 0 in the
+   * configuration) to gateways and clients from now on, unless relay addresses were configured.
    */
   public void relayListening(int port) {
     address.relayPort = port;
   }
 
-  /** The host:port of the relay as announced to gateways and clients. */
-  public String relayAddress() {
-    return address.relay();
+  /** The host:port of every relay announced to gateways (clients get the first). */
+  public List<String> relayAddresses() {
+    return address.relays();
   }
 
   /** Every route the REST API serves, as "METHOD /path" (for the OpenAPI check and docs). */

@@ -1,8 +1,11 @@
 package dev.kpam.server;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything {@link KpamServer} needs to start. Built by {@code kpam server} from its flags, and by
@@ -16,7 +19,12 @@ import java.time.Duration;
  * @param dbUrl JDBC URL; null means SQLite at {@code dataDir/kpam.db}
  * @param bindHost the address the HTTP server listens on
  * @param httpPort 0 picks a free port
- * @param relayPort the port relays listen on, announced to gateways and clients
+ * @param relayPort the port the embedded relay listens on, announced to gateways and clients unless
+ *     {@code relayAddresses} are given
+ * @param relayAddresses the relays ({@code host:port}) announced to gateways and clients instead of
+ *     the embedded relay, e.g. standalone {@code kpam relay}s; clients use the first
+ * @param embeddedRelay whether {@code kpam server} runs its own relay; without it, {@code
+ *     relayAddresses} must name at least one relay
  * @param publicUrl the URL people and gateways use to reach this server; null derives it
  * @param tlsCert PEM certificate chain for HTTPS, or null for plain HTTP
  * @param tlsKey PEM private key for HTTPS, or null
@@ -27,6 +35,7 @@ import java.time.Duration;
  * @param expiryInterval how often sessions past their expiry are marked EXPIRED
  * @param gatewayCertificateLifetime how long a gateway certificate (from enrollment or renewal) is
  *     valid; gateways renew theirs at 2/3 of it
+ * @param relayCertificateLifetime the same for standalone relays
  */
 public record ServerConfig(
     Path dataDir,
@@ -34,6 +43,8 @@ public record ServerConfig(
     String bindHost,
     int httpPort,
     int relayPort,
+    List<String> relayAddresses,
+    boolean embeddedRelay,
     String publicUrl,
     Path tlsCert,
     Path tlsKey,
@@ -42,9 +53,10 @@ public record ServerConfig(
     String bootstrapPassword,
     Clock clock,
     Duration expiryInterval,
-    Duration gatewayCertificateLifetime) {
-  static final Duration MIN_GATEWAY_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
-  static final Duration MAX_GATEWAY_CERTIFICATE_LIFETIME = Duration.ofDays(365);
+    Duration gatewayCertificateLifetime,
+    Duration relayCertificateLifetime) {
+  static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
+  static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
   public ServerConfig {
     if (dataDir == null) {
@@ -52,6 +64,13 @@ public record ServerConfig(
     }
     checkPort("httpPort", httpPort);
     checkPort("relayPort", relayPort);
+    relayAddresses = relayAddresses == null ? List.of() : List.copyOf(relayAddresses);
+    relayAddresses.forEach(ServerConfig::checkRelayAddress);
+    if (!embeddedRelay && relayAddresses.isEmpty()) {
+      throw new IllegalArgumentException(
+          "relayAddresses: none (expected: at least one HOST:PORT of a relay when the embedded"
+              + " relay is off)");
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException(
           "tls-cert/tls-key: only one given (expected: both, or neither for plain HTTP)");
@@ -63,14 +82,8 @@ public record ServerConfig(
     if (clock == null) {
       throw new IllegalArgumentException("clock: missing");
     }
-    if (gatewayCertificateLifetime == null
-        || gatewayCertificateLifetime.compareTo(MIN_GATEWAY_CERTIFICATE_LIFETIME) < 0
-        || gatewayCertificateLifetime.compareTo(MAX_GATEWAY_CERTIFICATE_LIFETIME) > 0) {
-      throw new IllegalArgumentException(
-          "gatewayCertificateLifetime: "
-              + gatewayCertificateLifetime
-              + " (expected: between 10s and 365d)");
-    }
+    checkLifetime("gatewayCertificateLifetime", gatewayCertificateLifetime);
+    checkLifetime("relayCertificateLifetime", relayCertificateLifetime);
     if (bindHost == null || bindHost.isBlank()) {
       throw new IllegalArgumentException(
           "bindHost: missing (expected: an address such as 0.0.0.0)");
@@ -80,6 +93,33 @@ public record ServerConfig(
   private static void checkPort(String name, int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(name + ": " + port + " (expected: 0 to 65535)");
+    }
+  }
+
+  private static void checkLifetime(String name, Duration lifetime) {
+    if (lifetime == null
+        || lifetime.compareTo(MIN_CERTIFICATE_LIFETIME) < 0
+        || lifetime.compareTo(MAX_CERTIFICATE_LIFETIME) > 0) {
+      throw new IllegalArgumentException(
+          name + ": " + lifetime + " (expected: between 10s and 365d)");
+    }
+  }
+
+  /** {@code host:port} or {@code [v6]:port}, as clients and gateways dial it. */
+  private static void checkRelayAddress(String address) {
+    URI uri;
+    try {
+      uri = address == null ? null : new URI("tcp://" + address);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || uri.getPort() < 1
+        || uri.getRawPath() == null
+        || !uri.getRawPath().isEmpty()) {
+      throw new IllegalArgumentException(
+          "relayAddresses: '" + address + "' (expected: HOST:PORT, e.g. relay.example.com:7443)");
     }
   }
 
@@ -101,8 +141,8 @@ public record ServerConfig(
   }
 
   /**
-   * Defaults: port 8080, relay port 8443, all interfaces, system UTC clock, expiry every second,
-   * gateway certificates valid for 30 days.
+   * Defaults: port 8080, embedded relay on port 8443, all interfaces, system UTC clock, expiry
+   * every second, gateway and relay certificates valid for 30 days.
    */
   public static final class Builder {
     private Path dataDir;
@@ -110,6 +150,8 @@ public record ServerConfig(
     private String bindHost = "0.0.0.0";
     private int httpPort = 8080;
     private int relayPort = 8443;
+    private List<String> relayAddresses = List.of();
+    private boolean embeddedRelay = true;
     private String publicUrl;
     private Path tlsCert;
     private Path tlsKey;
@@ -119,6 +161,7 @@ public record ServerConfig(
     private Clock clock = Clock.systemUTC();
     private Duration expiryInterval = Duration.ofSeconds(1);
     private Duration gatewayCertificateLifetime = Duration.ofDays(30);
+    private Duration relayCertificateLifetime = Duration.ofDays(30);
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -142,6 +185,18 @@ public record ServerConfig(
 
     public Builder relayPort(int value) {
       relayPort = value;
+      return this;
+    }
+
+    /** Announces these relays instead of the embedded one's address. */
+    public Builder relayAddresses(List<String> value) {
+      relayAddresses = value;
+      return this;
+    }
+
+    /** Whether {@code kpam server} runs its own relay (default true). */
+    public Builder embeddedRelay(boolean value) {
+      embeddedRelay = value;
       return this;
     }
 
@@ -186,6 +241,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder relayCertificateLifetime(Duration value) {
+      relayCertificateLifetime = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -193,6 +253,8 @@ public record ServerConfig(
           bindHost,
           httpPort,
           relayPort,
+          relayAddresses,
+          embeddedRelay,
           publicUrl,
           tlsCert,
           tlsKey,
@@ -201,7 +263,8 @@ public record ServerConfig(
           bootstrapPassword,
           clock,
           expiryInterval,
-          gatewayCertificateLifetime);
+          gatewayCertificateLifetime,
+          relayCertificateLifetime);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.kpam.server;
 
 import dev.kpam.crypto.pki.Csrs;
 import dev.kpam.crypto.pki.KeyPairs;
+import java.util.List;
 import java.util.Map;
 
 /** Creating the usual things through the API, so tests read as their scenario. */
@@ -39,9 +40,38 @@ final class Fixtures {
 
   record Enrolled(String id, Api api) {}
 
+  /** A standalone relay registered and enrolled with a fresh key; returns its credential. */
+  static Enrolled enrolledRelay(TestServer server, String name, List<String> addresses) {
+    String token =
+        server
+            .admin
+            .post("/api/v1/relays", Map.of("name", name))
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    var response =
+        server
+            .anonymous
+            .post(
+                "/api/v1/relay/enroll",
+                Map.of("enrollToken", token, "csr", csr(), "addresses", addresses))
+            .expect(200)
+            .json();
+    return new Enrolled(
+        response.get("relayId").asText(),
+        server.anonymous.withToken(response.get("credential").asText()));
+  }
+
   /** gateway + resource + account "admin" on it. */
   static Enrolled resourceWithAccount(TestServer server, String resource, String gateway) {
     Enrolled enrolled = enrolledGateway(server, gateway);
+    resourceWithAccountOn(server, resource, gateway);
+    return enrolled;
+  }
+
+  /** Resource + account "admin" on it, through an existing gateway. */
+  static void resourceWithAccountOn(TestServer server, String resource, String gateway) {
     server
         .admin
         .post(
@@ -54,7 +84,6 @@ final class Fixtures {
             "/api/v1/resources/" + resource + "/accounts",
             Map.of("name", "admin", "token", SA_TOKEN, "maxSessionDuration", "2h"))
         .expect(201);
-    return enrolled;
   }
 
   static String openSession(Api user, String resource, String account, String duration) {

@@ -5,19 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,7 +114,7 @@ class SecretsTest extends ServerTestBase {
           .doesNotContain(Fixtures.SA_TOKEN)
           .doesNotContain(SECOND_TOKEN);
     }
-    for (String stored : storedText()) {
+    for (String stored : StoredText.of(server)) {
       assertThat(stored).doesNotContain(Fixtures.SA_TOKEN).doesNotContain(SECOND_TOKEN);
     }
   }
@@ -147,38 +137,5 @@ class SecretsTest extends ServerTestBase {
         .expect(200);
     assertThat(dc1.api().get("/api/v1/gateway/sessions/" + session).json().get("token").asText())
         .isEqualTo(SECOND_TOKEN);
-  }
-
-  /** Everything the database holds, as text: the raw SQLite files, or every PostgreSQL row. */
-  private List<String> storedText() throws IOException, SQLException {
-    List<String> text = new ArrayList<>();
-    String url = server.server.config().effectiveDbUrl();
-    if (url.startsWith("jdbc:sqlite:")) {
-      server.server.close();
-      try (Stream<Path> files = Files.list(server.dataDir)) {
-        for (Path file :
-            files.filter(f -> f.getFileName().toString().startsWith("kpam.db")).toList()) {
-          text.add(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
-        }
-      }
-      assertThat(text).isNotEmpty();
-      return text;
-    }
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs =
-          statement.executeQuery(
-              "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")) {
-        while (rs.next()) tables.add(rs.getString(1));
-      }
-      assertThat(tables).contains("accounts", "audit_events");
-      for (String table : tables) {
-        try (ResultSet rs = statement.executeQuery("SELECT t::text FROM " + table + " t")) {
-          while (rs.next()) text.add(rs.getString(1));
-        }
-      }
-    }
-    return text;
   }
 }

@@ -17,7 +17,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 
 /**
- * The kpam certificate authority: it signs gateway, session and server certificates. Leaf
+ * The kpam certificate authority: it signs gateway, session, relay and server certificates. Leaf
  * certificates get a random 128-bit serial, notBefore one minute in the past (clock skew between
  * peers), the CA's authority key identifier, and {@code kpam://} identities (see {@link
  * KpamIdentity}). Times come from the injected clock; X.509 stores whole seconds, so a notAfter
@@ -144,6 +144,30 @@ public final class CertificateAuthority {
                 List.of(),
                 List.of()))
         .add(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+        .signWith(privateKey);
+  }
+
+  /**
+   * A certificate for relay {@code relayId}: {@code CN=<relayId>, O=kpam-relay}, URI {@code
+   * kpam://relay/<relayId>} and the DNS names and IP addresses the relay is reached at, for TLS
+   * server authentication. Gateways and clients accept a relay only with such a certificate.
+   */
+  public X509Certificate issueRelayCertificate(
+      PublicKey key,
+      String relayId,
+      List<String> dnsNames,
+      List<String> ipAddresses,
+      Duration validity) {
+    KpamIdentity.requireId("relayId", relayId);
+    CertificateDraft.requirePositive("validity", validity);
+    Instant now = clock.instant();
+    return leaf(CertificateDraft.name(relayId, "kpam-relay"), key, now.plus(validity))
+        .add(
+            Extension.subjectAlternativeName,
+            false,
+            CertificateDraft.altNames(
+                List.of(KpamIdentity.RELAY_URI + relayId), dnsNames, ipAddresses))
+        .add(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
         .signWith(privateKey);
   }
 

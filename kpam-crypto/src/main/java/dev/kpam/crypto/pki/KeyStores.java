@@ -6,6 +6,8 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * In-memory PKCS#12 key stores for JSSE ({@code KeyManagerFactory}, {@code TrustManagerFactory})
@@ -14,6 +16,7 @@ import java.util.List;
  * <pre>{@code
  * KeyStore keys = KeyStores.of(keyPair.getPrivate(), List.of(cert, ca.certificate()), pw);
  * KeyStore trust = KeyStores.trustStore(ca.chain());
+ * HttpClient http = HttpClient.newBuilder().sslContext(KeyStores.clientTrusting(cas)).build();
  * }</pre>
  */
 public final class KeyStores {
@@ -52,6 +55,23 @@ public final class KeyStores {
       throw new IllegalArgumentException("certificate cannot be stored: " + e.getMessage(), e);
     }
     return store;
+  }
+
+  /**
+   * A TLS client context that trusts exactly {@code certificates}, e.g. for {@code
+   * java.net.http.HttpClient} talking to a server with a certificate from a private CA.
+   */
+  public static SSLContext clientTrusting(List<X509Certificate> certificates) {
+    try {
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trustStore(certificates));
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      return tls;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM cannot make a TLS context: " + e.getMessage(), e);
+    }
   }
 
   private static KeyStore empty() {

@@ -13,45 +13,52 @@ import java.util.regex.Pattern;
  * Who a kpam certificate speaks for, read from its {@code kpam://} subject alternative name URIs: a
  * gateway certificate carries {@code kpam://gateway/<gatewayId>}; a session certificate carries
  * {@code kpam://session/<sessionId>} and the gateway it may reach, {@code
- * kpam://gateway/<gatewayId>}. Identifiers are 1 to 63 lowercase letters, digits and inner hyphens
- * (a DNS label, as a gateway id also names {@code <gatewayId>.gateway.kpam}). Reading is strict: a
- * malformed or repeated kpam URI means no identity rather than a guess.
+ * kpam://gateway/<gatewayId>}; a relay certificate carries {@code kpam://relay/<relayId>} and
+ * nothing else kpam. Identifiers are 1 to 63 lowercase letters, digits and inner hyphens (a DNS
+ * label, as a gateway id also names {@code <gatewayId>.gateway.kpam}). Reading is strict: a
+ * malformed or repeated kpam URI, or a relay URI beside another kpam URI, means no identity rather
+ * than a guess.
  *
  * <pre>{@code
  * KpamIdentity peer = KpamIdentity.require(peerCertificate);
  * boolean forMe = peer.gatewayId().equals(myGatewayId);
  * }</pre>
  *
- * @param sessionId null for {@link Kind#GATEWAY}
+ * @param sessionId set for {@link Kind#SESSION} only
+ * @param gatewayId set for {@link Kind#GATEWAY} and {@link Kind#SESSION}
+ * @param relayId set for {@link Kind#RELAY} only
  */
-public record KpamIdentity(Kind kind, String sessionId, String gatewayId) {
-  /** What a kpam certificate authenticates: a gateway, or a user's session through one. */
+public record KpamIdentity(Kind kind, String sessionId, String gatewayId, String relayId) {
+  /** What a kpam certificate authenticates: a gateway, a user's session through one, a relay. */
   public enum Kind {
     GATEWAY,
-    SESSION
+    SESSION,
+    RELAY
   }
 
   static final String GATEWAY_URI = "kpam://gateway/";
   static final String SESSION_URI = "kpam://session/";
+  static final String RELAY_URI = "kpam://relay/";
   private static final int URI_NAME = 6; // GeneralName uniformResourceIdentifier, RFC 5280 4.2.1.6
   private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   public KpamIdentity {
     Objects.requireNonNull(kind, "kind");
-    requireId("gatewayId", gatewayId);
-    if (kind == Kind.SESSION) {
-      requireId("sessionId", sessionId);
-    } else if (sessionId != null) {
-      throw new IllegalArgumentException("sessionId: " + sessionId + " (expected: none)");
-    }
+    requireIdOrNone("sessionId", sessionId, kind == Kind.SESSION);
+    requireIdOrNone("gatewayId", gatewayId, kind != Kind.RELAY);
+    requireIdOrNone("relayId", relayId, kind == Kind.RELAY);
   }
 
   public static KpamIdentity gateway(String gatewayId) {
-    return new KpamIdentity(Kind.GATEWAY, null, gatewayId);
+    return new KpamIdentity(Kind.GATEWAY, null, gatewayId, null);
   }
 
   public static KpamIdentity session(String sessionId, String gatewayId) {
-    return new KpamIdentity(Kind.SESSION, sessionId, gatewayId);
+    return new KpamIdentity(Kind.SESSION, sessionId, gatewayId, null);
+  }
+
+  public static KpamIdentity relay(String relayId) {
+    return new KpamIdentity(Kind.RELAY, null, null, relayId);
   }
 
   /** The identity in {@code certificate}, or empty if it carries none or a malformed one. */
@@ -67,6 +74,7 @@ public record KpamIdentity(Kind kind, String sessionId, String gatewayId) {
     }
     List<String> gatewayIds = new ArrayList<>();
     List<String> sessionIds = new ArrayList<>();
+    List<String> relayIds = new ArrayList<>();
     for (List<?> altName : altNames) {
       if (!Integer.valueOf(URI_NAME).equals(altName.get(0))) {
         continue;
@@ -76,14 +84,21 @@ public record KpamIdentity(Kind kind, String sessionId, String gatewayId) {
         gatewayIds.add(uri.substring(GATEWAY_URI.length()));
       } else if (uri.startsWith(SESSION_URI)) {
         sessionIds.add(uri.substring(SESSION_URI.length()));
+      } else if (uri.startsWith(RELAY_URI)) {
+        relayIds.add(uri.substring(RELAY_URI.length()));
       } else if (uri.regionMatches(true, 0, "kpam:", 0, 5)) {
         return Optional.empty();
       }
     }
-    if (gatewayIds.size() != 1 || sessionIds.size() > 1) {
-      return Optional.empty();
-    }
     try {
+      if (!relayIds.isEmpty()) {
+        return relayIds.size() == 1 && gatewayIds.isEmpty() && sessionIds.isEmpty()
+            ? Optional.of(relay(relayIds.get(0)))
+            : Optional.empty();
+      }
+      if (gatewayIds.size() != 1 || sessionIds.size() > 1) {
+        return Optional.empty();
+      }
       return Optional.of(
           sessionIds.isEmpty()
               ? gateway(gatewayIds.get(0))
@@ -101,6 +116,26 @@ public record KpamIdentity(Kind kind, String sessionId, String gatewayId) {
   public static KpamIdentity require(X509Certificate certificate) {
     return of(certificate)
         .orElseThrow(() -> new IllegalArgumentException("certificate carries no kpam identity"));
+  }
+
+  /**
+   * How people read this identity in a message: {@code gateway dc1}, {@code session s-1 (through
+   * gateway dc1)}, {@code relay r-1}.
+   */
+  public String describe() {
+    return switch (kind) {
+      case GATEWAY -> "gateway " + gatewayId;
+      case SESSION -> "session " + sessionId + " (through gateway " + gatewayId + ")";
+      case RELAY -> "relay " + relayId;
+    };
+  }
+
+  private static void requireIdOrNone(String field, String id, boolean required) {
+    if (required) {
+      requireId(field, id);
+    } else if (id != null) {
+      throw new IllegalArgumentException(field + ": " + id + " (expected: none)");
+    }
   }
 
   static String requireId(String field, String id) {

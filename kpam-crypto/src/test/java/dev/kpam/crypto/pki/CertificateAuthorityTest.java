@@ -49,6 +49,28 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void relayCertificateCarriesItsIdentityAndTheNamesItIsReachedAt() throws Exception {
+    X509Certificate cert =
+        ca.issueRelayCertificate(
+            leafKeys.getPublic(),
+            "r-1",
+            List.of("relay.example.com"),
+            List.of("10.0.0.9"),
+            Duration.ofDays(30));
+
+    validate(cert, ca.certificate(), NOW);
+    assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=r-1,O=kpam-relay");
+    assertThat(cert.getSubjectAlternativeNames())
+        .containsExactlyInAnyOrder(
+            List.of(6, "kpam://relay/r-1"),
+            List.of(2, "relay.example.com"),
+            List.of(7, "10.0.0.9"));
+    assertThat(cert.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
+    assertThat(cert.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(30)));
+    assertThat(KpamIdentity.require(cert)).isEqualTo(KpamIdentity.relay("r-1"));
+  }
+
+  @Test
   void gatewayCertificateChainsToTheCaUnderPkix() throws Exception {
     X509Certificate cert =
         ca.issueGatewayCertificate(leafKeys.getPublic(), "gw-1", Duration.ofDays(30));

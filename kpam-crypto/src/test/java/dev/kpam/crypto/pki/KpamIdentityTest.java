@@ -31,7 +31,7 @@ class KpamIdentityTest {
   void gatewayCertificateSpeaksForItsGateway() {
     X509Certificate cert = ca.issueGatewayCertificate(keys.getPublic(), "gw-1", Duration.ofDays(1));
 
-    assertThat(KpamIdentity.of(cert)).contains(new KpamIdentity(Kind.GATEWAY, null, "gw-1"));
+    assertThat(KpamIdentity.of(cert)).contains(new KpamIdentity(Kind.GATEWAY, null, "gw-1", null));
   }
 
   @Test
@@ -48,6 +48,32 @@ class KpamIdentityTest {
     assertThat(identity.kind()).isEqualTo(Kind.SESSION);
     assertThat(identity.sessionId()).isEqualTo("3f1c9a52-7d4e-4b8a-9c61-0f2e8d7b5a43");
     assertThat(identity.gatewayId()).isEqualTo("gw-1");
+  }
+
+  @Test
+  void relayCertificateSpeaksForItsRelayOnly() {
+    X509Certificate cert =
+        ca.issueRelayCertificate(
+            keys.getPublic(), "r-1", List.of("relay.example.com"), List.of(), Duration.ofDays(1));
+
+    KpamIdentity identity = KpamIdentity.require(cert);
+
+    assertThat(identity.kind()).isEqualTo(Kind.RELAY);
+    assertThat(identity.relayId()).isEqualTo("r-1");
+    assertThat(identity.gatewayId()).isNull();
+    assertThat(identity.describe()).isEqualTo("relay r-1");
+  }
+
+  @Test
+  void aRelayNameBesideAnotherKpamNameMeansNoIdentity() throws Exception {
+    assertThat(KpamIdentity.of(withUris("kpam://relay/r-1"))).contains(KpamIdentity.relay("r-1"));
+    assertThat(KpamIdentity.of(withUris("kpam://relay/r-1", "kpam://gateway/gw-1"))).isEmpty();
+    assertThat(
+            KpamIdentity.of(
+                withUris("kpam://relay/r-1", "kpam://session/s-1", "kpam://gateway/gw-1")))
+        .isEmpty();
+    assertThat(KpamIdentity.of(withUris("kpam://relay/r-1", "kpam://relay/r-2"))).isEmpty();
+    assertThat(KpamIdentity.of(withUris("kpam://relay/R_1"))).isEmpty();
   }
 
   @Test
@@ -85,8 +111,12 @@ class KpamIdentityTest {
 
   @Test
   void identityValuesAreValidatedWhenBuilt() {
-    assertThatThrownBy(() -> new KpamIdentity(Kind.GATEWAY, "s-1", "gw-1"))
+    assertThatThrownBy(() -> new KpamIdentity(Kind.GATEWAY, "s-1", "gw-1", null))
         .hasMessage("sessionId: s-1 (expected: none)");
+    assertThatThrownBy(() -> new KpamIdentity(Kind.RELAY, null, "gw-1", "r-1"))
+        .hasMessage("gatewayId: gw-1 (expected: none)");
+    assertThatThrownBy(() -> new KpamIdentity(Kind.SESSION, "s-1", "gw-1", "r-1"))
+        .hasMessage("relayId: r-1 (expected: none)");
     assertThatThrownBy(() -> KpamIdentity.session(null, "gw-1"))
         .hasMessageStartingWith("sessionId: 'null' (expected:");
   }

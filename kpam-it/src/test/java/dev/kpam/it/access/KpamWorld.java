@@ -13,6 +13,10 @@ import dev.kpam.gateway.Gateway;
 import dev.kpam.gateway.GatewayConfig;
 import dev.kpam.gateway.enroll.Enrollment;
 import dev.kpam.gateway.enroll.GatewayFiles;
+import dev.kpam.relay.StandaloneRelay;
+import dev.kpam.relay.StandaloneRelayConfig;
+import dev.kpam.relay.enroll.RelayEnrollment;
+import dev.kpam.relay.enroll.RelayFiles;
 import dev.kpam.server.ServerConfig;
 import dev.kpam.testing.kube.FakeKubeApiServer;
 import dev.kpam.testing.kube.Kubectl;
@@ -20,6 +24,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,13 +33,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
  * The whole kpam path on loopback: a fake Kubernetes API server, the control plane with its
- * embedded relay, an enrolled gateway, a resource and an account, and helpers to open access
- * sessions and run the real kubectl through them.
+ * embedded relay (or, from {@link #startWithStandaloneRelay}, without it and with an enrolled
+ * standalone relay instead), an enrolled gateway, a resource and an account, and helpers to open
+ * access sessions and run the real kubectl through them.
  *
  * <pre>{@code
  * try (KpamWorld world = KpamWorld.start(tempDir)) {
@@ -56,13 +64,15 @@ public final class KpamWorld implements AutoCloseable {
   final String adminToken;
   final String gatewayId;
   private volatile Gateway gateway;
+  private final StandaloneRelay standaloneRelay;
   private final StringWriter accessOutput = new StringWriter();
 
   private KpamWorld(
       Path dir,
       FakeKubeApiServer kube,
       ControlPlane plane,
-      UnaryOperator<ServerConfig.Builder> serverSettings) {
+      UnaryOperator<ServerConfig.Builder> serverSettings,
+      int standaloneRelayPort) {
     this.dir = dir;
     this.kube = kube;
     this.plane = plane;
@@ -75,6 +85,8 @@ public final class KpamWorld implements AutoCloseable {
                 Map.of("username", "admin", "password", ADMIN_PASSWORD))
             .get("token")
             .asText();
+    this.standaloneRelay =
+        standaloneRelayPort == 0 ? null : startStandaloneRelay(standaloneRelayPort);
     String enrollToken =
         call("POST", "/api/v1/gateways", adminToken, Map.of("name", "dc1"))
             .get("enrollToken")
@@ -117,7 +129,63 @@ public final class KpamWorld implements AutoCloseable {
     FakeKubeApiServer kube = FakeKubeApiServer.start(STORED_TOKEN);
     kube.addPod("default", "web");
     ControlPlane plane = ControlPlane.start(serverConfig(dir, serverSettings, 0, 0));
-    return new KpamWorld(dir, kube, plane, serverSettings);
+    return new KpamWorld(dir, kube, plane, serverSettings, 0);
+  }
+
+  /**
+   * Like {@link #start(Path, UnaryOperator)}, but {@code kpam server} runs without its embedded
+   * relay and announces a standalone {@code kpam relay} on 127.0.0.1: registered as {@code edge},
+   * enrolled with its one-time token, and started from its data dir {@code relay/}.
+   */
+  public static KpamWorld startWithStandaloneRelay(
+      Path dir, UnaryOperator<ServerConfig.Builder> serverSettings) {
+    int relayPort = freePort();
+    UnaryOperator<ServerConfig.Builder> withoutEmbeddedRelay =
+        server ->
+            serverSettings
+                .apply(server)
+                .embeddedRelay(false)
+                .relayAddresses(List.of("127.0.0.1:" + relayPort));
+    FakeKubeApiServer kube = FakeKubeApiServer.start(STORED_TOKEN);
+    kube.addPod("default", "web");
+    ControlPlane plane = ControlPlane.start(serverConfig(dir, withoutEmbeddedRelay, 0, 0));
+    return new KpamWorld(dir, kube, plane, withoutEmbeddedRelay, relayPort);
+  }
+
+  private StandaloneRelay startStandaloneRelay(int port) {
+    String enrollToken =
+        call("POST", "/api/v1/relays", adminToken, Map.of("name", "edge"))
+            .get("enrollToken")
+            .asText();
+    RelayFiles.in(dir.resolve("relay"))
+        .save(
+            RelayEnrollment.enroll(
+                plane.server().url(), http, enrollToken, "edge", List.of("127.0.0.1:" + port)));
+    return StandaloneRelay.start(
+        StandaloneRelayConfig.defaults(dir.resolve("relay"), null, http, "127.0.0.1", port, null));
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The standalone relay of {@link #startWithStandaloneRelay}. */
+  StandaloneRelay standaloneRelay() {
+    if (standaloneRelay == null) {
+      throw new IllegalStateException("this world uses the embedded relay");
+    }
+    return standaloneRelay;
+  }
+
+  /** Gateway id → tunnels, at the relay the gateway dials (embedded or standalone). */
+  private Map<String, Integer> relayTunnels() {
+    return standaloneRelay != null
+        ? standaloneRelay.connectedGateways()
+        : plane.relay().connectedGateways();
   }
 
   private static ServerConfig serverConfig(
@@ -154,17 +222,13 @@ public final class KpamWorld implements AutoCloseable {
     }
     plane = ControlPlane.start(restartConfig);
     restartConfig = null;
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> plane.relay().connectedGateways().containsKey(gatewayId));
+    await().atMost(Duration.ofSeconds(20)).until(() -> relayTunnels().containsKey(gatewayId));
   }
 
   /** Starts (or restarts) the gateway from its data dir and waits until the relay has it. */
   void startGateway() {
     gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway"), null, http));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> plane.relay().connectedGateways().containsKey(gatewayId));
+    await().atMost(Duration.ofSeconds(20)).until(() -> relayTunnels().containsKey(gatewayId));
   }
 
   Gateway gateway() {
@@ -173,9 +237,7 @@ public final class KpamWorld implements AutoCloseable {
 
   void stopGateway() {
     gateway.close();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> !plane.relay().connectedGateways().containsKey(gatewayId));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !relayTunnels().containsKey(gatewayId));
   }
 
   /** Opens an access session as the admin, writing a standalone kubeconfig. */
@@ -184,6 +246,14 @@ public final class KpamWorld implements AutoCloseable {
   }
 
   public AccessSession access(String duration, Path kubeconfig) {
+    return access(duration, kubeconfig, Duration.ofMillis(200));
+  }
+
+  /**
+   * Like {@link #access(String, Path)}, asking the server about the session every {@code
+   * pollInterval} (long: the CLI keeps serving a session ended behind its back).
+   */
+  AccessSession access(String duration, Path kubeconfig, Duration pollInterval) {
     SavedLogin login = new SavedLogin(plane.server().url().toString(), "admin", adminToken, null);
     return AccessSession.start(
         new AccessSettings(
@@ -198,7 +268,7 @@ public final class KpamWorld implements AutoCloseable {
             dir.resolve("cli-config"),
             Clock.systemUTC(),
             new PrintWriter(accessOutput, true),
-            Duration.ofMillis(200)));
+            pollInterval));
   }
 
   Kubectl kubectl(String binary, Path kubeconfig) {
@@ -241,6 +311,7 @@ public final class KpamWorld implements AutoCloseable {
   @Override
   public void close() {
     if (gateway != null) gateway.close();
+    if (standaloneRelay != null) standaloneRelay.close();
     plane.close();
     kube.close();
   }

@@ -146,6 +146,30 @@ class CliAgainstServerTest {
   }
 
   @Test
+  void relaysAreRegisteredListedAndDeletedAndTheTokenIsShownOnlyOnce() {
+    String name = unique("relay");
+
+    KpamCli.Result text = ok(admin.run("relays", "create", name));
+    String token = text.out().replaceAll("(?s).*Enrollment token \\(.*?\\): (\\S+).*", "$1");
+    assertThat(token).startsWith("kpre_");
+    assertThat(text.out())
+        .contains("kpam relay --server " + server.url() + " --enroll-token " + token)
+        .contains("--relay-address HOST:PORT");
+
+    KpamCli.Result table = ok(admin.run("relays", "list"));
+    assertThat(table.out()).startsWith("NAME").contains(name).contains("pending");
+    assertThat(table.out()).doesNotContain(token);
+    assertThat(ok(admin.run("relays", "list", "-o", "json")).json().toString())
+        .doesNotContain(token);
+
+    ok(admin.run("relays", "delete", name));
+    assertThat(ok(admin.run("relays", "list")).out()).doesNotContain(name);
+    KpamCli.Result again = admin.run("relays", "delete", name);
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).isEqualTo("error: relay '" + name + "' not found\n");
+  }
+
+  @Test
   void resourcesAndAccountsAreCreatedAndListedAsCamelCaseJson() {
     String gateway = gateway();
     String resource = unique("prod");

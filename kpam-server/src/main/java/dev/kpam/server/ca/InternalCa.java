@@ -1,8 +1,11 @@
 package dev.kpam.server.ca;
 
 import dev.kpam.crypto.pki.CertificateAuthority;
+import dev.kpam.crypto.pki.CertificateRequest;
+import dev.kpam.crypto.pki.Csrs;
 import dev.kpam.crypto.pki.Pem;
 import dev.kpam.server.db.Database;
+import dev.kpam.server.http.ApiException;
 import dev.kpam.server.secrets.SecretStore;
 import dev.kpam.server.secrets.SecretStore.Sealed;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +32,22 @@ public final class InternalCa {
 
   public static CertificateAuthority loadOrCreate(Database db, SecretStore secrets, Clock clock) {
     return load(db, secrets, clock).orElseGet(() -> create(db, secrets, clock));
+  }
+
+  /**
+   * The verified CSR in {@code pem}.
+   *
+   * @throws ApiException 400 {@code invalid_argument} naming the field {@code csr}
+   */
+  public static CertificateRequest parseCsr(String pem) {
+    if (pem == null || pem.isBlank()) {
+      throw ApiException.invalid("csr", "missing", "a PEM certificate signing request");
+    }
+    try {
+      return Csrs.parse(pem);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("csr: " + e.getMessage());
+    }
   }
 
   /** The CA chain as PEM strings, for API answers. */

@@ -2,7 +2,6 @@ package dev.kpam.server.gateways;
 
 import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.CertificateRequest;
-import dev.kpam.crypto.pki.Csrs;
 import dev.kpam.crypto.pki.Pem;
 import dev.kpam.crypto.secrets.SecretTokens;
 import dev.kpam.protocol.gateways.CertificateResponse;
@@ -18,6 +17,8 @@ import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.ca.InternalCa;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
+import dev.kpam.server.enrollment.EnrollmentTokens;
+import dev.kpam.server.enrollment.EnrollmentTokens.Issued;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.users.Names;
 import io.javalin.http.Context;
@@ -42,7 +43,6 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class Gateways {
-  static final Duration ENROLL_TOKEN_TTL = Duration.ofHours(1);
   static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
 
   private final Database db;
@@ -53,6 +53,7 @@ public final class Gateways {
   private final Supplier<String> publicUrl;
   private final Supplier<List<String>> relayAddresses;
   private final Duration certificateLifetime;
+  private final EnrollmentTokens tokens;
 
   public Gateways(
       Database db,
@@ -71,6 +72,7 @@ public final class Gateways {
     this.publicUrl = publicUrl;
     this.relayAddresses = relayAddresses;
     this.certificateLifetime = certificateLifetime;
+    this.tokens = new EnrollmentTokens("enrollment_tokens", "gateway_id", "kpge", clock, ids);
   }
 
   public CreatedGateway create(String requestedName, Actor actor) {
@@ -101,31 +103,23 @@ public final class Gateways {
    */
   public CreatedGateway newEnrollToken(String name, Actor actor, boolean audited) {
     GatewayView gateway = get(name);
-    String token = SecretTokens.generate("kpge");
-    Instant expires = clock.instant().plus(ENROLL_TOKEN_TTL);
-    db.jdbi()
-        .useTransaction(
-            h -> {
-              h.createUpdate(
-                      "DELETE FROM enrollment_tokens WHERE gateway_id = :g AND used_at IS NULL")
-                  .bind("g", gateway.id())
-                  .execute();
-              h.createUpdate(
-                      "INSERT INTO enrollment_tokens (id, gateway_id, token_hash, created_at,"
-                          + " expires_at) VALUES (:id, :g, :hash, :t, :exp)")
-                  .bind("id", ids.next())
-                  .bind("g", gateway.id())
-                  .bind("hash", SecretTokens.sha256Hex(token))
-                  .bind("t", clock.millis())
-                  .bind("exp", expires.toEpochMilli())
-                  .execute();
-              if (audited) {
-                audit.record(h, actor, "gateway.enroll-token", "gateway:" + name, null);
-              }
-            });
+    Issued issued =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  if (audited) {
+                    audit.record(h, actor, "gateway.enroll-token", "gateway:" + name, null);
+                  }
+                  return tokens.issue(h, gateway.id());
+                });
     String command =
-        "kpam gateway --server " + publicUrl.get() + " --enroll-token " + token + " --name " + name;
-    return new CreatedGateway(gateway, token, expires, command);
+        "kpam gateway --server "
+            + publicUrl.get()
+            + " --enroll-token "
+            + issued.token()
+            + " --name "
+            + name;
+    return new CreatedGateway(gateway, issued.token(), issued.expiresAt(), command);
   }
 
   public List<GatewayView> list() {
@@ -182,7 +176,7 @@ public final class Gateways {
       throw ApiException.invalid(
           "enrollToken", "missing", "the token printed by 'kpam gateways create'");
     }
-    CertificateRequest csr = parseCsr(request.csr());
+    CertificateRequest csr = InternalCa.parseCsr(request.csr());
     String credential = SecretTokens.generate("kpgw");
     long now = clock.millis();
     record Enrolled(String gatewayId, String name) {}
@@ -190,26 +184,8 @@ public final class Gateways {
         db.jdbi()
             .inTransaction(
                 h -> {
-                  // Spending the token is one conditional UPDATE, so two racing uses cannot both
-                  // win.
-                  Optional<String> gatewayId =
-                      h.createQuery(
-                              "SELECT gateway_id FROM enrollment_tokens WHERE token_hash = :hash"
-                                  + " AND used_at IS NULL AND expires_at > :now")
-                          .bind("hash", SecretTokens.sha256Hex(request.enrollToken()))
-                          .bind("now", now)
-                          .mapTo(String.class)
-                          .findOne();
-                  int spent =
-                      gatewayId.isEmpty()
-                          ? 0
-                          : h.createUpdate(
-                                  "UPDATE enrollment_tokens SET used_at = :now WHERE token_hash = :hash"
-                                      + " AND used_at IS NULL")
-                              .bind("now", now)
-                              .bind("hash", SecretTokens.sha256Hex(request.enrollToken()))
-                              .execute();
-                  if (spent != 1) {
+                  Optional<String> gatewayId = tokens.spend(h, request.enrollToken());
+                  if (gatewayId.isEmpty()) {
                     return null;
                   }
                   String name =
@@ -252,7 +228,7 @@ public final class Gateways {
   }
 
   public CertificateResponse renew(GatewayPrincipal gateway, String csrPem) {
-    X509Certificate certificate = issue(gateway.gatewayId(), parseCsr(csrPem));
+    X509Certificate certificate = issue(gateway.gatewayId(), InternalCa.parseCsr(csrPem));
     audit.record(gateway.actor(), "gateway.certificate.renew", "gateway:" + gateway.name(), null);
     return new CertificateResponse(Pem.encodeCertificate(certificate), InternalCa.chainPem(ca));
   }
@@ -302,17 +278,6 @@ public final class Gateways {
                     .bind("g", gatewayId)
                     .execute());
     return certificate;
-  }
-
-  static CertificateRequest parseCsr(String pem) {
-    if (pem == null || pem.isBlank()) {
-      throw ApiException.invalid("csr", "missing", "a PEM certificate signing request");
-    }
-    try {
-      return Csrs.parse(pem);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("csr: " + e.getMessage());
-    }
   }
 
   /**

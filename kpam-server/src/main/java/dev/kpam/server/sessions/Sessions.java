@@ -421,31 +421,56 @@ public final class Sessions {
   }
 
   /**
+   * Whether a client may open a connection for this session through a relay now: the session exists
+   * (else 404 {@code not_found}), is served by {@code gatewayId}, the gateway named in the session
+   * certificate (else 403 {@code forbidden}, audited), is ACTIVE and has not expired (else 410
+   * {@code session_ended}, {@code session_terminated} or {@code session_expired}). Reads only.
+   */
+  public void admission(Actor relay, String sessionId, String gatewayId) {
+    try {
+      checkAdmission(sessionId, gatewayId);
+    } catch (ApiException e) {
+      if (e.status() == 403) {
+        audit.record(
+            relay,
+            "session.admission.denied",
+            "session:" + sessionId,
+            "session belongs to another gateway than " + gatewayId);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Why a client may not open a connection for this session through the relay, or empty when it
-   * may: the session exists, belongs to that gateway, is ACTIVE and has not expired.
+   * may: the {@link #admission} check, for the relay embedded in {@code kpam server}.
    */
   public Optional<String> refusal(String sessionId, String gatewayId) {
-    Optional<SessionView> session = find(sessionId);
-    if (session.isEmpty()) {
-      return Optional.of("session " + sessionId + " does not exist");
+    try {
+      checkAdmission(sessionId, gatewayId);
+      return Optional.empty();
+    } catch (ApiException e) {
+      return Optional.of(e.getMessage());
     }
-    SessionView s = session.get();
-    if (!s.gatewayId().equals(gatewayId)) {
-      return Optional.of("session " + sessionId + " is not served by this gateway");
+  }
+
+  private void checkAdmission(String sessionId, String gatewayId) {
+    SessionView session =
+        find(sessionId)
+            .orElseThrow(() -> ApiException.notFound("session " + sessionId + " does not exist"));
+    if (!session.gatewayId().equals(gatewayId)) {
+      throw ApiException.forbidden("session " + sessionId + " is not served by this gateway");
     }
-    if (!ACTIVE.equals(s.status())) {
-      return Optional.of(
-          "session "
-              + sessionId
-              + " is "
-              + s.status().toLowerCase(Locale.ROOT)
-              + ": "
-              + s.endReason());
+    if (!ACTIVE.equals(session.status())) {
+      String status = session.status().toLowerCase(Locale.ROOT);
+      throw new ApiException(
+          410,
+          "session_" + status,
+          "session " + sessionId + " is " + status + ": " + session.endReason());
     }
-    if (!s.expiresAt().isAfter(clock.instant())) {
-      return Optional.of("session " + sessionId + " has expired");
+    if (!session.expiresAt().isAfter(clock.instant())) {
+      throw new ApiException(410, "session_expired", "session " + sessionId + " has expired");
     }
-    return Optional.empty();
   }
 
   /** Stores a batch of events idempotently: a sequence number already stored is skipped. */

@@ -1,5 +1,6 @@
 package dev.kpam.transport.tunnel;
 
+import dev.kpam.transport.tls.RelayIdentityCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,8 +25,8 @@ import java.util.concurrent.CompletionStage;
  * gateway stream; auto-read is off. Install your handlers (e.g. the inner TLS), then call {@code
  * read()} or turn auto-read on: bytes the relay sent right after its status line are delivered
  * first, on that read. It fails with {@link RelayRefusedException} when the relay says {@code
- * KPAM/1 ERR}, with the {@code SSLException} when TLS fails (e.g. an expired certificate), and with
- * an {@code IOException} otherwise.
+ * KPAM/1 ERR}, with the {@code SSLException} when TLS fails (e.g. an expired certificate, or a peer
+ * that is not a kpam relay: {@link RelayIdentityCheck}), and with an {@code IOException} otherwise.
  *
  * <pre>{@code
  * Channel toGateway = new RelayDialer().dial(group, relayAddress, sessionTls).toCompletableFuture().get();
@@ -74,6 +75,7 @@ public final class RelayDialer {
                             "tls",
                             sessionTls.newHandler(
                                 ch.alloc(), relay.getHostString(), relay.getPort()))
+                        .addLast(RelayIdentityCheck.NAME, new RelayIdentityCheck())
                         .addLast(
                             StatusLineReader.NAME, new StatusLineReader(result, statusTimeout));
                   }

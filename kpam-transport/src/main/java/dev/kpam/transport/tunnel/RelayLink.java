@@ -1,5 +1,6 @@
 package dev.kpam.transport.tunnel;
 
+import dev.kpam.transport.tls.RelayIdentityCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -117,6 +118,7 @@ final class RelayLink {
                         .addLast(
                             "tls",
                             tls.newHandler(ch.alloc(), target.getHostString(), target.getPort()))
+                        .addLast(RelayIdentityCheck.NAME, new RelayIdentityCheck())
                         .addLast("silent-tunnel-closer", new SilentTunnelCloser(config.deadAfter()))
                         .addLast("tunnel-up", new TunnelUp());
                   }
