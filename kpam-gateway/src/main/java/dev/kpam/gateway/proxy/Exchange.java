@@ -9,6 +9,10 @@ final class Exchange {
   final UpstreamTarget target;
   final boolean upgrade;
   final String uri;
+
+  /** Unique in the session (and across gateway restarts): names the request's events. */
+  final String requestId = RequestIds.next();
+
   HttpRequest request;
   Channel upstream;
   boolean ready;

@@ -37,7 +37,16 @@ final class ProtocolSwitch {
     String protocol = protocol(switching);
     connection.upgradedProtocol = protocol;
     connection.upgradedUpstream = upstream;
-    StreamTap tap = taps.open(connection.sessionId, exchange.uri, protocol);
+    String streamProtocol = switching.headers().get(STREAM_PROTOCOL_VERSION);
+    StreamTap tap =
+        taps.open(
+            new StreamTap.Upgrade(
+                connection.sessionId,
+                exchange.requestId,
+                exchange.uri,
+                protocol,
+                streamProtocol,
+                connection.lookup != null && connection.lookup.recordStdin()));
     Consumer<ByteBuf> fromClient = tap::fromClient;
     Consumer<ByteBuf> fromServer = tap::fromServer;
     String upgrade = switching.headers().get(HttpHeaderNames.UPGRADE, "").trim();
@@ -48,7 +57,7 @@ final class ProtocolSwitch {
     } else if (upgrade.equalsIgnoreCase(SPDY)) {
       SpdyStreams streams = new SpdyStreams(tap.spdyListener());
       connection.spdyStreams = streams;
-      connection.spdyStreamProtocol = switching.headers().get(STREAM_PROTOCOL_VERSION);
+      connection.spdyStreamProtocol = streamProtocol;
       // Registered before tap.closed below: the tap hears of its streams' end first.
       client.closeFuture().addListener(f -> streams.close());
       fromClient = gatewayThenTap(streams::fromClient, fromClient);

@@ -12,7 +12,7 @@ import io.netty.buffer.ByteBuf;
  *
  * <pre>{@code
  * StreamTap tap = new StreamTap() { public void fromServer(ByteBuf b) { frames.feed(b); } };
- * StreamTap.Factory factory = (sessionId, request, protocol) -> tap;
+ * StreamTap.Factory factory = upgrade -> tap;
  * }</pre>
  */
 public interface StreamTap {
@@ -39,13 +39,26 @@ public interface StreamTap {
   /** Makes a tap per upgraded stream. */
   @FunctionalInterface
   interface Factory {
-    Factory NONE = (sessionId, uri, protocol) -> StreamTap.NONE;
+    Factory NONE = upgrade -> StreamTap.NONE;
 
-    /**
-     * @param uri the request URI as sent upstream (e.g. {@code /api/v1/.../exec?command=sh})
-     * @param protocol {@code SPDY/3.1}, or the WebSocket subprotocol (e.g. {@code
-     *     v5.channel.k8s.io})
-     */
-    StreamTap open(String sessionId, String uri, String protocol);
+    StreamTap open(Upgrade upgrade);
   }
+
+  /**
+   * One upgraded stream, as the API server switched it.
+   *
+   * @param requestId the id of the request that was upgraded, unique in the session
+   * @param uri the request URI as sent upstream (e.g. {@code /api/v1/.../exec?command=sh})
+   * @param protocol {@code SPDY/3.1}, or the WebSocket subprotocol (e.g. {@code v5.channel.k8s.io})
+   * @param streamProtocol for SPDY, the {@code X-Stream-Protocol-Version} the server chose (e.g.
+   *     {@code v4.channel.k8s.io}); null otherwise
+   * @param recordStdin whether the account records what kubectl sends (stdin)
+   */
+  record Upgrade(
+      String sessionId,
+      String requestId,
+      String uri,
+      String protocol,
+      String streamProtocol,
+      boolean recordStdin) {}
 }
