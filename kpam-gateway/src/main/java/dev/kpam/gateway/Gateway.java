@@ -3,6 +3,7 @@ package dev.kpam.gateway;
 import dev.kpam.crypto.pki.CertificateRenewal;
 import dev.kpam.gateway.control.ControlPlaneClient;
 import dev.kpam.gateway.control.GatewayEventStream;
+import dev.kpam.gateway.control.ServerEventEndpoint;
 import dev.kpam.gateway.control.ServerSessionDirectory;
 import dev.kpam.gateway.enroll.Enrollment;
 import dev.kpam.gateway.enroll.GatewayFiles;
@@ -10,6 +11,9 @@ import dev.kpam.gateway.enroll.GatewayIdentity;
 import dev.kpam.gateway.proxy.KubeProxy;
 import dev.kpam.gateway.proxy.SessionConnections;
 import dev.kpam.gateway.proxy.UpstreamPools;
+import dev.kpam.gateway.record.EventUploader;
+import dev.kpam.gateway.record.Spool;
+import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectory;
 import dev.kpam.protocol.gateways.GatewayEvent;
 import dev.kpam.protocol.gateways.Heartbeat;
@@ -29,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +64,9 @@ public final class Gateway implements AutoCloseable {
   private final AtomicReference<SslContext> tunnelTls = new AtomicReference<>();
   private final ControlPlaneClient api;
   private final SessionDirectory directory;
-  private final SessionConnections connections = new SessionConnections();
+  private final Spool spool;
+  private final EventUploader uploader;
+  private final SessionConnections connections;
   private final UpstreamPools pools;
   private final EventLoopGroup group;
   private final KubeProxy proxy;
@@ -80,6 +87,10 @@ public final class Gateway implements AutoCloseable {
     useCertificate(loaded);
     this.api = new ControlPlaneClient(server, config.http(), () -> identity.get().credential());
     this.directory = new ServerSessionDirectory(api, config.clock(), config.lookupRefresh());
+    this.spool = Spool.open(config.dataDir().resolve("spool"), config.clock());
+    this.connections = new SessionConnections(spool);
+    spool.onFailure(connections::recordingFailed);
+    this.uploader = EventUploader.start(spool, new ServerEventEndpoint(api));
     this.pools = new UpstreamPools(config.maxIdleConnectionsPerResource());
     this.group =
         new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
@@ -90,7 +101,8 @@ public final class Gateway implements AutoCloseable {
             directory,
             pools,
             connections,
-            config.taps(),
+            config.taps().apply(spool),
+            spool,
             config.clock());
     this.control =
         Executors.newSingleThreadScheduledExecutor(
@@ -135,6 +147,7 @@ public final class Gateway implements AutoCloseable {
       log.warn("no relay addresses: the gateway serves no client until it is re-enrolled");
     }
     events = GatewayEventStream.start(api, this::onEvent);
+    spool.sessionIds().forEach(this::checkSpooledSession);
     long heartbeat = config.heartbeatInterval().toMillis();
     control.scheduleWithFixedDelay(this::heartbeat, 0, heartbeat, TimeUnit.MILLISECONDS);
     // When a stored certificate arrived is not known: count from its notBefore.
@@ -175,21 +188,36 @@ public final class Gateway implements AutoCloseable {
     String id = event.sessionId();
     String reason = event.reason() == null ? "no reason given" : event.reason();
     switch (String.valueOf(event.type())) {
-      case "session.ended" -> endSession(id, "kpam session " + id + " has ended: " + reason);
+      case "session.ended" ->
+          endSession(id, "ended", "kpam session " + id + " has ended: " + reason);
       case "session.terminated" ->
-          endSession(id, "kpam session " + id + " was terminated: " + reason);
-      case "session.expired" -> endSession(id, "kpam session " + id + " has expired");
+          endSession(id, "terminated", "kpam session " + id + " was terminated: " + reason);
+      case "session.expired" -> endSession(id, "expired", "kpam session " + id + " has expired");
       case "resource.changed", "account.changed" -> directory.invalidateAll();
       default -> log.debug("ignoring gateway event {}", event.type());
     }
   }
 
-  private void endSession(String sessionId, String message) {
+  /** {@code what} is the recorded {@code session} event's: terminated or expired. */
+  private void endSession(String sessionId, String what, String message) {
     if (sessionId == null) {
       return;
     }
     directory.invalidate(sessionId);
-    connections.terminate(sessionId, message);
+    connections.end(sessionId, what, message);
+  }
+
+  /** A session found in the spool at start: once the server says it is over, it can go. */
+  private void checkSpooledSession(String sessionId) {
+    directory
+        .lookup(sessionId)
+        .whenComplete(
+            (lookup, error) -> {
+              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+              if (cause instanceof SessionDeniedException) {
+                spool.sessionOver(sessionId);
+              }
+            });
   }
 
   private void heartbeat() {
@@ -245,7 +273,7 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Stops in reverse order of starting, each part with a bounded wait: push stream, heartbeats and
-   * renewal, tunnels, open connections, pools, event loops. Idempotent.
+   * renewal, tunnels, open connections, pools, event loops, event upload, spool. Idempotent.
    */
   @Override
   public void close() {
@@ -264,5 +292,8 @@ public final class Gateway implements AutoCloseable {
     connections.terminateAll("the kpam gateway is shutting down");
     pools.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // Last: the closed connections' events are in the spool, for this start or the next.
+    uploader.close();
+    spool.close();
   }
 }

@@ -1,12 +1,15 @@
 package dev.kpam.gateway;
 
 import dev.kpam.gateway.proxy.StreamTap;
+import dev.kpam.gateway.record.SessionEvents;
+import dev.kpam.gateway.record.cast.CastRecorders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * How to run a {@link Gateway}. The data dir must hold an enrolled identity ({@code kpam gateway
@@ -25,7 +28,8 @@ import java.util.Objects;
  * @param lookupRefresh how long a cached session lookup is used before it is fetched again
  * @param maxIdleConnectionsPerResource idle keep-alive connections kept per API server and event
  *     loop (never a limit on concurrent requests)
- * @param taps what sees upgraded streams (recording, issue #4); {@code StreamTap.Factory.NONE}
+ * @param taps makes what sees upgraded streams from where their events go (recording, issue #4):
+ *     {@code CastRecorders::new}, or {@code events -> StreamTap.Factory.NONE}
  */
 public record GatewayConfig(
     Path dataDir,
@@ -37,7 +41,7 @@ public record GatewayConfig(
     Duration lookupRefresh,
     int maxIdleConnectionsPerResource,
     String version,
-    StreamTap.Factory taps) {
+    Function<SessionEvents, StreamTap.Factory> taps) {
 
   public GatewayConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -59,7 +63,10 @@ public record GatewayConfig(
     }
   }
 
-  /** Heartbeats every 10 s, lookups refreshed every 30 s, 2 event loop threads per core. */
+  /**
+   * Heartbeats every 10 s, lookups refreshed every 30 s, 2 event loop threads per core, exec and
+   * attach recorded as asciicast.
+   */
   public static GatewayConfig defaults(Path dataDir, URI server, HttpClient http) {
     return new GatewayConfig(
         dataDir,
@@ -71,7 +78,7 @@ public record GatewayConfig(
         Duration.ofSeconds(30),
         64,
         Gateway.VERSION,
-        StreamTap.Factory.NONE);
+        CastRecorders::new);
   }
 
   private static void requirePositive(String field, Duration value) {

@@ -11,7 +11,7 @@ final class Exchange {
   final String uri;
 
   /** Unique in the session (and across gateway restarts): names the request's events. */
-  final String requestId = RequestIds.next();
+  final String requestId;
 
   HttpRequest request;
   Channel upstream;
@@ -28,8 +28,9 @@ final class Exchange {
 
   boolean responseDone;
 
-  Exchange(UpstreamTarget target, HttpRequest request, boolean upgrade) {
+  Exchange(UpstreamTarget target, HttpRequest request, boolean upgrade, String requestId) {
     this.target = target;
+    this.requestId = requestId;
     this.request = request;
     this.upgrade = upgrade;
     this.uri = request.uri();

@@ -1,5 +1,6 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.session.SessionDirectory;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -13,11 +14,12 @@ import java.util.function.Supplier;
  * The Kubernetes proxy of the gateway: turns a channel carrying the inner TLS bytes of one kubectl
  * connection (a relay stream, or in tests a plain TCP connection) into a proxied connection to the
  * session's API server. The pipeline, in order: inner TLS with client certificates, the session
- * certificate check, HTTP/1.1, the session check, header sanitizing, credential injection, and the
- * upstream forwarder (rewired into a byte relay after an upgrade).
+ * certificate check, HTTP/1.1, the recording of each exchange, the session check (and the recording
+ * failure policy), header sanitizing, credential injection, and the upstream forwarder (rewired
+ * into a byte relay after an upgrade).
  *
  * <pre>{@code
- * KubeProxy proxy = new KubeProxy("gw-1", () -> innerTls, directory, pools, connections, StreamTap.Factory.NONE, clock);
+ * KubeProxy proxy = new KubeProxy("gw-1", () -> innerTls, directory, pools, connections, taps, spool, clock);
  * proxy.serve(streamChannel, "s-1");
  * }</pre>
  */
@@ -30,6 +32,7 @@ public final class KubeProxy {
   private final UpstreamPools pools;
   private final SessionConnections connections;
   private final StreamTap.Factory taps;
+  private final SessionRecording recording;
   private final Clock clock;
 
   public KubeProxy(
@@ -39,6 +42,7 @@ public final class KubeProxy {
       UpstreamPools pools,
       SessionConnections connections,
       StreamTap.Factory taps,
+      SessionRecording recording,
       Clock clock) {
     this.gatewayId = Objects.requireNonNull(gatewayId, "gatewayId");
     this.innerTls = Objects.requireNonNull(innerTls, "innerTls");
@@ -46,6 +50,7 @@ public final class KubeProxy {
     this.pools = Objects.requireNonNull(pools, "pools");
     this.connections = Objects.requireNonNull(connections, "connections");
     this.taps = Objects.requireNonNull(taps, "taps");
+    this.recording = Objects.requireNonNull(recording, "recording");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -66,7 +71,9 @@ public final class KubeProxy {
     p.addLast("tls", innerTls.get().newHandler(channel.alloc()));
     p.addLast("identity", new PeerIdentityCheck(gatewayId, sessionId));
     p.addLast("http", new HttpServerCodec(4096, MAX_HEADER_SIZE, 8192));
-    p.addLast("session", new SessionCheck(connection, directory, clock));
+    connection.recorder = new ExchangeRecorder(connection, recording);
+    p.addLast("record", connection.recorder);
+    p.addLast("session", new SessionCheck(connection, directory, connections, recording, clock));
     p.addLast("sanitize", HeaderSanitizer.INSTANCE);
     p.addLast("credentials", new CredentialInjector(connection));
     p.addLast("forward", new UpstreamForwarder(connection, pools, taps));

@@ -3,6 +3,7 @@ package dev.kpam.gateway.proxy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -60,15 +61,25 @@ record KubeStatus(int code, String reason, String message) {
   /** The whole HTTP answer; the connection closes after it (kpam answers only when it gives up). */
   FullHttpResponse response(ByteBufAllocator alloc) {
     byte[] body = json();
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(code),
-            alloc.buffer(body.length).writeBytes(body));
+    FullHttpResponse response = new Answer(this, alloc.buffer(body.length).writeBytes(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return response;
+  }
+
+  /** kpam's own answer, so that the recorder can tell it from the API server's ({@code error}). */
+  static final class Answer extends DefaultFullHttpResponse {
+    private final KubeStatus status;
+
+    Answer(KubeStatus status, ByteBuf content) {
+      super(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status.code()), content);
+      this.status = status;
+    }
+
+    KubeStatus kubeStatus() {
+      return status;
+    }
   }
 
   @Override

@@ -80,6 +80,7 @@ final class ProtocolSwitch {
         .replace(UpstreamResponseRelay.NAME, RELAY, new ByteRelay(client, fromServer));
     upstream.pipeline().remove(UpstreamPools.HTTP);
     client.pipeline().replace(forwarderCtx.name(), RELAY, new ByteRelay(upstream, fromClient));
+    client.pipeline().remove(ExchangeRecorder.class);
     client.pipeline().remove(CredentialInjector.class);
     client.pipeline().remove(HeaderSanitizer.class);
     client.pipeline().remove(SessionCheck.class);
@@ -91,7 +92,8 @@ final class ProtocolSwitch {
     return gateway.andThen(tap);
   }
 
-  private static String protocol(HttpResponse switching) {
+  /** {@code SPDY/3.1}, or the WebSocket subprotocol the server chose. */
+  static String protocol(HttpResponse switching) {
     String subprotocol = switching.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
     if (subprotocol != null) {
       return subprotocol.trim();

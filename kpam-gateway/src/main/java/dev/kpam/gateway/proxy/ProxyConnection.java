@@ -36,6 +36,9 @@ final class ProxyConnection {
 
   boolean terminated;
 
+  /** Records the connection's HTTP exchanges; names their requests. */
+  ExchangeRecorder recorder;
+
   ProxyConnection(Channel client, String sessionId) {
     this.client = client;
     this.sessionId = sessionId;

@@ -1,5 +1,6 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectory;
 import dev.kpam.protocol.sessions.SessionLookup;
@@ -20,23 +21,33 @@ import org.slf4j.LoggerFactory;
  * Checks the session before each request goes on: the lookup (cached by the {@link
  * SessionDirectory}) runs off the event loop; meanwhile this connection reads nothing more and the
  * pieces of the request already decoded wait here (at most one read's worth). A session that is
- * over gets a 403 {@code Status}; an unreachable control plane a 503 (an outage is never a denial).
- * The first good lookup schedules the session's expiry on this event loop.
+ * over gets a 403 {@code Status}; an unreachable control plane a 503 (an outage is never a denial),
+ * and so does a fail-closed session while its events cannot be spooled. The first good lookup
+ * schedules the session's expiry on this event loop.
  */
 final class SessionCheck extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(SessionCheck.class);
 
   private final ProxyConnection connection;
   private final SessionDirectory directory;
+  private final SessionConnections connections;
+  private final SessionRecording recording;
   private final Clock clock;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private boolean checking;
   private boolean readWanted;
   private boolean refused;
 
-  SessionCheck(ProxyConnection connection, SessionDirectory directory, Clock clock) {
+  SessionCheck(
+      ProxyConnection connection,
+      SessionDirectory directory,
+      SessionConnections connections,
+      SessionRecording recording,
+      Clock clock) {
     this.connection = connection;
     this.directory = directory;
+    this.connections = connections;
+    this.recording = recording;
     this.clock = clock;
   }
 
@@ -76,15 +87,26 @@ final class SessionCheck extends ChannelDuplexHandler {
     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
     if (cause instanceof SessionDeniedException denied) {
       log.info("session {} refused at the gateway: {}", connection.sessionId, denied.getMessage());
+      recording.sessionOver(connection.sessionId);
       refuse(ctx, KubeStatus.forbidden(denied.getMessage()));
     } else if (cause != null) {
       log.warn("cannot verify session {}: {}", connection.sessionId, cause.toString());
       refuse(ctx, KubeStatus.unavailable("kpam server unreachable; cannot verify the session"));
     } else if (!lookup.expiresAt().isAfter(clock.instant())) {
       refuse(ctx, KubeStatus.forbidden(expiredMessage()));
+    } else if (recordingRefuses(lookup)) {
+      String reason = recording.unavailable(connection.sessionId);
+      log.warn("refusing a request of session {}: recording unavailable", connection.sessionId);
+      refuse(ctx, KubeStatus.unavailable("recording unavailable: " + reason));
     } else {
       accept(ctx, lookup);
     }
+  }
+
+  /** The spool cannot be written and the account's policy is fail-closed (RECORDING.md §4). */
+  private boolean recordingRefuses(SessionLookup lookup) {
+    return recording.unavailable(connection.sessionId) != null
+        && SessionRecording.failsClosed(lookup.recordingFailurePolicy());
   }
 
   private void accept(ChannelHandlerContext ctx, SessionLookup lookup) {
@@ -104,7 +126,7 @@ final class SessionCheck extends ChannelDuplexHandler {
       connection.expiry =
           ctx.executor()
               .schedule(
-                  () -> SessionTermination.terminate(connection, expiredMessage()),
+                  () -> connections.end(connection.sessionId, "expired", expiredMessage()),
                   Math.max(0, delay),
                   TimeUnit.MILLISECONDS);
     }

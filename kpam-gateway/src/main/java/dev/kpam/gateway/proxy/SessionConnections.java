@@ -1,5 +1,7 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.record.SessionRecording;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SessionConnections {
   private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  private final SessionRecording recording;
+
+  /** Records nothing. */
+  public SessionConnections() {
+    this(SessionRecording.NONE);
+  }
+
+  /**
+   * Records a {@code session} event when a session's connections are closed because it is over, and
+   * tells {@code recording} that the session is over.
+   */
+  public SessionConnections(SessionRecording recording) {
+    this.recording = recording;
+  }
 
   void add(ProxyConnection connection) {
     bySession
@@ -42,6 +59,44 @@ public final class SessionConnections {
           .eventLoop()
           .execute(() -> SessionTermination.terminate(connection, message));
     }
+  }
+
+  /**
+   * The session is over ({@code what}: {@code terminated} or {@code expired}): records that once
+   * per session (RECORDING.md §1, {@code session}) and closes its connections with {@code message}.
+   */
+  public void end(String sessionId, String what, String message) {
+    if (ended.add(sessionId)) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("what", what);
+      data.put("reason", message);
+      recording.append(sessionId, "session", data);
+    }
+    terminate(sessionId, message);
+    recording.sessionOver(sessionId);
+  }
+
+  /**
+   * Recording became impossible: closes the connections of every session whose account is
+   * fail-closed (RECORDING.md §4); fail-open ones go on.
+   */
+  public void recordingFailed(String reason) {
+    String message = "recording unavailable: " + reason;
+    bySession.values().stream()
+        .flatMap(Set::stream)
+        .forEach(
+            connection ->
+                connection
+                    .client
+                    .eventLoop()
+                    .execute(
+                        () -> {
+                          if (connection.lookup != null
+                              && SessionRecording.failsClosed(
+                                  connection.lookup.recordingFailurePolicy())) {
+                            SessionTermination.terminate(connection, message);
+                          }
+                        }));
   }
 
   /** Closes every connection of every session (shutdown). */

@@ -62,7 +62,8 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
 
   private void start(HttpRequest request) {
     boolean upgrade = HeaderSanitizer.isUpgrade(request.headers());
-    Exchange ex = new Exchange(connection.target, request, upgrade);
+    Exchange ex =
+        new Exchange(connection.target, request, upgrade, connection.recorder.requestId(request));
     ex.requestDone = request instanceof LastHttpContent;
     exchange = ex;
     Future<Channel> upstream =

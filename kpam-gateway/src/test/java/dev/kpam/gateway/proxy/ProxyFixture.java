@@ -2,6 +2,7 @@ package dev.kpam.gateway.proxy;
 
 import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.KeyPairs;
+import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.session.SessionDirectory;
 import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.transport.tls.TlsContexts;
@@ -40,10 +41,19 @@ final class ProxyFixture implements AutoCloseable {
   final CertificateAuthority ca = CertificateAuthority.create("kpam test CA", clock);
   final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   final UpstreamPools pools = new UpstreamPools(8);
-  final SessionConnections connections = new SessionConnections();
+  final SessionConnections connections;
   final Channel listener;
 
   ProxyFixture(String sessionId, Function<String, CompletionStage<SessionLookup>> lookups) {
+    this(sessionId, lookups, SessionRecording.NONE);
+  }
+
+  /** A proxy whose exchanges are recorded to {@code recording}. */
+  ProxyFixture(
+      String sessionId,
+      Function<String, CompletionStage<SessionLookup>> lookups,
+      SessionRecording recording) {
+    connections = new SessionConnections(recording);
     KeyPair gatewayKey = KeyPairs.generateEcP256();
     X509Certificate gatewayCert =
         ca.issueGatewayCertificate(gatewayKey.getPublic(), GATEWAY_ID, Duration.ofHours(1));
@@ -72,6 +82,7 @@ final class ProxyFixture implements AutoCloseable {
             pools,
             connections,
             StreamTap.Factory.NONE,
+            recording,
             clock);
     listener =
         new ServerBootstrap()
@@ -92,6 +103,16 @@ final class ProxyFixture implements AutoCloseable {
 
   static SessionLookup lookup(
       String sessionId, String url, String caCert, String token, Instant expiresAt) {
+    return lookup(sessionId, url, caCert, token, expiresAt, "fail-closed");
+  }
+
+  static SessionLookup lookup(
+      String sessionId,
+      String url,
+      String caCert,
+      String token,
+      Instant expiresAt,
+      String recordingFailurePolicy) {
     return new SessionLookup(
         sessionId,
         "alice",
@@ -105,7 +126,7 @@ final class ProxyFixture implements AutoCloseable {
         "admin",
         token,
         false,
-        "fail_open");
+        recordingFailurePolicy);
   }
 
   /** Client TLS with a session certificate for {@code sessionId} through {@code gatewayId}. */

@@ -1,0 +1,121 @@
+package dev.kpam.gateway.proxy;
+
+import dev.kpam.gateway.record.RequestRecord;
+import dev.kpam.gateway.record.SessionEvents;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+
+/**
+ * Records every HTTP exchange of the connection as it passes, right after the HTTP codec: so it
+ * sees what kubectl sent before anything is sanitized or injected, and every answer, kpam's own
+ * included. Each request gets a {@link RequestRecord} (the oldest open one is the one being
+ * answered, HTTP/1.1 keeps the order); it ends when the response's last piece is written, or when
+ * the connection closes. Removed by {@link ProtocolSwitch} after a 101: upgraded bytes are the
+ * stream taps' business.
+ */
+final class ExchangeRecorder extends ChannelDuplexHandler {
+  private final ProxyConnection connection;
+  private final SessionEvents events;
+  private final ArrayDeque<Open> open = new ArrayDeque<>();
+
+  private record Open(HttpRequest request, RequestRecord record) {}
+
+  ExchangeRecorder(ProxyConnection connection, SessionEvents events) {
+    this.connection = connection;
+    this.events = events;
+  }
+
+  /** The id of {@code request}'s record, which names its events and its stream's recording. */
+  String requestId(HttpRequest request) {
+    for (Open o : open) {
+      if (o.request == request) {
+        return o.record.id();
+      }
+    }
+    return RequestIds.next();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      HttpHeaders h = request.headers();
+      RequestRecord.Headers kept =
+          new RequestRecord.Headers(
+              h.get(HttpHeaderNames.USER_AGENT),
+              h.get("Kubectl-Command"),
+              h.get("Kubectl-Session"),
+              h.get(HttpHeaderNames.CONTENT_TYPE));
+      open.add(
+          new Open(
+              request,
+              new RequestRecord(
+                  events,
+                  connection.sessionId,
+                  RequestIds.next(),
+                  request.method().name(),
+                  request.uri(),
+                  kept)));
+    }
+    if (msg instanceof HttpContent content && !open.isEmpty()) {
+      open.peekLast().record.bodyIn(content.content());
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    Open head = open.peek();
+    if (head != null) {
+      RequestRecord record = head.record;
+      if (msg instanceof HttpResponse response) {
+        int code = response.status().code();
+        record.status(code);
+        if (response instanceof KubeStatus.Answer answer) {
+          record.error(answer.kubeStatus().message());
+        }
+        if (code == 101) {
+          record.upgrade(ProtocolSwitch.protocol(response));
+        }
+      }
+      if (msg instanceof HttpContent content) {
+        record.bytesOut(content.content().readableBytes());
+      }
+      if (msg instanceof LastHttpContent) {
+        open.poll();
+        if (promise.isVoid()) {
+          record.end();
+        } else {
+          promise.addListener(f -> record.end());
+        }
+      }
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    endAll();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    endAll();
+  }
+
+  /** The connection went away (or switched protocols): what is open ends as far as it got. */
+  private void endAll() {
+    Open o;
+    while ((o = open.poll()) != null) {
+      o.record.end();
+    }
+  }
+}

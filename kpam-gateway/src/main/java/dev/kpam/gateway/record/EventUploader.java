@@ -1,0 +1,233 @@
+package dev.kpam.gateway.record;
+
+import dev.kpam.protocol.sessions.EventBatchAck;
+import dev.kpam.protocol.sessions.SessionEvent;
+import dev.kpam.protocol.sessions.SessionEventBatch;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each session's spooled events to the server in batches of at most 500 events / 1 MiB
+ * (docs/RECORDING.md §4), one batch in flight per session, on its own thread ({@code
+ * kpam-gateway-upload}; the HTTP calls run on the client's threads). The answer's {@code
+ * contiguousThrough} is written to {@code acked}; a session that is over and fully acknowledged
+ * loses its directory. Failures back off from 1 s, doubling to 30 s; nothing is dropped, except
+ * when the server says the session is gone for good ({@link SessionGoneException}).
+ *
+ * <pre>{@code
+ * EventUploader uploader = EventUploader.start(spool, (id, batch) -> api.post(path(id), batch, EventBatchAck.class));
+ * uploader.close();
+ * }</pre>
+ */
+public final class EventUploader implements AutoCloseable {
+  static final int MAX_EVENTS = 500;
+  static final int MAX_BYTES = 1 << 20;
+  private static final Logger log = LoggerFactory.getLogger(EventUploader.class);
+
+  /** Where batches go: {@code POST /api/v1/gateway/sessions/{id}/events}. */
+  @FunctionalInterface
+  public interface Endpoint {
+    /** Completes with the server's answer, or {@link SessionGoneException} for a 410. */
+    CompletionStage<EventBatchAck> send(String sessionId, SessionEventBatch batch);
+  }
+
+  /** The server will not take the session's events any more (410 Gone). */
+  public static final class SessionGoneException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public SessionGoneException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final Spool spool;
+  private final Endpoint endpoint;
+  private final Duration firstBackoff;
+  private final Duration maxBackoff;
+  private final ScheduledExecutorService thread;
+  private final Map<String, Upload> uploads = new HashMap<>();
+
+  private EventUploader(Spool spool, Endpoint endpoint, Duration first, Duration max) {
+    this.spool = spool;
+    this.endpoint = endpoint;
+    this.firstBackoff = first;
+    this.maxBackoff = max;
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kpam-gateway-upload");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts uploading: first what the spool holds from before, then whatever is written. */
+  public static EventUploader start(Spool spool, Endpoint endpoint) {
+    return start(spool, endpoint, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  }
+
+  static EventUploader start(Spool spool, Endpoint endpoint, Duration first, Duration max) {
+    EventUploader uploader = new EventUploader(spool, endpoint, first, max);
+    spool.onWritten(uploader::wake);
+    spool.sessions().forEach(s -> uploader.wake(s.sessionId));
+    return uploader;
+  }
+
+  /** Something was written for {@code sessionId} (or it is over): look at it soon. */
+  void wake(String sessionId) {
+    try {
+      thread.execute(() -> kick(sessionId));
+    } catch (RejectedExecutionException closed) {
+      // Shutting down: the spool keeps the events for the next start.
+    }
+  }
+
+  private static final class Upload {
+    final SpoolSession session;
+    boolean inFlight;
+    ScheduledFuture<?> retry;
+    long offset;
+    Duration backoff;
+
+    Upload(SpoolSession session, Duration backoff) {
+      this.session = session;
+      this.backoff = backoff;
+    }
+  }
+
+  private void kick(String sessionId) {
+    SpoolSession session = spool.find(sessionId);
+    if (session == null) {
+      uploads.remove(sessionId);
+      return;
+    }
+    Upload upload = uploads.get(sessionId);
+    if (upload == null || upload.session != session) {
+      upload = new Upload(session, firstBackoff);
+      uploads.put(sessionId, upload);
+    }
+    if (upload.inFlight || upload.retry != null) {
+      return; // the answer or the retry looks again
+    }
+    if (session.acked >= session.lastSeq) {
+      if (session.over) {
+        spool.removeIfDone(sessionId, false);
+      }
+      return;
+    }
+    SpoolFormat.Batch batch;
+    try {
+      batch =
+          SpoolFormat.read(session.events(), upload.offset, session.acked, MAX_EVENTS, MAX_BYTES);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot read the spool of session {}: {}", sessionId, e.toString());
+      retryLater(sessionId, upload);
+      return;
+    }
+    if (batch.events().isEmpty()) {
+      upload.offset = batch.endOffset();
+      return;
+    }
+    upload.inFlight = true;
+    Upload sent = upload;
+    endpoint
+        .send(sessionId, new SessionEventBatch(batch.events()))
+        .whenComplete((ack, error) -> run(() -> answered(sessionId, sent, batch, ack, error)));
+  }
+
+  private void answered(
+      String sessionId,
+      Upload upload,
+      SpoolFormat.Batch batch,
+      EventBatchAck ack,
+      Throwable error) {
+    upload.inFlight = false;
+    SpoolSession session = upload.session;
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof SessionGoneException gone) {
+      log.warn(
+          "the server refuses events of session {} ({}); dropping {} unacknowledged",
+          sessionId,
+          gone.getMessage(),
+          session.lastSeq - session.acked);
+      session.over = true;
+      spool.removeIfDone(sessionId, true);
+      return;
+    }
+    if (cause != null) {
+      log.warn("uploading events of session {} failed: {}", sessionId, cause.toString());
+      retryLater(sessionId, upload);
+      return;
+    }
+    long through = ack.contiguousThrough();
+    List<SessionEvent> events = batch.events();
+    int last = -1;
+    for (int i = 0; i < events.size() && events.get(i).seq() <= through; i++) {
+      last = i;
+    }
+    if (through < session.acked || (last < 0 && through < events.get(0).seq() - 1)) {
+      upload.offset = 0; // the server holds less than it said before: send again from the start
+    } else if (last >= 0) {
+      upload.offset = batch.ends().get(last);
+    }
+    if (through != session.acked) {
+      try {
+        session.writeAcked(through);
+      } catch (IOException e) {
+        log.warn("cannot write the acked file of session {}: {}", sessionId, e.toString());
+        session.acked = through;
+      }
+    }
+    if (last < 0) {
+      retryLater(sessionId, upload); // no progress: do not spin
+      return;
+    }
+    upload.backoff = firstBackoff;
+    kick(sessionId);
+  }
+
+  private void retryLater(String sessionId, Upload upload) {
+    Duration delay = upload.backoff;
+    upload.backoff =
+        delay.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : delay.multipliedBy(2);
+    upload.retry =
+        thread.schedule(
+            () -> {
+              upload.retry = null;
+              kick(sessionId);
+            },
+            delay.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  private void run(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException closed) {
+      // Shutting down.
+    }
+  }
+
+  /** Stops uploading (what is not acknowledged stays in the spool). Waits at most 2 s. */
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.kpam.gateway.record;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Watches one HTTP exchange of a session and appends its {@code request} event (docs/RECORDING.md
+ * §1) when it ends: counts body bytes both ways as they pass, keeps at most {@link #BODY_CAP} bytes
+ * of a mutating request's body (copied, never retained), and notes the status, kpam's own error and
+ * an upgrade. Used on the connection's event loop only; {@link #end} is idempotent.
+ *
+ * <pre>{@code
+ * RequestRecord record = new RequestRecord(events, "s-1", "r-1", "GET", "/api/v1/pods?watch=1", headers);
+ * record.status(200); record.bytesOut(512); record.end();
+ * }</pre>
+ */
+public final class RequestRecord {
+  /** Request body bytes kept at most (RECORDING.md §3). */
+  public static final int BODY_CAP = 64 * 1024;
+
+  private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH");
+
+  private final SessionEvents events;
+  private final String sessionId;
+  private final String id;
+  private final String method;
+  private final String path;
+  private final String query;
+  private final Headers headers;
+  private final long startNanos = System.nanoTime();
+  private final boolean captureBody;
+  private byte[] body = new byte[0];
+  private int bodyLength;
+  private long bytesIn;
+  private long bytesOut;
+  private int status;
+  private String error;
+  private String upgrade;
+  private boolean ended;
+
+  /** The request headers a {@code request} event keeps; nothing else of them is recorded. */
+  public record Headers(
+      String userAgent, String kubectlCommand, String kubectlSession, String contentType) {}
+
+  public RequestRecord(
+      SessionEvents events,
+      String sessionId,
+      String id,
+      String method,
+      String uri,
+      Headers headers) {
+    this.events = events;
+    this.sessionId = sessionId;
+    this.id = id;
+    this.method = method;
+    int q = uri.indexOf('?');
+    this.path = q < 0 ? uri : uri.substring(0, q);
+    this.query = q < 0 ? "" : uri.substring(q + 1);
+    this.headers = headers;
+    this.captureBody = MUTATING.contains(method.toUpperCase(Locale.ROOT));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** A piece of the request body on its way upstream; only read, never retained. */
+  public void bodyIn(ByteBuf content) {
+    int readable = content.readableBytes();
+    bytesIn += readable;
+    if (captureBody && bodyLength < BODY_CAP && readable > 0) {
+      int take = Math.min(readable, BODY_CAP - bodyLength);
+      if (body.length < bodyLength + take) {
+        body =
+            Arrays.copyOf(body, Math.min(BODY_CAP, Math.max(bodyLength + take, body.length * 2)));
+      }
+      content.getBytes(content.readerIndex(), body, bodyLength, take);
+      bodyLength += take;
+    }
+  }
+
+  public void bytesOut(long count) {
+    bytesOut += count;
+  }
+
+  public void status(int code) {
+    status = code;
+  }
+
+  /** kpam answered the request itself, for this reason. */
+  public void error(String reason) {
+    error = reason;
+  }
+
+  /** The request switched protocols to {@code protocol} (SPDY/3.1 or the WebSocket subprotocol). */
+  public void upgrade(String protocol) {
+    upgrade = protocol;
+  }
+
+  public boolean ended() {
+    return ended;
+  }
+
+  /** The exchange is over: appends the event (once). */
+  public void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    RequestInfo info = RequestInfo.parse(method, path, query);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", id);
+    data.put("method", method);
+    data.put("path", path);
+    data.put("query", query);
+    data.put("verb", info.verb());
+    data.put("apiGroup", info.apiGroup());
+    data.put("apiVersion", info.apiVersion());
+    data.put("resource", info.resource());
+    data.put("subresource", info.subresource());
+    data.put("namespace", info.namespace());
+    data.put("name", info.name());
+    data.put("resourceRequest", info.resourceRequest());
+    data.put("status", status);
+    data.put("latencyMs", (System.nanoTime() - startNanos) / 1_000_000.0);
+    data.put("bytesIn", bytesIn);
+    data.put("bytesOut", bytesOut);
+    data.put("userAgent", headers.userAgent());
+    data.put("kubectlCommand", headers.kubectlCommand());
+    data.put("kubectlSession", headers.kubectlSession());
+    boolean hasBody = captureBody && bytesIn > 0;
+    data.put(
+        "body",
+        hasBody
+            ? BodyRedaction.redact(
+                Arrays.copyOf(body, bodyLength),
+                bytesIn > bodyLength,
+                headers.contentType(),
+                info.resource())
+            : null);
+    data.put("bodyTruncated", hasBody && bytesIn > bodyLength);
+    data.put("bodyType", hasBody ? headers.contentType() : null);
+    data.put("bodySize", captureBody ? bytesIn : 0L);
+    data.put("error", error);
+    data.put("upgrade", upgrade);
+    body = null;
+    events.append(sessionId, "request", data);
+  }
+}

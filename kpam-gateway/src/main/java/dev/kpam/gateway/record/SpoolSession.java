@@ -1,0 +1,88 @@
+package dev.kpam.gateway.record;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One session's spool directory: {@code events.jsonl} and {@code acked}. The writer thread owns
+ * {@link #out} and {@link #lastSeq}'s updates; the uploader reads the file and owns {@link #acked}.
+ */
+final class SpoolSession {
+  static final String EVENTS = "events.jsonl";
+  static final String ACKED = "acked";
+
+  final String sessionId;
+  final Path dir;
+  FileChannel out;
+
+  /** The last seq written completely to the file. */
+  volatile long lastSeq;
+
+  /** The last seq the server acknowledged without a gap. */
+  volatile long acked;
+
+  /** The session is over (ended, terminated, expired, or gone at the server). */
+  volatile boolean over;
+
+  /** Why events were lost, to be recorded as {@code recording_incomplete}; writer thread only. */
+  String incomplete;
+
+  SpoolSession(String sessionId, Path dir) {
+    this.sessionId = sessionId;
+    this.dir = dir;
+  }
+
+  Path events() {
+    return dir.resolve(EVENTS);
+  }
+
+  /** Opens the events file for appending, creating the directory. */
+  void open() throws IOException {
+    if (out == null) {
+      Files.createDirectories(dir);
+      out =
+          FileChannel.open(
+              events(),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND);
+    }
+  }
+
+  void close() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // Nothing was pending: every write completed or was rolled back.
+      }
+      out = null;
+    }
+  }
+
+  /** Rewrites {@code acked} atomically (a temporary file moved over it). */
+  void writeAcked(long seq) throws IOException {
+    Path tmp = dir.resolve(ACKED + ".tmp");
+    Files.writeString(tmp, Long.toString(seq), StandardCharsets.US_ASCII);
+    try {
+      Files.move(tmp, dir.resolve(ACKED), StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, dir.resolve(ACKED), StandardCopyOption.REPLACE_EXISTING);
+    }
+    acked = seq;
+  }
+
+  static long readAcked(Path dir) {
+    try {
+      return Long.parseLong(Files.readString(dir.resolve(ACKED), StandardCharsets.US_ASCII).trim());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+}
