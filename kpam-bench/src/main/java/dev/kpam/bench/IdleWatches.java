@@ -4,24 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kpam.bench.WatchClients.Answer;
 import dev.kpam.bench.WatchClients.Opening;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -39,16 +30,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * }</pre>
  */
 public final class IdleWatches {
-  private static final String ADMIN_PASSWORD = "bench-admin-password-4e1b7c";
-  private static final String STORED_TOKEN = "bench-stored-sa-token-8d3f0a";
   private static final String POD_PATH = "/api/v1/namespaces/default/pods/web";
   private static final String MARKER_POD = "bench-marker";
   private static final int IN_FLIGHT = 100;
-
-  private static final Pattern KUBE_LISTENING =
-      Pattern.compile("fake API server listening on (\\S+)");
-  private static final Pattern SERVER_LISTENING =
-      Pattern.compile("kpam server listening on ([^\\s,]+)");
 
   private static final Duration START_LIMIT = Duration.ofMinutes(2);
   private static final Duration OPEN_LIMIT = Duration.ofMinutes(10);
@@ -62,29 +46,17 @@ public final class IdleWatches {
 
   private final int watches;
   private final int proxies;
-  private final Path kpamJar;
-  private final Path jdkBin;
-  private final String classpath;
-  private final Path dir;
-  private final List<ChildProcess> processes = new ArrayList<>();
+  private final Deployment kpam;
 
-  private IdleWatches(
-      int watches, int proxies, Path kpamJar, Path jdkBin, String classpath, Path dir) {
+  private IdleWatches(int watches, int proxies, Deployment kpam) {
     this.watches = watches;
     this.proxies = proxies;
-    this.kpamJar = kpamJar;
-    this.jdkBin = jdkBin;
-    this.classpath = classpath;
-    this.dir = dir;
+    this.kpam = kpam;
   }
 
   public static void main(String[] args) throws Exception {
     int watches = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     Path kpamJar = Path.of(System.getProperty("kpam.jar", "kpam-app/target/kpam.jar"));
-    if (!Files.isRegularFile(kpamJar)) {
-      throw new IllegalStateException(
-          "no " + kpamJar.toAbsolutePath() + "; build it first: mvn -q -o install -DskipTests");
-    }
     // The relay, the gateway and the fake API server each hold one connection per watch; a local
     // proxy holds two: the accepted one and its dial to the relay.
     int limit = openFileLimit();
@@ -95,43 +67,24 @@ public final class IdleWatches {
               .formatted(watches, perProcess, limit));
     }
     int proxies = Math.max(2, (2 * watches + perProcess - 1) / perProcess);
-    Path dir = Files.createTempDirectory("kpam-bench-watches");
-    IdleWatches bench =
-        new IdleWatches(
-            watches,
-            proxies,
-            kpamJar.toAbsolutePath(),
-            Path.of(System.getProperty("java.home"), "bin"),
-            classpath(),
-            dir);
-    Thread onExit = new Thread(bench::stopAll, "kpam-bench-stop");
-    Runtime.getRuntime().addShutdownHook(onExit);
-    try {
-      bench.run();
-    } finally {
-      bench.stopAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onExit);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook stops the processes (again: closing is idempotent).
-      }
-      delete(dir);
+    // The measured process: as an operator starts it, with native memory tracking on.
+    try (Deployment kpam =
+        Deployment.start(
+            kpamJar,
+            "kpam-bench-watches",
+            List.of(),
+            List.of("-Xmx1g", "-XX:NativeMemoryTracking=summary"))) {
+      new IdleWatches(watches, proxies, kpam).run();
     }
   }
 
   private void run() throws Exception {
-    ChildProcess kube = startFakeApiServer();
-    String kubeUrl = kube.awaitLine(KUBE_LISTENING, START_LIMIT).group(1);
-    ChildProcess server = startServer();
-    URI serverUrl = URI.create(server.awaitLine(SERVER_LISTENING, START_LIMIT).group(1));
-    String enrollToken = addGatewayAndResource(serverUrl, kubeUrl);
-    ChildProcess gateway = startGateway(serverUrl, enrollToken);
-    gateway.awaitLine(Pattern.compile("gateway \\S+ running"), START_LIMIT);
     List<ProxyTarget> targets = new ArrayList<>();
     for (int i = 0; i < proxies; i++) {
-      targets.add(startProxy(i, serverUrl));
+      targets.add(kpam.startProxy("idle watch bench"));
     }
-    JvmMemory memory = new JvmMemory(jdkBin);
+    ChildProcess gateway = kpam.gateway();
+    JvmMemory memory = new JvmMemory(kpam.jdkBin());
     try (WatchClients clients = new WatchClients(System.out)) {
       for (ProxyTarget target : targets) {
         awaitPath(clients, target, gateway); // the gateway's tunnel may still be coming up
@@ -146,109 +99,14 @@ public final class IdleWatches {
       List<String> histogram = memory.histogram(gateway.pid(), 12);
       int open = clients.open();
       int delivered =
-          clients.deliver(MARKER_POD, () -> kube.send("add-pod " + MARKER_POD), DELIVERY_LIMIT);
+          clients.deliver(
+              MARKER_POD, () -> kpam.kube().send("add-pod " + MARKER_POD), DELIVERY_LIMIT);
       print(idle, held, opening, open, delivered, clients.closedAfterOpening(), fresh, histogram);
       if (opening.failed() > 0 || delivered < watches || fresh.status() != 200) {
         throw new IllegalStateException(
             "the gateway did not hold " + watches + " live watches\n" + gateway.tail());
       }
     }
-  }
-
-  private ChildProcess startFakeApiServer() {
-    String main = FakeApiServerProcess.class.getName();
-    return start(
-        "fake API server",
-        List.of(java(), "-cp", classpath, main, STORED_TOKEN, dir.toString()),
-        Map.of());
-  }
-
-  private ChildProcess startServer() {
-    return start(
-        "kpam server",
-        kpam(
-            List.of(),
-            "server",
-            "--data-dir",
-            dir.resolve("server").toString(),
-            "--bind",
-            "127.0.0.1",
-            "--http-port",
-            "0",
-            "--relay-port",
-            "0"),
-        Map.of("KPAM_BOOTSTRAP_PASSWORD", ADMIN_PASSWORD));
-  }
-
-  /** Adds the gateway {@code dc1}, the resource {@code prod} and its account; the enroll token. */
-  private String addGatewayAndResource(URI serverUrl, String kubeUrl) throws Exception {
-    AdminApi admin = AdminApi.login(serverUrl, ADMIN_PASSWORD);
-    String enrollToken =
-        admin.post("/api/v1/gateways", Map.of("name", "dc1")).get("enrollToken").asText();
-    String ca = Files.readString(dir.resolve("ca.pem"));
-    admin.post(
-        "/api/v1/resources",
-        Map.of("name", "prod", "url", kubeUrl, "gateway", "dc1", "caCert", ca));
-    admin.post("/api/v1/resources/prod/accounts", Map.of("name", "admin", "token", STORED_TOKEN));
-    return enrollToken;
-  }
-
-  /** The measured process: as an operator starts it, with native memory tracking on. */
-  private ChildProcess startGateway(URI serverUrl, String enrollToken) {
-    return start(
-        "kpam gateway",
-        kpam(
-            List.of("-Xmx1g", "-XX:NativeMemoryTracking=summary"),
-            "gateway",
-            "--server",
-            serverUrl.toString(),
-            "--name",
-            "dc1",
-            "--data-dir",
-            dir.resolve("gateway").toString()),
-        Map.of("KPAM_ENROLL_TOKEN", enrollToken));
-  }
-
-  /** Logs in with a config dir of its own and starts {@code kpam k8s access}; its kubeconfig. */
-  private ProxyTarget startProxy(int index, URI serverUrl) throws IOException {
-    Path configDir = dir.resolve("cli-" + index);
-    Map<String, String> env = Map.of("KPAM_CONFIG_DIR", configDir.toString());
-    ChildProcess login =
-        start(
-            "kpam login " + index,
-            kpam(
-                List.of(),
-                "login",
-                "--server",
-                serverUrl.toString(),
-                "--user",
-                "admin",
-                "--password-stdin"),
-            env);
-    login.send(ADMIN_PASSWORD);
-    login.endInput();
-    login.awaitSuccess(START_LIMIT);
-    Path kubeconfig = configDir.resolve("kubeconfig");
-    ChildProcess access =
-        start(
-            "kpam k8s access " + index,
-            kpam(
-                List.of(),
-                "k8s",
-                "access",
-                "--resource",
-                "prod",
-                "--account",
-                "admin",
-                "--duration",
-                "1h",
-                "--reason",
-                "idle watch bench",
-                "--kubeconfig-out",
-                kubeconfig.toString()),
-            env);
-    access.awaitLine(Pattern.compile("Local proxy: https://\\S+"), START_LIMIT);
-    return ProxyTarget.fromKubeconfig(kubeconfig);
   }
 
   /** Waits until a GET through {@code target} answers 200: kubectl would work now. */
@@ -317,54 +175,8 @@ public final class IdleWatches {
         watches > 0 ? "%.1f KiB".formatted((held - idle) / 1024.0 / watches) : "");
   }
 
-  private ChildProcess start(String name, List<String> command, Map<String, String> env) {
-    ChildProcess process =
-        ChildProcess.start(name, command, env, dir.resolve(name.replace(' ', '-') + ".log"));
-    synchronized (processes) {
-      processes.add(process);
-    }
-    return process;
-  }
-
-  /** Stops every process, last started first: the local proxies end their sessions first. */
-  private void stopAll() {
-    List<ChildProcess> started;
-    synchronized (processes) {
-      started = new ArrayList<>(processes);
-    }
-    for (int i = started.size() - 1; i >= 0; i--) {
-      started.get(i).close();
-    }
-  }
-
-  private List<String> kpam(List<String> jvmOptions, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(java());
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(kpamJar.toString());
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private String java() {
-    return jdkBin.resolve("java").toString();
-  }
-
   private static double mib(long bytes) {
     return bytes / 1048576.0;
-  }
-
-  /** The classpath this program runs with; exec:java loads it in a URLClassLoader of its own. */
-  private static String classpath() throws URISyntaxException {
-    if (IdleWatches.class.getClassLoader() instanceof URLClassLoader loader) {
-      List<String> entries = new ArrayList<>();
-      for (URL url : loader.getURLs()) {
-        entries.add(Path.of(url.toURI()).toString());
-      }
-      return String.join(File.pathSeparator, entries);
-    }
-    return System.getProperty("java.class.path");
   }
 
   /** The hard limit of open files per process ({@code ulimit -Hn}); the JVM raises to it. */
@@ -373,15 +185,5 @@ public final class IdleWatches {
         Pattern.compile("Max open files\\s+\\S+\\s+(\\d+)")
             .matcher(Files.readString(Path.of("/proc/self/limits")));
     return limit.find() ? Integer.parseInt(limit.group(1)) : UNLIMITED_FILES;
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
-    }
   }
 }

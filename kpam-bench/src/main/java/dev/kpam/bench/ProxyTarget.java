@@ -13,13 +13,19 @@ import java.util.Base64;
 
 /**
  * A CLI local proxy as the kubeconfig written by {@code kpam k8s access --kubeconfig-out} describes
- * it: where it listens, the token it expects and a TLS client context that trusts its certificate.
+ * it: where it listens, the token it expects, a TLS client context that trusts its certificate and
+ * that certificate (PEM).
  *
  * <pre>{@code
  * ProxyTarget proxy = ProxyTarget.fromKubeconfig(Path.of("kubeconfig"));
  * }</pre>
  */
-record ProxyTarget(String host, int port, String token, SslContext tls) {
+record ProxyTarget(String host, int port, String token, SslContext tls, String caPem) {
+  /** {@code https://HOST:PORT}. */
+  URI url() {
+    return URI.create("https://" + host + ":" + port);
+  }
+
   static ProxyTarget fromKubeconfig(Path kubeconfig) throws IOException {
     URI server = URI.create(value(kubeconfig, "server:"));
     String ca =
@@ -30,7 +36,8 @@ record ProxyTarget(String host, int port, String token, SslContext tls) {
         SslContextBuilder.forClient()
             .trustManager(Pem.parseCertificates(ca).toArray(X509Certificate[]::new))
             .build();
-    return new ProxyTarget(server.getHost(), server.getPort(), value(kubeconfig, "token:"), tls);
+    return new ProxyTarget(
+        server.getHost(), server.getPort(), value(kubeconfig, "token:"), tls, ca);
   }
 
   private static String value(Path kubeconfig, String key) throws IOException {
