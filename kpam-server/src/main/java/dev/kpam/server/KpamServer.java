@@ -29,6 +29,7 @@ import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.ResourceRoutes;
 import dev.kpam.server.resources.Resources;
 import dev.kpam.server.secrets.SecretStore;
+import dev.kpam.server.sessions.SessionHistory;
 import dev.kpam.server.sessions.SessionRoutes;
 import dev.kpam.server.sessions.Sessions;
 import dev.kpam.server.users.UserRoutes;
@@ -198,7 +199,8 @@ public final class KpamServer implements AutoCloseable {
       GatewayRoutes.register(app, auth, gateways, events, requests);
       ResourceRoutes.register(app, auth, resources, requests);
       AccountRoutes.register(app, auth, accounts, requests);
-      SessionRoutes.register(app, auth, gateways, sessions, requests);
+      SessionRoutes.register(
+          app, auth, gateways, sessions, new SessionHistory(db, sessions, json), requests);
       RelayRoutes.register(app, auth, relays, sessions, requests);
       AuditRoutes.register(app, auth, audit);
       app.start();

@@ -131,6 +131,24 @@ public final class ApiClient {
     return send("GET", path, null, json.constructType(type));
   }
 
+  /** GET of a text answer that is not JSON (an asciicast recording), decoded as UTF-8. */
+  public String getText(String path, String accept) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server + path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", accept + ", application/json")
+            .header("User-Agent", "kpam-cli")
+            .GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<byte[]> response = exchange(request.build());
+    if (response.statusCode() >= 200 && response.statusCode() < 300) {
+      return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    throw error(response);
+  }
+
   public <T> T post(String path, Object body, Class<T> type) {
     return send("POST", path, body, json.constructType(type));
   }

@@ -9,12 +9,17 @@ import picocli.CommandLine.Command;
 /** {@code kpam sessions}: who used which account when, and ending sessions. */
 @Command(
     name = "sessions",
-    description = "List, show, end and terminate access sessions.",
+    description =
+        "List, show, end and terminate access sessions; read their commands and replay their"
+            + " recordings.",
     subcommands = {
       ListSessionsCommand.class,
       ShowSessionCommand.class,
       EndSessionCommand.class,
-      TerminateSessionCommand.class
+      TerminateSessionCommand.class,
+      SessionLogsCommand.class,
+      ListRecordingsCommand.class,
+      PlayRecordingCommand.class
     })
 public final class SessionsCommand extends CommandGroup {
   static final String PATH = "/api/v1/sessions";

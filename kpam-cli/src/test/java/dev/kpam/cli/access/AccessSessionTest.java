@@ -127,6 +127,7 @@ class AccessSessionTest {
         "incident over",
         "bob",
         null,
+        null,
         null);
   }
 

@@ -26,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessProcessTest {
-  private static final Path KPAM_JAR =
-      Path.of("..", "kpam-app", "target", "kpam.jar").toAbsolutePath().normalize();
   private static final String ORIGINAL_KUBECONFIG =
       "apiVersion: v1\nkind: Config\n# the user's own cluster\nclusters:\n- cluster:\n    server: https://10.9.8.7:6443\n"
           + "  name: home\ncontexts:\n- context:\n    cluster: home\n    user: me\n  name: home\n"
@@ -40,7 +38,9 @@ class AccessProcessTest {
 
   @BeforeAll
   void start() {
-    assertThat(KPAM_JAR).as("the executable is built before kpam-it runs (mvn verify)").exists();
+    assertThat(KpamWorld.KPAM_JAR)
+        .as("the executable is built before kpam-it runs (mvn verify)")
+        .exists();
     world = KpamWorld.start(dir);
   }
 
@@ -57,7 +57,7 @@ class AccessProcessTest {
   }
 
   private Process kpam(Path config, Path kubeconfig, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("java", "-jar", KPAM_JAR.toString()));
+    List<String> command = new ArrayList<>(List.of("java", "-jar", KpamWorld.KPAM_JAR.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("KPAM_CONFIG_DIR", config.toString());

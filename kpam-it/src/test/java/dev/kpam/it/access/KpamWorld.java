@@ -30,6 +30,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,8 @@ import java.util.function.UnaryOperator;
  */
 public final class KpamWorld implements AutoCloseable {
   public static final String STORED_TOKEN = "stored-sa-token-9f2c1e7a-never-shown";
+  static final Path KPAM_JAR =
+      Path.of("..", "kpam-app", "target", "kpam.jar").toAbsolutePath().normalize();
   static final String ADMIN_PASSWORD = "admin-password-for-e2e";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -203,13 +206,16 @@ public final class KpamWorld implements AutoCloseable {
 
   /**
    * Stops the server and its embedded relay, as when the {@code kpam server} process stops, and
-   * waits until the gateway has lost its tunnel. {@link #startControlPlane} brings them back.
+   * waits until the gateway has lost its tunnel; with a standalone relay only the server stops (the
+   * relay and the tunnel stay). {@link #startControlPlane} brings them back.
    */
   void stopControlPlane() {
-    restartConfig =
-        serverConfig(dir, serverSettings, plane.server().httpPort(), plane.relay().port());
+    int relayPort = standaloneRelay == null ? plane.relay().port() : 0;
+    restartConfig = serverConfig(dir, serverSettings, plane.server().httpPort(), relayPort);
     plane.close();
-    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.connectedRelays().isEmpty());
+    if (standaloneRelay == null) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> gateway.connectedRelays().isEmpty());
+    }
   }
 
   /**
@@ -233,6 +239,41 @@ public final class KpamWorld implements AutoCloseable {
 
   Gateway gateway() {
     return gateway;
+  }
+
+  /**
+   * Runs the gateway as its own {@code kpam gateway} process from the same data dir (stop the
+   * in-process one first), so that a test can kill it with SIGKILL; waits until the relay has it.
+   */
+  Process startGatewayProcess() throws IOException {
+    Path log = dir.resolve("gateway-process-" + System.nanoTime() + ".log");
+    Process process =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                KPAM_JAR.toString(),
+                "gateway",
+                "--server",
+                plane.server().url().toString(),
+                "--data-dir",
+                dir.resolve("gateway").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> relayTunnels().containsKey(gatewayId) || !process.isAlive());
+    if (!process.isAlive()) {
+      throw new IllegalStateException("kpam gateway exited: " + Files.readString(log));
+    }
+    return process;
+  }
+
+  /** Kills a gateway process with SIGKILL and waits until the relay has lost its tunnel. */
+  void killGatewayProcess(Process process) throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+    await().atMost(Duration.ofSeconds(40)).until(() -> !relayTunnels().containsKey(gatewayId));
   }
 
   void stopGateway() {

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A session as the API shows it. {@code status} is {@code ACTIVE}, {@code ENDED}, {@code
- * TERMINATED} or {@code EXPIRED}.
+ * TERMINATED} or {@code EXPIRED}. {@code summary} counts what happened in it (docs/RECORDING.md
+ * §5).
  */
 public record SessionView(
     String id,
@@ -22,4 +23,5 @@ public record SessionView(
     String endReason,
     String endedBy,
     String clientAddress,
-    String clientAgent) {}
+    String clientAgent,
+    SessionSummary summary) {}

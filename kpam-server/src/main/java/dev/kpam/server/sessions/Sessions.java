@@ -1,6 +1,7 @@
 package dev.kpam.server.sessions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.CertificateRequest;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -68,6 +70,7 @@ public final class Sessions {
   private final AuditLog audit;
   private final ObjectMapper json;
   private final Supplier<String> relayAddress;
+  private final Summaries summaries;
 
   public Sessions(
       Database db,
@@ -90,6 +93,7 @@ public final class Sessions {
     this.audit = audit;
     this.json = json;
     this.relayAddress = relayAddress;
+    this.summaries = new Summaries(db, clock);
   }
 
   public CreatedSession create(
@@ -238,30 +242,43 @@ public final class Sessions {
     if (filter.since() != null) sql.append(" AND created_at >= :since");
     if (filter.until() != null) sql.append(" AND created_at < :until");
     sql.append(" ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset");
-    return db.jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(sql.toString())
-                    .bind("user", user)
-                    .bind("resource", filter.resource())
-                    .bind("account", filter.account())
-                    .bind("status", status)
-                    .bind("since", Millis.of(filter.since()))
-                    .bind("until", Millis.of(filter.until()))
-                    .bind("limit", page.limit())
-                    .bind("offset", page.offset())
-                    .map((rs, c) -> view(rs))
-                    .list());
+    List<SessionView> sessions =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(sql.toString())
+                        .bind("user", user)
+                        .bind("resource", filter.resource())
+                        .bind("account", filter.account())
+                        .bind("status", status)
+                        .bind("since", Millis.of(filter.since()))
+                        .bind("until", Millis.of(filter.until()))
+                        .bind("limit", page.limit())
+                        .bind("offset", page.offset())
+                        .map((rs, c) -> view(rs))
+                        .list());
+    return summaries.attach(sessions);
   }
 
-  /** The session if the caller owns it or is an admin; 404 otherwise. */
+  /** The session with its summary if the caller owns it or is an admin; 404 otherwise. */
   public SessionView get(Principal principal, String id) {
-    return find(id)
+    return summaries.attach(readable(principal, id));
+  }
+
+  /** The session without its summary if the caller owns it or is an admin; 404 otherwise. */
+  SessionView readable(Principal principal, String id) {
+    return stored(id)
         .filter(s -> principal.isAdmin() || s.user().equals(principal.name()))
         .orElseThrow(() -> ApiException.notFound("session '" + id + "' not found"));
   }
 
+  /** The session with its summary. */
   public Optional<SessionView> find(String id) {
+    return stored(id).map(summaries::attach);
+  }
+
+  /** The session as stored, without its summary: for checks that do not show it. */
+  private Optional<SessionView> stored(String id) {
     return db.jdbi()
         .withHandle(
             h ->
@@ -273,7 +290,7 @@ public final class Sessions {
 
   /** The owner (or an admin) ends a session normally. */
   public SessionView end(Principal principal, String id, String reason) {
-    get(principal, id);
+    readable(principal, id);
     return finish(
         id,
         "ENDED",
@@ -288,7 +305,7 @@ public final class Sessions {
     if (!admin.isAdmin()) {
       throw ApiException.forbidden("terminating sessions needs the admin role");
     }
-    get(admin, id);
+    readable(admin, id);
     return finish(
         id,
         "TERMINATED",
@@ -322,7 +339,7 @@ public final class Sessions {
   private SessionView finish(
       String id, String status, String action, String by, Actor actor, String reason) {
     if (!transition(id, status, action, by, actor, reason)) {
-      SessionView current = find(id).orElseThrow();
+      SessionView current = stored(id).orElseThrow();
       throw ApiException.conflict("session '" + id + "' is already " + current.status());
     }
     return find(id).orElseThrow();
@@ -379,7 +396,7 @@ public final class Sessions {
     SessionView session = ownSession(gateway, id);
     if (ACTIVE.equals(session.status()) && !session.expiresAt().isAfter(clock.instant())) {
       transition(id, "EXPIRED", "session.expire", null, Actor.SYSTEM, "the session's time ran out");
-      session = find(id).orElseThrow();
+      session = stored(id).orElseThrow();
     }
     if (!ACTIVE.equals(session.status())) {
       String status = session.status().toLowerCase(Locale.ROOT);
@@ -456,7 +473,7 @@ public final class Sessions {
 
   private void checkAdmission(String sessionId, String gatewayId) {
     SessionView session =
-        find(sessionId)
+        stored(sessionId)
             .orElseThrow(() -> ApiException.notFound("session " + sessionId + " does not exist"));
     if (!session.gatewayId().equals(gatewayId)) {
       throw ApiException.forbidden("session " + sessionId + " is not served by this gateway");
@@ -496,16 +513,34 @@ public final class Sessions {
             h -> {
               int accepted = 0;
               for (SessionEvent event : events) {
+                JsonNode data = json.valueToTree(event.data() == null ? Map.of() : event.data());
+                EventColumns columns =
+                    data.isObject() ? EventColumns.of(event.type(), data) : EventColumns.NONE;
                 accepted +=
                     h.createUpdate(
-                            "INSERT INTO session_events (session_id, seq, event_time, type, data)"
-                                + " VALUES (:s, :seq, :t, :type, :data)"
+                            "INSERT INTO session_events (session_id, seq, event_time, type, data,"
+                                + " verb, resource, namespace, request_status, bytes_in, bytes_out,"
+                                + " kubectl_session, recording_id, chunk_index, chunk_bytes, flag)"
+                                + " VALUES (:s, :seq, :t, :type, :data, :verb, :resource, :namespace,"
+                                + " :requestStatus, :bytesIn, :bytesOut, :kubectlSession, :recordingId,"
+                                + " :chunkIndex, :chunkBytes, :flag)"
                                 + " ON CONFLICT (session_id, seq) DO NOTHING")
                         .bind("s", id)
                         .bind("seq", event.seq())
                         .bind("t", event.time().toEpochMilli())
                         .bind("type", event.type())
-                        .bind("data", toJson(event.data()))
+                        .bind("data", toJson(data))
+                        .bind("verb", columns.verb())
+                        .bind("resource", columns.resource())
+                        .bind("namespace", columns.namespace())
+                        .bind("requestStatus", columns.requestStatus())
+                        .bind("bytesIn", columns.bytesIn())
+                        .bind("bytesOut", columns.bytesOut())
+                        .bind("kubectlSession", columns.kubectlSession())
+                        .bind("recordingId", columns.recordingId())
+                        .bind("chunkIndex", columns.chunkIndex())
+                        .bind("chunkBytes", columns.chunkBytes())
+                        .bind("flag", columns.flag())
                         .execute();
               }
               return new EventBatchAck(
@@ -527,7 +562,7 @@ public final class Sessions {
 
   private SessionView ownSession(GatewayPrincipal gateway, String id) {
     SessionView session =
-        find(id).orElseThrow(() -> ApiException.notFound("session '" + id + "' not found"));
+        stored(id).orElseThrow(() -> ApiException.notFound("session '" + id + "' not found"));
     if (!gateway.gatewayId().equals(session.gatewayId())) {
       audit.record(
           gateway.actor(),
@@ -541,7 +576,7 @@ public final class Sessions {
 
   private String toJson(Object data) {
     try {
-      return json.writeValueAsString(data == null ? java.util.Map.of() : data);
+      return json.writeValueAsString(data);
     } catch (JsonProcessingException e) {
       throw ApiException.invalid("events.data", "not serialisable", "a JSON object");
     }
@@ -578,6 +613,7 @@ public final class Sessions {
         rs.getString("end_reason"),
         rs.getString("ended_by"),
         rs.getString("client_address"),
-        rs.getString("client_agent"));
+        rs.getString("client_agent"),
+        null);
   }
 }

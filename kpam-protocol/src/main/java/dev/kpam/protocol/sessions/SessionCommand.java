@@ -1,0 +1,30 @@
+package dev.kpam.protocol.sessions;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One kubectl command of a session (docs/RECORDING.md §5–§6): the requests that share a {@code
+ * Kubectl-Session} header, or a single request without one. {@code line} reads like what was typed
+ * ({@code kubectl get pods -n web}); {@code status} is the highest status among the requests, 101
+ * counted as success; {@code errors} counts requests answered with 400 or more.
+ *
+ * <pre>{@code
+ * for (SessionCommand c : commands) System.out.println(c.startedAt() + " " + c.status() + " " + c.line());
+ * }</pre>
+ */
+public record SessionCommand(
+    int index,
+    String kubectlSession,
+    String line,
+    Instant startedAt,
+    Instant endedAt,
+    long durationMs,
+    int status,
+    int requests,
+    int errors,
+    List<String> requestIds) {
+  public SessionCommand {
+    requestIds = List.copyOf(requestIds);
+  }
+}

@@ -1,0 +1,485 @@
+package dev.kpam.server.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kpam.protocol.sessions.SessionCommand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Command lines and statuses from the requests kubectl 1.33 sends: discovery first (the line never
+ * comes from it), then the resource requests.
+ */
+class CommandsTest {
+  private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+  private static final String DEPLOYMENT =
+      "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\","
+          + "\"namespace\":\"default\"},\"spec\":{\"replicas\":2}}";
+
+  static Stream<Arguments> kubectlInvocations() {
+    return Stream.of(
+        Arguments.of(
+            "kubectl get pods -n web",
+            200,
+            0,
+            kubectl(
+                "kubectl get",
+                discovery("/api"),
+                discovery("/apis"),
+                get("/api/v1/namespaces/web/pods", "limit=500", 200))),
+        Arguments.of(
+            "kubectl get pod web -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl get",
+                discovery("/api"),
+                get("/api/v1/namespaces/default/pods/web", "", 200))),
+        Arguments.of(
+            "kubectl get deployments -n web",
+            200,
+            0,
+            kubectl(
+                "kubectl get",
+                discovery("/apis"),
+                discovery("/apis/apps/v1"),
+                get("/apis/apps/v1/namespaces/web/deployments", "limit=500", 200))),
+        Arguments.of(
+            "kubectl get ingress shop -n web",
+            404,
+            1,
+            kubectl(
+                "kubectl get",
+                get("/apis/networking.k8s.io/v1/namespaces/web/ingresses/shop", "", 404))),
+        Arguments.of(
+            "kubectl delete configmap x -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl delete",
+                discovery("/api"),
+                discovery("/apis"),
+                request("DELETE", "/api/v1/namespaces/default/configmaps/x", "", 200, null),
+                get(
+                    "/api/v1/namespaces/default/configmaps",
+                    "fieldSelector=metadata.name%3Dx",
+                    200))),
+        Arguments.of(
+            "kubectl delete configmap recorded-cm -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl delete",
+                request(
+                    "DELETE", "/api/v1/namespaces/default/configmaps/recorded-cm", "", 200, null),
+                get("/api/v1/namespaces/default/configmaps/recorded-cm", "", 404))),
+        Arguments.of(
+            "kubectl delete pod gone -n default",
+            404,
+            1,
+            kubectl(
+                "kubectl delete",
+                request("DELETE", "/api/v1/namespaces/default/pods/gone", "", 404, null))),
+        Arguments.of(
+            "kubectl apply deployment web -n default",
+            201,
+            0,
+            kubectl(
+                "kubectl apply",
+                discovery("/openapi/v3"),
+                discovery("/openapi/v3/apis/apps/v1"),
+                get("/apis/apps/v1/namespaces/default/deployments/web", "", 404),
+                request(
+                    "POST",
+                    "/apis/apps/v1/namespaces/default/deployments",
+                    "fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+                    201,
+                    DEPLOYMENT))),
+        Arguments.of(
+            "kubectl apply deployment web -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl apply",
+                discovery("/openapi/v3"),
+                get("/apis/apps/v1/namespaces/default/deployments/web", "", 200),
+                request(
+                    "PATCH",
+                    "/apis/apps/v1/namespaces/default/deployments/web",
+                    "fieldManager=kubectl-client-side-apply",
+                    200,
+                    "{\"spec\":{\"replicas\":2}}"))),
+        Arguments.of(
+            "kubectl apply configmap recorded-cm -n default",
+            201,
+            0,
+            kubectl(
+                "kubectl apply",
+                get("/api/v1/namespaces/default/configmaps/recorded-cm", "", 404),
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/configmaps",
+                    "fieldManager=kubectl-client-side-apply",
+                    201,
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"recorded-cm\"") /* cut at the cap */)),
+        Arguments.of(
+            "kubectl create secret from-literal -n default",
+            201,
+            0,
+            kubectl(
+                "kubectl create",
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/secrets",
+                    "fieldManager=kubectl-create",
+                    201,
+                    "{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"from-literal\"},\"data\":{\"password\":\"<redacted>\"}}"))),
+        Arguments.of(
+            "kubectl apply deployment web -n default",
+            201,
+            0,
+            kubectl(
+                "kubectl apply",
+                notFound("/openapi/v3"),
+                discovery("/openapi/v2"),
+                get("/apis/apps/v1/namespaces/default/deployments/web", "", 404),
+                request(
+                    "POST",
+                    "/apis/apps/v1/namespaces/default/deployments",
+                    "fieldManager=kubectl-client-side-apply",
+                    201,
+                    DEPLOYMENT))),
+        Arguments.of(
+            "kubectl get pod web -n default",
+            404,
+            1,
+            kubectl(
+                "kubectl get",
+                notFound("/openapi/v3"),
+                get("/api/v1/namespaces/default/pods/web", "", 404))),
+        Arguments.of(
+            "kubectl apply configmap a -n default (+1 more)",
+            422,
+            1,
+            kubectl(
+                "kubectl apply",
+                get("/api/v1/namespaces/default/configmaps/a", "", 200),
+                request("PATCH", "/api/v1/namespaces/default/configmaps/a", "", 200, "{}"),
+                get("/api/v1/namespaces/default/configmaps/b", "", 200),
+                request("PATCH", "/api/v1/namespaces/default/configmaps/b", "", 422, "{}"))),
+        Arguments.of(
+            "kubectl exec api-7d9 -- sh",
+            101,
+            0,
+            kubectl(
+                "kubectl exec",
+                get("/api/v1/namespaces/default/pods/api-7d9", "", 200),
+                get(
+                    "/api/v1/namespaces/default/pods/api-7d9/exec",
+                    "command=sh&stdin=true&stdout=true&tty=true",
+                    101))),
+        Arguments.of(
+            "kubectl exec api-7d9 -c api -- sh -c 'ls -la /'",
+            101,
+            0,
+            kubectl(
+                "kubectl exec",
+                get("/api/v1/namespaces/default/pods/api-7d9", "", 200),
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/pods/api-7d9/exec",
+                    "command=sh&command=-c&command=ls+-la+%2F&container=api&stdout=true&stderr=true",
+                    101,
+                    null))),
+        Arguments.of(
+            "kubectl exec api-7d9 -- sh",
+            403,
+            1,
+            kubectl(
+                "kubectl exec",
+                get("/api/v1/namespaces/default/pods/api-7d9", "", 200),
+                get("/api/v1/namespaces/default/pods/api-7d9/exec", "command=sh&stdin=true", 403))),
+        Arguments.of(
+            "kubectl logs web -f",
+            200,
+            0,
+            kubectl(
+                "kubectl logs",
+                get("/api/v1/namespaces/default/pods/web", "", 200),
+                get("/api/v1/namespaces/default/pods/web/log", "container=web&follow=true", 200))),
+        Arguments.of(
+            "kubectl logs web",
+            200,
+            0,
+            kubectl(
+                "kubectl logs",
+                get("/api/v1/namespaces/default/pods/web", "", 200),
+                get("/api/v1/namespaces/default/pods/web/log", "container=web", 200))),
+        Arguments.of(
+            "kubectl port-forward web 8080",
+            101,
+            0,
+            kubectl(
+                "kubectl port-forward",
+                get("/api/v1/namespaces/default/pods/web", "", 200),
+                get("/api/v1/namespaces/default/pods/web/portforward", "", 101))),
+        Arguments.of(
+            "kubectl api-resources",
+            200,
+            0,
+            kubectl("kubectl api-resources", discovery("/api"), discovery("/apis"))),
+        Arguments.of(
+            "GET /api/v1/namespaces", 200, 0, List.of(get("/api/v1/namespaces", "", 200))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kubectlInvocations")
+  void eachKubectlInvocationReadsAsTheCommandThatWasTyped(
+      String line, int status, int errors, List<RecordedRequest> requests) {
+    List<SessionCommand> commands =
+        Commands.of(new ArrayList<>(requests), Map.of("r-pf", List.of("8080")));
+
+    assertThat(commands).hasSize(1);
+    SessionCommand command = commands.get(0);
+    assertThat(command.line()).isEqualTo(line);
+    assertThat(command.status()).as("status").isEqualTo(status);
+    assertThat(command.errors()).as("errors").isEqualTo(errors);
+    assertThat(command.requests()).isEqualTo(requests.size());
+  }
+
+  @Test
+  void requestsGroupByKubectlSessionAndCommandsFollowTheirFirstRequestsStart() {
+    // logs -f starts first and ends last; the get in between ends earlier but started later.
+    RecordedRequest logsPod =
+        at(
+            1,
+            100,
+            10,
+            "kubectl logs",
+            "k-logs",
+            "GET",
+            "/api/v1/namespaces/default/pods/web",
+            "",
+            200);
+    RecordedRequest get =
+        at(2, 400, 20, "kubectl get", "k-get", "GET", "/api/v1/namespaces/default/pods", "", 200);
+    RecordedRequest bare = at(3, 500, 5, null, null, "GET", "/version", "", 200);
+    RecordedRequest logs =
+        at(
+            4,
+            9000,
+            8800,
+            "kubectl logs",
+            "k-logs",
+            "GET",
+            "/api/v1/namespaces/default/pods/web/log",
+            "follow=true",
+            200);
+
+    List<SessionCommand> commands =
+        Commands.of(new ArrayList<>(List.of(logsPod, get, bare, logs)), Map.of());
+
+    assertThat(commands)
+        .extracting(SessionCommand::line)
+        .containsExactly("kubectl logs web -f", "kubectl get pods -n default", "GET /version");
+    assertThat(commands).extracting(SessionCommand::index).containsExactly(0, 1, 2);
+    SessionCommand first = commands.get(0);
+    assertThat(first.requestIds()).containsExactly("r-1", "r-4");
+    assertThat(first.kubectlSession()).isEqualTo("k-logs");
+    assertThat(first.startedAt()).isEqualTo(T0.plusMillis(90));
+    assertThat(first.endedAt()).isEqualTo(T0.plusMillis(9000));
+    assertThat(first.durationMs()).isEqualTo(8910);
+    assertThat(commands.get(2).kubectlSession()).isNull();
+  }
+
+  @Test
+  void resourcesReadInTheSingularForOneObject() {
+    assertThat(
+            Stream.of(
+                    "pods",
+                    "ingresses",
+                    "networkpolicies",
+                    "endpoints",
+                    "storageclasses",
+                    "configmaps")
+                .map(CommandLine::singular))
+        .containsExactly(
+            "pod", "ingress", "networkpolicy", "endpoints", "storageclass", "configmap");
+  }
+
+  private static List<RecordedRequest> kubectl(String command, RecordedRequest... requests) {
+    List<RecordedRequest> stamped = new ArrayList<>();
+    for (int i = 0; i < requests.length; i++) {
+      RecordedRequest r = requests[i];
+      boolean portForward = "portforward".equals(r.subresource());
+      stamped.add(
+          new RecordedRequest(
+              i + 1,
+              T0.plusMillis(100L * (i + 1)),
+              portForward ? "r-pf" : "r-" + (i + 1),
+              r.method(),
+              r.path(),
+              r.query(),
+              r.verb(),
+              r.resource(),
+              r.subresource(),
+              r.namespace(),
+              r.name(),
+              r.resourceRequest(),
+              r.status(),
+              20,
+              command,
+              "5a9c1e7b-" + command.hashCode(),
+              r.object()));
+    }
+    return stamped;
+  }
+
+  private static RecordedRequest discovery(String path) {
+    return new RecordedRequest(
+        0,
+        T0,
+        null,
+        "GET",
+        path,
+        "timeout=32s",
+        "get",
+        null,
+        null,
+        null,
+        null,
+        path.startsWith("/apis/") && path.split("/").length == 4,
+        200,
+        0,
+        null,
+        null,
+        RecordedRequest.BodyObject.NONE);
+  }
+
+  /** A discovery document the API server does not have (v1.24 has no {@code /openapi/v3}). */
+  private static RecordedRequest notFound(String path) {
+    RecordedRequest r = discovery(path);
+    return new RecordedRequest(
+        0,
+        T0,
+        null,
+        "GET",
+        path,
+        r.query(),
+        "get",
+        null,
+        null,
+        null,
+        null,
+        false,
+        404,
+        0,
+        null,
+        null,
+        RecordedRequest.BodyObject.NONE);
+  }
+
+  private static RecordedRequest get(String path, String query, int status) {
+    return request("GET", path, query, status, null);
+  }
+
+  private static RecordedRequest at(
+      long seq,
+      long endMs,
+      long latencyMs,
+      String command,
+      String session,
+      String method,
+      String path,
+      String query,
+      int status) {
+    RecordedRequest r = request(method, path, query, status, null);
+    return new RecordedRequest(
+        seq,
+        T0.plusMillis(endMs),
+        "r-" + seq,
+        method,
+        path,
+        query,
+        r.verb(),
+        r.resource(),
+        r.subresource(),
+        r.namespace(),
+        r.name(),
+        r.resourceRequest(),
+        status,
+        latencyMs,
+        command,
+        session,
+        RecordedRequest.BodyObject.NONE);
+  }
+
+  /** A resource request with its path parsed the way the API server's RequestInfoFactory does. */
+  private static RecordedRequest request(
+      String method, String path, String query, int status, String body) {
+    String[] parts = path.substring(1).split("/");
+    int i = parts[0].equals("api") ? 2 : 3;
+    if (parts.length <= i) {
+      return new RecordedRequest(
+          0,
+          T0,
+          null,
+          method,
+          path,
+          query,
+          method.toLowerCase(),
+          null,
+          null,
+          null,
+          null,
+          false,
+          status,
+          0,
+          null,
+          null,
+          RecordedRequest.BodyObject.of(body));
+    }
+    String namespace = null;
+    if (parts[i].equals("namespaces") && parts.length > i + 2) {
+      namespace = parts[i + 1];
+      i += 2;
+    }
+    String resource = parts[i];
+    String name = parts.length > i + 1 ? parts[i + 1] : null;
+    String subresource = parts.length > i + 2 ? parts[i + 2] : null;
+    String verb =
+        switch (method) {
+          case "GET" -> name == null ? "list" : "get";
+          case "POST" -> "create";
+          case "PATCH" -> "patch";
+          case "PUT" -> "update";
+          case "DELETE" -> "delete";
+          default -> method.toLowerCase();
+        };
+    return new RecordedRequest(
+        0,
+        T0,
+        null,
+        method,
+        path,
+        query,
+        verb,
+        resource,
+        subresource,
+        namespace,
+        name,
+        true,
+        status,
+        0,
+        null,
+        null,
+        RecordedRequest.BodyObject.of(body));
+  }
+}
