@@ -84,6 +84,7 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
         if (code == 101) {
           record.upgrade(ProtocolSwitch.protocol(response));
         }
+        record.opened();
       }
       if (msg instanceof HttpContent content) {
         record.bytesOut(content.content().readableBytes());

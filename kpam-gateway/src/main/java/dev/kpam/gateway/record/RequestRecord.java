@@ -41,6 +41,7 @@ public final class RequestRecord {
   private String error;
   private String upgrade;
   private boolean ended;
+  private boolean openAppended;
 
   /** The request headers a {@code request} event keeps; nothing else of them is recorded. */
   public record Headers(
@@ -105,6 +106,27 @@ public final class RequestRecord {
     return ended;
   }
 
+  /**
+   * A long-running exchange (watch, {@code logs -f}, exec, attach, port-forward) has its answer's
+   * head: appends a {@code request_open} event now, so that a gateway killed before the exchange
+   * ends still leaves a record of it (docs/RECORDING.md §4). Short exchanges append nothing here.
+   */
+  public void opened() {
+    if (ended || openAppended || !longRunning()) {
+      return;
+    }
+    openAppended = true;
+    events.append(sessionId, "request_open", fields(RequestInfo.parse(method, path, query)));
+  }
+
+  private boolean longRunning() {
+    return upgrade != null
+        || query.contains("watch=true")
+        || query.contains("watch=1")
+        || query.contains("follow=true")
+        || path.contains("/watch/");
+  }
+
   /** The exchange is over: appends the event (once). */
   public void end() {
     if (ended) {
@@ -112,26 +134,10 @@ public final class RequestRecord {
     }
     ended = true;
     RequestInfo info = RequestInfo.parse(method, path, query);
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("id", id);
-    data.put("method", method);
-    data.put("path", path);
-    data.put("query", query);
-    data.put("verb", info.verb());
-    data.put("apiGroup", info.apiGroup());
-    data.put("apiVersion", info.apiVersion());
-    data.put("resource", info.resource());
-    data.put("subresource", info.subresource());
-    data.put("namespace", info.namespace());
-    data.put("name", info.name());
-    data.put("resourceRequest", info.resourceRequest());
-    data.put("status", status);
+    Map<String, Object> data = fields(info);
     data.put("latencyMs", (System.nanoTime() - startNanos) / 1_000_000.0);
     data.put("bytesIn", bytesIn);
     data.put("bytesOut", bytesOut);
-    data.put("userAgent", headers.userAgent());
-    data.put("kubectlCommand", headers.kubectlCommand());
-    data.put("kubectlSession", headers.kubectlSession());
     boolean hasBody = captureBody && bytesIn > 0;
     data.put(
         "body",
@@ -146,8 +152,30 @@ public final class RequestRecord {
     data.put("bodyType", hasBody ? headers.contentType() : null);
     data.put("bodySize", captureBody ? bytesIn : 0L);
     data.put("error", error);
-    data.put("upgrade", upgrade);
     body = null;
     events.append(sessionId, "request", data);
+  }
+
+  /** What both the {@code request_open} and the {@code request} event say. */
+  private Map<String, Object> fields(RequestInfo info) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", id);
+    data.put("method", method);
+    data.put("path", path);
+    data.put("query", query);
+    data.put("verb", info.verb());
+    data.put("apiGroup", info.apiGroup());
+    data.put("apiVersion", info.apiVersion());
+    data.put("resource", info.resource());
+    data.put("subresource", info.subresource());
+    data.put("namespace", info.namespace());
+    data.put("name", info.name());
+    data.put("resourceRequest", info.resourceRequest());
+    data.put("status", status);
+    data.put("userAgent", headers.userAgent());
+    data.put("kubectlCommand", headers.kubectlCommand());
+    data.put("kubectlSession", headers.kubectlSession());
+    data.put("upgrade", upgrade);
+    return data;
   }
 }

@@ -1,9 +1,12 @@
 package dev.kpam.gateway.record;
 
 import dev.kpam.protocol.sessions.SessionEvent;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +54,30 @@ public final class Spool implements SessionRecording, AutoCloseable {
     Spool spool = new Spool(root, clock);
     spool.writer.recover();
     spool.thread.start();
+    spool.closeUnfinishedRequests();
     return spool;
+  }
+
+  /**
+   * Exchanges that were open when a previous run stopped (killed, say) get their {@code request}
+   * event now, from their {@code request_open}: nothing kubectl did goes unrecorded.
+   */
+  private void closeUnfinishedRequests() {
+    for (SpoolSession session : writer.sessions.values()) {
+      try {
+        for (SpoolFormat.Unfinished open : SpoolFormat.unfinishedRequests(session.events())) {
+          Map<String, Object> closed = new LinkedHashMap<>(open.data());
+          // It ended at the latest when this run started.
+          closed.put("latencyMs", Duration.between(open.openedAt(), clock.instant()).toMillis());
+          closed.put("bytesIn", null);
+          closed.put("bytesOut", null);
+          closed.put("error", "the gateway stopped before this request ended");
+          append(session.sessionId, "request", closed);
+        }
+      } catch (IOException e) {
+        writer.failure = "cannot read the spool of " + session.sessionId + ": " + e.getMessage();
+      }
+    }
   }
 
   /** Called on the writer thread with a session id after its events reached the file. */

@@ -1,6 +1,8 @@
 package dev.kpam.gateway.record;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -15,13 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** The spool's files: directory names, event lines, recovery after a crash, batch reads. */
 final class SpoolFormat {
+  private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {};
   static final ObjectMapper MAPPER =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -74,6 +80,46 @@ final class SpoolFormat {
     }
     return 0;
   }
+
+  /**
+   * The data of every {@code request_open} event in {@code events} whose {@code request} event
+   * never came: exchanges a previous run did not see to their end.
+   */
+  static List<Unfinished> unfinishedRequests(Path events) throws IOException {
+    Map<String, Unfinished> open = new LinkedHashMap<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    for (String line : lines) {
+      JsonNode event;
+      try {
+        event = MAPPER.readTree(line);
+      } catch (IOException e) {
+        continue; // a torn line
+      }
+      String id = event.path("data").path("id").asText(null);
+      if (id == null) {
+        continue;
+      }
+      switch (event.path("type").asText()) {
+        case "request_open" ->
+            open.put(
+                id,
+                new Unfinished(
+                    Instant.parse(event.path("time").asText()),
+                    MAPPER.convertValue(event.get("data"), DATA)));
+        case "request" -> open.remove(id);
+        default -> {}
+      }
+    }
+    return List.copyOf(open.values());
+  }
+
+  /** A {@code request_open} event without its {@code request}: when it was opened, its data. */
+  record Unfinished(Instant openedAt, Map<String, Object> data) {}
 
   /** Complete lines read from a byte offset, and the offset after each of them. */
   record Batch(List<SessionEvent> events, List<Long> ends, long endOffset) {}

@@ -90,7 +90,7 @@ class RequestRecordTest {
         .containsEntry("kubectlCommand", "kubectl apply")
         .containsEntry("kubectlSession", "ks-1");
     assertThat(data.keySet())
-        .containsExactly(
+        .containsExactlyInAnyOrder(
             "id",
             "method",
             "path",

@@ -92,6 +92,28 @@ class SpoolTest {
   }
 
   @Test
+  void anExchangeStillOpenWhenTheGatewayStoppedGetsItsRequestEventAtTheNextStart()
+      throws IOException {
+    try (Spool spool = Spool.open(dir, clock)) {
+      spool.append("s-1", "request_open", Map.of("id", "r-watch", "path", "/api/v1/pods"));
+      spool.append("s-1", "request_open", Map.of("id", "r-done", "path", "/api/v1/pods"));
+      spool.append("s-1", "request", Map.of("id", "r-done", "path", "/api/v1/pods"));
+    }
+
+    try (Spool spool = Spool.open(dir, clock)) {
+      // the restart itself appends; nothing else is asked of it
+    }
+
+    List<JsonNode> lines = lines(dir.resolve("s-1").resolve("events.jsonl"));
+    assertThat(seqs(lines)).isEqualTo(oneTo(4));
+    JsonNode closed = lines.get(3);
+    assertThat(closed.path("type").asText()).isEqualTo("request");
+    assertThat(closed.path("data").path("id").asText()).isEqualTo("r-watch");
+    assertThat(closed.path("data").path("path").asText()).isEqualTo("/api/v1/pods");
+    assertThat(closed.path("data").path("error").asText()).contains("gateway stopped");
+  }
+
+  @Test
   void uploadsWaitOutAnOutageThenTheSpoolGoesOnceTheSessionIsOverAndAcknowledged() {
     server.failWith = 503;
     try (Spool spool = Spool.open(dir, clock);

@@ -36,7 +36,15 @@ class RecordingSurvivesOutagesTest {
         for (int i = 0; i < 3; i++) {
           succeed(kubectl.run("get", "pods", "-n", "default"));
         }
+        // Killed while a watch is open: that exchange never ends at this gateway.
+        Process watch = kubectl.start("get", "pods", "-n", "default", "-w");
+        Processes.collect(watch.getInputStream());
+        Processes.collect(watch.getErrorStream());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> world.kube.requests().stream().anyMatch(r -> r.uri().contains("watch=")));
         world.killGatewayProcess(gateway);
+        Processes.destroy(watch);
         gateway = world.startGatewayProcess();
         for (int i = 0; i < 3; i++) {
           succeed(kubectl.run("get", "configmaps", "-n", "default"));
