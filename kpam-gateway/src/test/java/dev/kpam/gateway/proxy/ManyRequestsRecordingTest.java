@@ -10,12 +10,10 @@ import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.testing.kube.FakeKubeApiServer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
@@ -90,35 +88,25 @@ class ManyRequestsRecordingTest {
     AtomicInteger answered = new AtomicInteger();
     SslContext tls = fixture.sessionTls(SESSION, ProxyFixture.GATEWAY_ID);
     Channel channel =
-        fixture.connect(
-            new ChannelInitializer<Channel>() {
+        fixture.connectHttp(
+            tls,
+            new HttpObjectAggregator(1 << 20),
+            new SimpleChannelInboundHandler<FullHttpResponse>() {
               @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(tls.newHandler(ch.alloc()))
-                    .addLast(new HttpClientCodec())
-                    .addLast(new HttpObjectAggregator(1 << 20))
-                    .addLast(
-                        new SimpleChannelInboundHandler<FullHttpResponse>() {
-                          @Override
-                          protected void channelRead0(
-                              ChannelHandlerContext ctx, FullHttpResponse response) {
-                            if (response.status().code() != 200) {
-                              done.completeExceptionally(
-                                  new AssertionError("status " + response.status()));
-                            } else if (answered.incrementAndGet() == count) {
-                              ctx.close();
-                              done.complete(null);
-                            } else {
-                              ctx.writeAndFlush(version());
-                            }
-                          }
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+                if (response.status().code() != 200) {
+                  done.completeExceptionally(new AssertionError("status " + response.status()));
+                } else if (answered.incrementAndGet() == count) {
+                  ctx.close();
+                  done.complete(null);
+                } else {
+                  ctx.writeAndFlush(version());
+                }
+              }
 
-                          @Override
-                          public void channelInactive(ChannelHandlerContext ctx) {
-                            done.completeExceptionally(new AssertionError("closed early"));
-                          }
-                        });
+              @Override
+              public void channelInactive(ChannelHandlerContext ctx) {
+                done.completeExceptionally(new AssertionError("closed early"));
               }
             });
     channel.writeAndFlush(version());

@@ -17,6 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
@@ -146,6 +147,21 @@ final class ProxyFixture implements AutoCloseable {
         .connect(listener.localAddress())
         .syncUninterruptibly()
         .channel();
+  }
+
+  /**
+   * Connects as kubectl's side of the inner TLS would: {@code tls}, an HTTP/1.1 client codec, then
+   * {@code handlers} in order.
+   */
+  Channel connectHttp(SslContext tls, ChannelHandler... handlers) {
+    return connect(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(tls.newHandler(ch.alloc())).addLast(new HttpClientCodec());
+            ch.pipeline().addLast(handlers);
+          }
+        });
   }
 
   int port() {

@@ -13,11 +13,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
@@ -341,23 +339,15 @@ class RecordingThroughProxyTest {
     CompletableFuture<Integer> head = new CompletableFuture<>();
     SslContext tls = tls();
     Channel channel =
-        fixture.connect(
-            new ChannelInitializer<Channel>() {
+        fixture.connectHttp(
+            tls,
+            new ChannelInboundHandlerAdapter() {
               @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(tls.newHandler(ch.alloc()))
-                    .addLast(new HttpClientCodec())
-                    .addLast(
-                        new ChannelInboundHandlerAdapter() {
-                          @Override
-                          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                            if (msg instanceof HttpResponse response) {
-                              head.complete(response.status().code());
-                            }
-                            ReferenceCountUtil.release(msg);
-                          }
-                        });
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof HttpResponse response) {
+                  head.complete(response.status().code());
+                }
+                ReferenceCountUtil.release(msg);
               }
             });
     channel.writeAndFlush(request(HttpMethod.GET, uri, null, null));
@@ -379,32 +369,24 @@ class RecordingThroughProxyTest {
     CompletableFuture<Void> upgraded = new CompletableFuture<>();
     SslContext tls = tls();
     Channel channel =
-        fixture.connect(
-            new ChannelInitializer<Channel>() {
+        fixture.connectHttp(
+            tls,
+            new HttpObjectAggregator(1 << 16),
+            new WebSocketClientProtocolHandler(handshaker),
+            new ChannelInboundHandlerAdapter() {
               @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(tls.newHandler(ch.alloc()))
-                    .addLast(new HttpClientCodec())
-                    .addLast(new HttpObjectAggregator(1 << 16))
-                    .addLast(new WebSocketClientProtocolHandler(handshaker))
-                    .addLast(
-                        new ChannelInboundHandlerAdapter() {
-                          @Override
-                          public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                            if (evt
-                                == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
-                                    .HANDSHAKE_COMPLETE) {
-                              upgraded.complete(null);
-                            }
-                            ctx.fireUserEventTriggered(evt);
-                          }
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt
+                    == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
+                        .HANDSHAKE_COMPLETE) {
+                  upgraded.complete(null);
+                }
+                ctx.fireUserEventTriggered(evt);
+              }
 
-                          @Override
-                          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                            ReferenceCountUtil.release(msg);
-                          }
-                        });
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
               }
             });
     upgraded.get(10, TimeUnit.SECONDS);

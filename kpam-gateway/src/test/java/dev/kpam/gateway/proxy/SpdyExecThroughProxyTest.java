@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -77,17 +76,7 @@ class SpdyExecThroughProxyTest {
                         expiresAt)));
     CompletableFuture<HttpResponse> switched = new CompletableFuture<>();
     var tls = fixture.sessionTls(SESSION, ProxyFixture.GATEWAY_ID);
-    Channel channel =
-        fixture.connect(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(tls.newHandler(ch.alloc()))
-                    .addLast(new HttpClientCodec())
-                    .addLast("client", new SpdyClient(switched, frames));
-              }
-            });
+    Channel channel = fixture.connectHttp(tls, new SpdyClient(switched, frames));
     FullHttpRequest upgrade =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,

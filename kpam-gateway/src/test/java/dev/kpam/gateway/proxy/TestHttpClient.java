@@ -2,10 +2,8 @@ package dev.kpam.gateway.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslContext;
@@ -20,31 +18,22 @@ final class TestHttpClient {
   static Answer send(ProxyFixture fixture, SslContext tls, HttpRequest request) throws Exception {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     Channel channel =
-        fixture.connect(
-            new ChannelInitializer<Channel>() {
+        fixture.connectHttp(
+            tls,
+            new HttpObjectAggregator(1 << 20),
+            new SimpleChannelInboundHandler<FullHttpResponse>() {
               @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(tls.newHandler(ch.alloc()))
-                    .addLast(new HttpClientCodec())
-                    .addLast(new HttpObjectAggregator(1 << 20))
-                    .addLast(
-                        new SimpleChannelInboundHandler<FullHttpResponse>() {
-                          @Override
-                          protected void channelRead0(
-                              ChannelHandlerContext ctx, FullHttpResponse r) {
-                            answer.complete(
-                                new Answer(
-                                    r.status().code(),
-                                    r.headers().get("content-type"),
-                                    r.content().toString(StandardCharsets.UTF_8)));
-                          }
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+                answer.complete(
+                    new Answer(
+                        r.status().code(),
+                        r.headers().get("content-type"),
+                        r.content().toString(StandardCharsets.UTF_8)));
+              }
 
-                          @Override
-                          public void channelInactive(ChannelHandlerContext ctx) {
-                            answer.completeExceptionally(new IllegalStateException("closed"));
-                          }
-                        });
+              @Override
+              public void channelInactive(ChannelHandlerContext ctx) {
+                answer.completeExceptionally(new IllegalStateException("closed"));
               }
             });
     try {

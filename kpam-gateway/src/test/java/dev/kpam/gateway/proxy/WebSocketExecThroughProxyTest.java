@@ -9,10 +9,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
@@ -75,40 +73,29 @@ class WebSocketExecThroughProxyTest {
     CompletableFuture<Void> upgraded = new CompletableFuture<>();
     var tls = fixture.sessionTls(SESSION, ProxyFixture.GATEWAY_ID);
     Channel channel =
-        fixture.connect(
-            new ChannelInitializer<Channel>() {
+        fixture.connectHttp(
+            tls,
+            new HttpObjectAggregator(1 << 16),
+            new WebSocketClientProtocolHandler(handshaker),
+            new ChannelInboundHandlerAdapter() {
               @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(tls.newHandler(ch.alloc()))
-                    .addLast(new HttpClientCodec())
-                    .addLast(new HttpObjectAggregator(1 << 16))
-                    .addLast(new WebSocketClientProtocolHandler(handshaker))
-                    .addLast(
-                        new ChannelInboundHandlerAdapter() {
-                          @Override
-                          public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                            if (evt
-                                == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
-                                    .HANDSHAKE_COMPLETE) {
-                              upgraded.complete(null);
-                            }
-                            ctx.fireUserEventTriggered(evt);
-                          }
-                        })
-                    .addLast(
-                        new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
-                          @Override
-                          protected void channelRead0(
-                              ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
-                            byte[] bytes = ByteBufUtil.getBytes(frame.content());
-                            frames.add(
-                                bytes[0]
-                                    + ":"
-                                    + new String(
-                                        bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));
-                          }
-                        });
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt
+                    == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
+                        .HANDSHAKE_COMPLETE) {
+                  upgraded.complete(null);
+                }
+                ctx.fireUserEventTriggered(evt);
+              }
+            },
+            new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
+                byte[] bytes = ByteBufUtil.getBytes(frame.content());
+                frames.add(
+                    bytes[0]
+                        + ":"
+                        + new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));
               }
             });
     upgraded.get(10, TimeUnit.SECONDS);
