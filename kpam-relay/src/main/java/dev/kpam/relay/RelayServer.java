@@ -3,6 +3,7 @@ package dev.kpam.relay;
 import dev.kpam.transport.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -121,6 +122,11 @@ public final class RelayServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     listener.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
+    // Gateways learn at once that this relay is gone (and redial), rather than when their tunnel
+    // falls silent: the tunnels close before the event loops wind down.
+    for (ChannelFuture closing : tunnels.closeAll()) {
+      closing.awaitUninterruptibly(remaining(deadline), TimeUnit.NANOSECONDS);
+    }
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     if (!acceptor

@@ -1,6 +1,7 @@
 package dev.kpam.relay;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,11 @@ final class TunnelRegistry {
     }
     List<Channel> live = tunnels.stream().filter(Channel::isActive).toList();
     return live.isEmpty() ? null : live.get(Math.floorMod(turn.getAndIncrement(), live.size()));
+  }
+
+  /** Closes every tunnel; completes when all are closed. */
+  List<ChannelFuture> closeAll() {
+    return byGateway.values().stream().flatMap(List::stream).map(Channel::close).toList();
   }
 
   Map<String, Integer> counts() {

@@ -42,7 +42,9 @@ final class SpliceHandler extends ChannelInboundHandlerAdapter {
         (ChannelFutureListener)
             done -> {
               if (done.isSuccess()) {
-                ctx.channel().read();
+                if (!ctx.executor().isShuttingDown()) { // a relay or proxy that is stopping
+                  ctx.channel().read();
+                }
               } else {
                 ctx.channel().close();
                 peer.close();
