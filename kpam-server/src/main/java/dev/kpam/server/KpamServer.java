@@ -32,6 +32,7 @@ import dev.kpam.server.secrets.SecretStore;
 import dev.kpam.server.sessions.SessionHistory;
 import dev.kpam.server.sessions.SessionRoutes;
 import dev.kpam.server.sessions.Sessions;
+import dev.kpam.server.ui.UiRoutes;
 import dev.kpam.server.users.UserRoutes;
 import dev.kpam.server.users.Users;
 import io.javalin.Javalin;
@@ -203,6 +204,7 @@ public final class KpamServer implements AutoCloseable {
           app, auth, gateways, sessions, new SessionHistory(db, sessions, json), requests);
       RelayRoutes.register(app, auth, relays, sessions, requests);
       AuditRoutes.register(app, auth, audit);
+      UiRoutes.register(app, auth, gateways, resources);
       app.start();
       address.bound(app.port());
 
@@ -362,11 +364,15 @@ public final class KpamServer implements AutoCloseable {
     return address.relays();
   }
 
-  /** Every route the REST API serves, as "METHOD /path" (for the OpenAPI check and docs). */
+  /**
+   * Every route the REST API serves, as "METHOD /path" (for the OpenAPI check and docs); the web
+   * UI's HTML pages are not part of it.
+   */
   public List<String> routes() {
     return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
         .map(ParsedEndpoint::getEndpoint)
         .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+        .filter(endpoint -> !UiRoutes.isUiPath(endpoint.getPath()))
         .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath())
         .sorted()
         .toList();

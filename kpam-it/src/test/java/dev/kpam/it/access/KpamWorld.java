@@ -55,7 +55,7 @@ public final class KpamWorld implements AutoCloseable {
   public static final String STORED_TOKEN = "stored-sa-token-9f2c1e7a-never-shown";
   static final Path KPAM_JAR =
       Path.of("..", "kpam-app", "target", "kpam.jar").toAbsolutePath().normalize();
-  static final String ADMIN_PASSWORD = "admin-password-for-e2e";
+  public static final String ADMIN_PASSWORD = "admin-password-for-e2e";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final Path dir;
@@ -341,7 +341,7 @@ public final class KpamWorld implements AutoCloseable {
     }
   }
 
-  URI serverUrl() {
+  public URI serverUrl() {
     return plane.server().url();
   }
 

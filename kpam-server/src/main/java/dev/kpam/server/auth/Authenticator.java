@@ -31,6 +31,7 @@ import java.util.Optional;
  */
 public final class Authenticator {
   static final Duration LOGIN_TOKEN_TTL = Duration.ofHours(12);
+  static final Duration UI_SESSION_TTL = Duration.ofHours(12);
   static final Duration MAX_TOKEN_TTL = Duration.ofDays(366);
   static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
   static final int MAX_FAILURES_PER_ADDRESS = 5;
@@ -59,6 +60,19 @@ public final class Authenticator {
   }
 
   public LoginResponse login(String username, String password, String sourceAddress) {
+    return login(username, password, sourceAddress, "login", LOGIN_TOKEN_TTL);
+  }
+
+  /**
+   * A web UI sign-in: the same check and throttling as {@link #login}, issuing a token of kind
+   * {@code ui} that the UI keeps in its session cookie.
+   */
+  public LoginResponse uiLogin(String username, String password, String sourceAddress) {
+    return login(username, password, sourceAddress, "ui", UI_SESSION_TTL);
+  }
+
+  private LoginResponse login(
+      String username, String password, String sourceAddress, String kind, Duration ttl) {
     String name = username == null ? "" : username.trim();
     Actor actor = Actor.of(name.isEmpty() ? "-" : name, sourceAddress);
     throttle(name, sourceAddress);
@@ -79,14 +93,18 @@ public final class Authenticator {
       throw new ApiException(401, "invalid_credentials", "wrong user name or password");
     }
     Users.Account user = account.get();
-    Issued issued = issue(user.id(), "login", "login", LOGIN_TOKEN_TTL);
-    audit.record(actor, "auth.login", "user:" + name, null);
+    Issued issued = issue(user.id(), kind, kind, ttl);
+    audit.record(actor, "auth.login", "user:" + name, "ui".equals(kind) ? "web UI" : null);
     return new LoginResponse(issued.token(), issued.view().expiresAt(), users.get(user.name()));
   }
 
   /** The user behind the request's bearer token, or a 401. */
   public Principal user(Context ctx) {
-    String token = bearer(ctx);
+    return user(bearer(ctx), ctx.ip());
+  }
+
+  /** The user behind an opaque token (bearer or UI session cookie), or a 401. */
+  public Principal user(String token, String sourceAddress) {
     String hash = SecretTokens.sha256Hex(token);
     long now = clock.millis();
     record Row(
@@ -140,7 +158,7 @@ public final class Authenticator {
                       .execute());
     }
     return new Principal(
-        row.userId(), row.name(), Role.parse("role", row.role()), row.tokenId(), ctx.ip());
+        row.userId(), row.name(), Role.parse("role", row.role()), row.tokenId(), sourceAddress);
   }
 
   /** The caller must be an admin. */

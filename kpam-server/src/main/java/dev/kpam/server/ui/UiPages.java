@@ -1,0 +1,59 @@
+package dev.kpam.server.ui;
+
+import dev.kpam.protocol.resources.ResourceView;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each web UI template shows. Public only because the precompiled templates live in jte's
+ * generated package; nothing outside the UI builds these.
+ *
+ * <pre>{@code
+ * templates.render(ctx, 200, "login.jte", new UiPages.Login(csrf, "alice", "wrong user name or password"));
+ * }</pre>
+ */
+public final class UiPages {
+  private UiPages() {}
+
+  /** The frame around every signed-in page: who is signed in and the session's CSRF token. */
+  public record Chrome(String user, boolean admin, String csrf) {}
+
+  public record Login(String csrf, String username, String error) {}
+
+  public record ErrorPage(Chrome chrome, int status, String title, String message) {}
+
+  public record ResourceList(Chrome chrome, List<ResourceView> resources) {}
+
+  /** The create or edit form, with what was typed and the message for each field in error. */
+  public record ResourceEditor(
+      Chrome chrome,
+      boolean editing,
+      ResourceForm form,
+      List<String> gateways,
+      Map<String, String> errors,
+      String formError) {
+    public String error(String field) {
+      return errors.get(field);
+    }
+  }
+
+  /** The fields of the resource form as typed (or as stored, when editing). */
+  public record ResourceForm(
+      String name, String url, String gateway, String caCert, String serverName, boolean insecure) {
+    static ResourceForm empty() {
+      return new ResourceForm("", "", "", "", "", false);
+    }
+
+    static ResourceForm of(ResourceView view) {
+      return new ResourceForm(
+          view.name(),
+          view.url(),
+          view.gateway(),
+          view.caCert() == null ? "" : view.caCert(),
+          view.serverName() == null ? "" : view.serverName(),
+          view.insecureSkipTlsVerify());
+    }
+  }
+
+  public record ResourceDelete(Chrome chrome, String name, String error) {}
+}

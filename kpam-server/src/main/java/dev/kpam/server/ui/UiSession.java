@@ -1,0 +1,109 @@
+package dev.kpam.server.ui;
+
+import dev.kpam.crypto.secrets.SecretTokens;
+import dev.kpam.server.auth.Authenticator;
+import dev.kpam.server.auth.Principal;
+import dev.kpam.server.http.ApiException;
+import io.javalin.http.Context;
+import java.time.Duration;
+
+/**
+ * The web UI's session cookie and CSRF tokens.
+ *
+ * <p>The cookie {@code kpam_ui} holds an opaque token issued by {@link Authenticator#uiLogin}
+ * (stored hashed like API tokens, 12 h). The CSRF token of a session is a hash of that token under
+ * its own label: an attacker who cannot read the cookie cannot compute it, and the server keeps no
+ * extra state. Before sign-in, the login form is protected by a double-submit cookie.
+ */
+final class UiSession {
+  static final String COOKIE = "kpam_ui";
+  static final String LOGIN_COOKIE = "kpam_ui_login";
+  static final String CSRF_FIELD = "_csrf";
+  private static final Duration SESSION_TTL = Duration.ofHours(12);
+  private static final Duration LOGIN_FORM_TTL = Duration.ofHours(1);
+  private static final String PRINCIPAL = "kpam.ui.principal";
+
+  private final Authenticator auth;
+
+  UiSession(Authenticator auth) {
+    this.auth = auth;
+  }
+
+  /** The signed-in user, or a 401 (which the UI answers with a redirect to the sign-in page). */
+  Principal principal(Context ctx) {
+    String token = ctx.cookie(COOKIE);
+    if (token == null || token.isBlank()) {
+      throw ApiException.unauthenticated("not signed in");
+    }
+    Principal principal = auth.user(token, ctx.ip());
+    ctx.attribute(PRINCIPAL, principal);
+    return principal;
+  }
+
+  /** The signed-in user of a POST whose {@code _csrf} field matches the session, else 403. */
+  Principal principalForPost(Context ctx) {
+    Principal principal = principal(ctx);
+    if (!SecretTokens.constantTimeEquals(csrf(ctx), nullToEmpty(ctx.formParam(CSRF_FIELD)))) {
+      throw ApiException.forbidden("the form is stale or was not sent by kpam; reload the page");
+    }
+    return principal;
+  }
+
+  /** The principal found earlier in this request, for error pages; may be null. */
+  static Principal known(Context ctx) {
+    return ctx.attribute(PRINCIPAL);
+  }
+
+  String csrf(Context ctx) {
+    return csrfOf(ctx.cookie(COOKIE));
+  }
+
+  void start(Context ctx, String token) {
+    setCookie(ctx, COOKIE, token, "/ui", SESSION_TTL.toSeconds());
+    setCookie(ctx, LOGIN_COOKIE, "", "/ui/login", 0);
+  }
+
+  void end(Context ctx) {
+    setCookie(ctx, COOKIE, "", "/ui", 0);
+  }
+
+  /** A fresh double-submit token for the login form, also set as a cookie. */
+  String newLoginCsrf(Context ctx) {
+    String token = SecretTokens.generate("csrf");
+    setCookie(ctx, LOGIN_COOKIE, token, "/ui/login", LOGIN_FORM_TTL.toSeconds());
+    return token;
+  }
+
+  void checkLoginCsrf(Context ctx) {
+    String cookie = ctx.cookie(LOGIN_COOKIE);
+    if (cookie == null
+        || cookie.isEmpty()
+        || !SecretTokens.constantTimeEquals(cookie, nullToEmpty(ctx.formParam(CSRF_FIELD)))) {
+      throw ApiException.forbidden("the sign-in form is stale; reload the page");
+    }
+  }
+
+  private static String csrfOf(String sessionToken) {
+    return SecretTokens.sha256Hex("kpam-ui-csrf:" + nullToEmpty(sessionToken));
+  }
+
+  private static void setCookie(Context ctx, String name, String value, String path, long maxAge) {
+    // Written by hand: Javalin's Cookie has no SameSite=Strict shorthand from Java, and every
+    // attribute here matters (RFC 6265bis section 4.1.2.7 for SameSite).
+    String cookie =
+        name
+            + "="
+            + value
+            + "; Path="
+            + path
+            + "; Max-Age="
+            + maxAge
+            + "; HttpOnly; SameSite=Strict"
+            + ("https".equals(ctx.scheme()) ? "; Secure" : "");
+    ctx.res().addHeader("Set-Cookie", cookie);
+  }
+
+  private static String nullToEmpty(String text) {
+    return text == null ? "" : text;
+  }
+}
