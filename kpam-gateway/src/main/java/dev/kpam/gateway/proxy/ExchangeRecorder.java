@@ -53,16 +53,17 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
               h.get("Kubectl-Command"),
               h.get("Kubectl-Session"),
               h.get(HttpHeaderNames.CONTENT_TYPE));
-      open.add(
-          new Open(
-              request,
-              new RequestRecord(
-                  events,
-                  connection.sessionId,
-                  RequestIds.next(),
-                  request.method().name(),
-                  request.uri(),
-                  kept)));
+      RequestRecord record =
+          new RequestRecord(
+              events,
+              connection.sessionId,
+              RequestIds.next(),
+              request.method().name(),
+              request.uri(),
+              kept);
+      open.add(new Open(request, record));
+      // Before it goes upstream: a gateway that dies during it still leaves a record.
+      record.opened(HeaderSanitizer.isUpgrade(h));
     }
     if (msg instanceof HttpContent content && !open.isEmpty()) {
       open.peekLast().record.bodyIn(content.content());
@@ -84,7 +85,6 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
         if (code == 101) {
           record.upgrade(ProtocolSwitch.protocol(response));
         }
-        record.opened();
       }
       if (msg instanceof HttpContent content) {
         record.bytesOut(content.content().readableBytes());

@@ -107,12 +107,13 @@ public final class RequestRecord {
   }
 
   /**
-   * A long-running exchange (watch, {@code logs -f}, exec, attach, port-forward) has its answer's
-   * head: appends a {@code request_open} event now, so that a gateway killed before the exchange
-   * ends still leaves a record of it (docs/RECORDING.md §4). Short exchanges append nothing here.
+   * The request has arrived: if it is a long-running one (watch, {@code logs -f}, or an upgrade:
+   * exec, attach, port-forward), appends a {@code request_open} event now, before it goes upstream,
+   * so that a gateway killed before the exchange ends still leaves a record of it
+   * (docs/RECORDING.md §1). Short exchanges append nothing here.
    */
-  public void opened() {
-    if (ended || openAppended || !longRunning()) {
+  public void opened(boolean upgradeRequested) {
+    if (ended || openAppended || !(upgradeRequested || longRunning())) {
       return;
     }
     openAppended = true;
@@ -120,8 +121,7 @@ public final class RequestRecord {
   }
 
   private boolean longRunning() {
-    return upgrade != null
-        || query.contains("watch=true")
+    return query.contains("watch=true")
         || query.contains("watch=1")
         || query.contains("follow=true")
         || path.contains("/watch/");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.testing.kube.Kubectl;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,14 @@ class RecordingSurvivesOutagesTest {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> world.kube.requests().stream().anyMatch(r -> r.uri().contains("watch=")));
+        Path spool =
+            dir.resolve("gateway")
+                .resolve("spool")
+                .resolve(access.sessionId())
+                .resolve("events.jsonl");
+        await() // the gateway's writer thread has put the watch on disk (it did, before upstream)
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> Files.exists(spool) && Files.readString(spool).contains("request_open"));
         world.killGatewayProcess(gateway);
         Processes.destroy(watch);
         gateway = world.startGatewayProcess();
