@@ -1,27 +1,22 @@
 package dev.kpam.bench;
 
 import dev.kpam.cli.access.AccessSession;
-import dev.kpam.crypto.pki.KeyStores;
-import dev.kpam.crypto.pki.Pem;
 import dev.kpam.it.access.KpamWorld;
+import dev.kpam.it.access.KubeconfigEntry;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Latency and throughput of one API server reached three ways: directly, through kpam (local proxy
@@ -152,30 +147,8 @@ public final class PathLatency {
   /** One way to the API server: a base URL, a bearer token (or none), a client that trusts it. */
   private record Target(String name, URI base, String token, HttpClient http) {
     static Target fromKubeconfig(String name, Path kubeconfig) throws Exception {
-      String server = null;
-      String ca = null;
-      String token = null;
-      for (String raw : Files.readAllLines(kubeconfig)) {
-        String line = raw.trim();
-        if (line.startsWith("server:")) server = value(line);
-        if (line.startsWith("certificate-authority-data:")) ca = value(line);
-        if (line.startsWith("token:")) token = value(line);
-      }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(
-          KeyStores.trustStore(
-              Pem.parseCertificates(
-                  new String(Base64.getDecoder().decode(ca), StandardCharsets.UTF_8))));
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      HttpClient http =
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
-      return new Target(name, URI.create(server), token, http);
-    }
-
-    private static String value(String line) {
-      return line.substring(line.indexOf(':') + 1).trim().replace("\"", "").replace("'", "");
+      KubeconfigEntry entry = KubeconfigEntry.read(kubeconfig);
+      return new Target(name, entry.server(), entry.token(), entry.httpClient());
     }
 
     /** GETs and reads the whole answer; returns its size in bytes. */

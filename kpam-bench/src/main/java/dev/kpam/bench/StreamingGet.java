@@ -1,5 +1,6 @@
 package dev.kpam.bench;
 
+import dev.kpam.crypto.pki.KeyStores;
 import dev.kpam.crypto.pki.Pem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * GETs over HTTPS/1.1 from one endpoint, with a bearer token, whose body is read as a stream and
@@ -47,7 +43,7 @@ final class StreamingGet {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30))
-            .sslContext(trusting(Pem.parseCertificates(caPem)))
+            .sslContext(KeyStores.clientTrusting(Pem.parseCertificates(caPem)))
             .build();
   }
 
@@ -75,24 +71,5 @@ final class StreamingGet {
     }
     return new Transfer(
         response.statusCode(), bytes, (System.nanoTime() - start) / 1e9, error.toString());
-  }
-
-  private static SSLContext trusting(List<X509Certificate> certificates)
-      throws GeneralSecurityException {
-    try {
-      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-      trusted.load(null, null);
-      for (int i = 0; i < certificates.size(); i++) {
-        trusted.setCertificateEntry("ca-" + i, certificates.get(i));
-      }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trusted);
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      return tls;
-    } catch (IOException e) {
-      throw new GeneralSecurityException("cannot build a trust store: " + e.getMessage(), e);
-    }
   }
 }

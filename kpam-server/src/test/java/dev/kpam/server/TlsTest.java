@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +51,7 @@ class TlsTest {
             .build();
     try (KpamServer server = KpamServer.start(config)) {
       assertThat(server.url().getScheme()).isEqualTo("https");
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(KeyStores.trustStore(List.of(ca.certificate())));
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
+      SSLContext tls = KeyStores.clientTrusting(List.of(ca.certificate()));
       HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
       HttpResponse<String> health =
           client.send(

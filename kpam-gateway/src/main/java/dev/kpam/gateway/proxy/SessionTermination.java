@@ -34,8 +34,8 @@ final class SessionTermination {
   /**
    * How long kubectl gets to read the reason and close a SPDY connection itself. Its upstream is
    * closed at once and nothing flows meanwhile (the rest is drained), but the connection stays open
-   * this long at most: 0.9 s lost the message under load (kubectl's frame handling runs behind), 5
-   * s never did.
+   * this long at most. With 0.9 s, kubectl once printed nothing in a loaded CI run (its frame
+   * handling runs behind); the SPDY tests were first proven with 5 s.
    */
   static final Duration SPDY_GRACE = Duration.ofSeconds(5);
 

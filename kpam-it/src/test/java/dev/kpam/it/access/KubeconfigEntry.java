@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The one cluster of a kubeconfig that kpam or the fake API server wrote: where it listens, its CA
@@ -34,11 +33,7 @@ public record KubeconfigEntry(URI server, String caPem, String token) {
 
   /** An HTTP/1.1 client that trusts only this cluster's CA. */
   public HttpClient httpClient() throws GeneralSecurityException {
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(KeyStores.trustStore(Pem.parseCertificates(caPem)));
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
+    SSLContext tls = KeyStores.clientTrusting(Pem.parseCertificates(caPem));
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
   }
 
