@@ -200,11 +200,14 @@ public final class KpamServer implements AutoCloseable {
       GatewayRoutes.register(app, auth, gateways, events, requests);
       ResourceRoutes.register(app, auth, resources, requests);
       AccountRoutes.register(app, auth, accounts, requests);
-      SessionRoutes.register(
-          app, auth, gateways, sessions, new SessionHistory(db, sessions, json), requests);
+      SessionHistory history = new SessionHistory(db, sessions, json);
+      SessionRoutes.register(app, auth, gateways, sessions, history, requests);
       RelayRoutes.register(app, auth, relays, sessions, requests);
       AuditRoutes.register(app, auth, audit);
-      UiRoutes.register(app, auth, gateways, resources);
+      UiRoutes.register(
+          app,
+          new UiRoutes.Services(
+              auth, users, gateways, relays, resources, accounts, sessions, history, audit));
       app.start();
       address.bound(app.port());
 
