@@ -125,7 +125,10 @@ public final class AccountPages {
 
   public record AccountDelete(Chrome chrome, String resource, String name, String error) {}
 
-  /** The command that opens a session, exactly as kpam-cli's {@code k8s access} reads it. */
+  /**
+   * The command that opens a session, exactly as kpam-cli's {@code k8s access} reads it. Both names
+   * are labels (lower-case letters, digits, '-'), so the command needs no shell quoting.
+   */
   static String accessCommand(String resource, String account) {
     return "kpam k8s access --resource " + resource + " --account " + account;
   }
