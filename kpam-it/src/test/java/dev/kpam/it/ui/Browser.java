@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -16,6 +18,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -147,6 +150,59 @@ final class Browser implements AutoCloseable {
   /** Clicks the element with this id once it is clickable. */
   void click(String id) {
     wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+  }
+
+  /** Clicks the element matching the CSS selector once it is clickable. */
+  void clickOn(String css) {
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+  }
+
+  /** Chooses the option with this value in the select with this id. */
+  void choose(String id, String value) {
+    new Select(waitFor("#" + id)).selectByValue(value);
+  }
+
+  /** Types keys (e.g. {@code Keys.ESCAPE}) into whatever has the focus. */
+  void press(CharSequence... keys) {
+    driver.switchTo().activeElement().sendKeys(keys);
+  }
+
+  /** Whether the element matching the CSS selector has the focus. */
+  boolean hasFocus(String css) {
+    return driver.switchTo().activeElement().equals(driver.findElement(By.cssSelector(css)));
+  }
+
+  /** Waits until no element matching the CSS selector is visible. */
+  void waitUntilHidden(String css) {
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  /** The HTML of the page now shown, as the browser holds it. */
+  String source() {
+    return driver.getPageSource();
+  }
+
+  /**
+   * Lets pages of the base URL read and write the clipboard without asking, as a user would allow
+   * it in a prompt that headless Chromium cannot show.
+   */
+  void allowClipboard() {
+    driver.executeCdpCommand(
+        "Browser.grantPermissions",
+        Map.of(
+            "origin",
+            base.resolve("/").toString().replaceAll("/$", ""),
+            "permissions",
+            List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+  }
+
+  /** The text on the clipboard, read by the page now shown (needs {@link #allowClipboard}). */
+  String clipboardText() {
+    Object text =
+        driver.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + " navigator.clipboard.readText().then(done, e => done('error: ' + e));");
+    return String.valueOf(text);
   }
 
   /** Writes the visible page to {@code target/screenshots/<name>.png} and returns that file. */
