@@ -27,7 +27,11 @@ import java.util.stream.Collectors;
 /**
  * The audit log pages (admins only): newest first, filtered by actor, action, target and time, a
  * page at a time; and the export of every matching event as JSON lines, the same objects as {@code
- * GET /api/v1/audit}.
+ * GET /api/v1/audit}. Public only for the records the precompiled templates import.
+ *
+ * <pre>{@code
+ * AuditPages.register(app, kit, audit, clock); // GET /ui/audit, GET /ui/audit/export
+ * }</pre>
  */
 public final class AuditPages {
   static final int PAGE_SIZE = 50;

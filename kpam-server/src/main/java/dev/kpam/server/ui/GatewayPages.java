@@ -20,7 +20,11 @@ import java.util.Map;
 /**
  * The gateways pages (admins only): status list, create and new enrollment token — both answered
  * with a page that shows the one-time token and the command to start the gateway, the only time it
- * is ever shown — and delete.
+ * is ever shown — and delete. Public only for the records the precompiled templates import.
+ *
+ * <pre>{@code
+ * GatewayPages.register(app, kit, gateways, clock); // GET /ui/gateways, POST /ui/gateways, ...
+ * }</pre>
  */
 public final class GatewayPages {
   private static final DateTimeFormatter TIME =

@@ -15,7 +15,12 @@ import java.util.Map;
 
 /**
  * The users pages (admins only): list, create, and an edit page that changes the role, disables or
- * enables, and sets a new password. Passwords go one way: typed in, never shown back.
+ * enables, and sets a new password. Passwords go one way: typed in, never shown back. Public only
+ * for the records the precompiled templates import.
+ *
+ * <pre>{@code
+ * UserPages.register(app, kit, users); // GET /ui/users, POST /ui/users/{name}, ...
+ * }</pre>
  */
 public final class UserPages {
   /** API field names (in {@link ApiException#invalid} messages) → form field ids. */
