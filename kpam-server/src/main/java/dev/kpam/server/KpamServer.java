@@ -207,7 +207,16 @@ public final class KpamServer implements AutoCloseable {
       UiRoutes.register(
           app,
           new UiRoutes.Services(
-              auth, users, gateways, relays, resources, accounts, sessions, history, audit));
+              auth,
+              users,
+              gateways,
+              relays,
+              resources,
+              accounts,
+              sessions,
+              history,
+              audit,
+              config.clock()));
       app.start();
       address.bound(app.port());
 

@@ -16,6 +16,7 @@ import dev.kpam.server.users.Users;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Clock;
 
 /**
  * The server-rendered web UI under {@code /ui}. Every page works without JavaScript; every POST
@@ -27,7 +28,10 @@ import io.javalin.http.HttpStatus;
  * }</pre>
  */
 public final class UiRoutes {
-  /** The domain services the pages read and change; the UI has no state of its own. */
+  /**
+   * The domain services the pages read and change (the UI has no state of its own), and the clock
+   * that says how long ago things happened.
+   */
   public record Services(
       Authenticator auth,
       Users users,
@@ -37,7 +41,8 @@ public final class UiRoutes {
       Accounts accounts,
       Sessions sessions,
       SessionHistory history,
-      AuditLog audit) {}
+      AuditLog audit,
+      Clock clock) {}
 
   private final UiKit kit;
   private final Authenticator auth;
@@ -58,6 +63,9 @@ public final class UiRoutes {
     app.post("/ui/logout", kit.page(ui::logout));
     ResourcePages.register(app, kit, services.gateways(), services.resources());
     AccountPages.register(app, kit, services.resources(), services.accounts(), services.users());
+    GatewayPages.register(app, kit, services.gateways(), services.clock());
+    UserPages.register(app, kit, services.users());
+    AuditPages.register(app, kit, services.audit(), services.clock());
   }
 
   /** Whether a route path belongs to the web UI (HTML pages, not the REST API). */
