@@ -2,6 +2,9 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -273,6 +276,22 @@ class SessionPagesTest extends ServerTestBase {
     FormClient anonymous = new FormClient(server.server.url());
     anonymous.get("/ui/sessions").expectRedirect("/ui/login");
     anonymous.get("/ui/sessions/rows").expectRedirect("/ui/login");
+  }
+
+  @Test
+  void aPollAfterTheSignInLapsedSendsTheWholePageToSignIn() throws Exception {
+    HttpResponse<String> poll =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.server.url().resolve("/ui/sessions/rows"))
+                    .header("HX-Request", "true")
+                    .header("Cookie", "kpam_ui=revoked-or-made-up")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(poll.statusCode()).isEqualTo(204);
+    assertThat(poll.headers().firstValue("HX-Redirect")).contains("/ui/login");
+    assertThat(poll.body()).isEmpty();
   }
 
   /** A session's events uploaded the way its gateway uploads them (docs/RECORDING.md §1). */
