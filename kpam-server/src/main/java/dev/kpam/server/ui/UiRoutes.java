@@ -66,6 +66,7 @@ public final class UiRoutes {
     GatewayPages.register(app, kit, services.gateways(), services.clock());
     UserPages.register(app, kit, services.users());
     AuditPages.register(app, kit, services.audit(), services.clock());
+    SessionPages.register(app, kit, services.sessions(), services.history());
   }
 
   /** Whether a route path belongs to the web UI (HTML pages, not the REST API). */

@@ -1,0 +1,441 @@
+package dev.kpam.server.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kpam.protocol.sessions.RecordingView;
+import dev.kpam.protocol.sessions.SessionCommand;
+import dev.kpam.protocol.sessions.SessionEvent;
+import dev.kpam.protocol.sessions.SessionEventPage;
+import dev.kpam.protocol.sessions.SessionView;
+import dev.kpam.server.auth.Principal;
+import dev.kpam.server.http.ApiException;
+import dev.kpam.server.http.Requests.Page;
+import dev.kpam.server.sessions.SessionHistory;
+import dev.kpam.server.sessions.Sessions;
+import dev.kpam.server.ui.UiPages.Chrome;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The sessions pages: a filterable list, one session's commands, requests and recordings (both
+ * polled by htmx while they can still change), and an admin's termination. Public only because the
+ * precompiled templates import its page records.
+ *
+ * <pre>{@code
+ * SessionPages.register(app, kit, services.sessions(), services.history());
+ * // GET /ui/sessions?status=ACTIVE, GET /ui/sessions/{id}, GET /ui/sessions/{id}/terminate
+ * }</pre>
+ */
+public final class SessionPages {
+  /** Sessions per page of the list; the list asks for one more to know whether older ones exist. */
+  static final int PAGE_SIZE = 50;
+
+  private static final int EVENTS_PER_READ = 1000;
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  private final UiKit kit;
+  private final Sessions sessions;
+  private final SessionHistory history;
+
+  private SessionPages(UiKit kit, Sessions sessions, SessionHistory history) {
+    this.kit = kit;
+    this.sessions = sessions;
+    this.history = history;
+  }
+
+  static void register(Javalin app, UiKit kit, Sessions sessions, SessionHistory history) {
+    SessionPages pages = new SessionPages(kit, sessions, history);
+    app.get("/ui/sessions", kit.page(pages::sessionList));
+    app.get("/ui/sessions/rows", pages.fragment(pages::sessionRows));
+    app.get("/ui/sessions/{id}", kit.page(pages::sessionPage));
+    app.get("/ui/sessions/{id}/live", pages.fragment(pages::sessionLive));
+    app.get("/ui/sessions/{id}/terminate", kit.page(pages::confirmTerminate));
+    app.post("/ui/sessions/{id}/terminate", kit.page(pages::terminate));
+  }
+
+  /**
+   * A route htmx polls. When the sign-in has lapsed, a redirect would be followed inside htmx's
+   * request and the sign-in page swapped into the table; {@code HX-Redirect} makes htmx load it as
+   * the whole page instead.
+   */
+  private Handler fragment(Handler handler) {
+    return kit.page(
+        ctx -> {
+          try {
+            handler.handle(ctx);
+          } catch (ApiException e) {
+            if (e.status() != 401 || ctx.header("HX-Request") == null) {
+              throw e;
+            }
+            kit.session.end(ctx);
+            ctx.header("HX-Redirect", "/ui/login").status(HttpStatus.NO_CONTENT);
+          }
+        });
+  }
+
+  /** The list: the filter form, the first rows, links to older and newer pages. */
+  public record SessionList(Chrome chrome, Filters filters, Rows rows, String error) {
+    public String olderUrl() {
+      return rows.hasOlder() ? "/ui/sessions" + filters.query(filters.offset() + PAGE_SIZE) : null;
+    }
+
+    public String newerUrl() {
+      return filters.offset() == 0
+          ? null
+          : "/ui/sessions" + filters.query(Math.max(0, filters.offset() - PAGE_SIZE));
+    }
+
+    public String rowsUrl() {
+      return "/ui/sessions/rows" + filters.query(filters.offset());
+    }
+  }
+
+  /** The rows of one page of the list, as the list and its polled fragment show them. */
+  public record Rows(List<SessionView> sessions, boolean hasOlder) {}
+
+  /** The list's filters as typed (empty when not given), kept in the URL. */
+  public record Filters(
+      String user,
+      String resource,
+      String account,
+      String status,
+      String since,
+      String until,
+      int offset) {
+    public static final List<String> STATUSES = List.of("ACTIVE", "ENDED", "TERMINATED", "EXPIRED");
+
+    static Filters of(Context ctx, Principal me) {
+      String offset = param(ctx, "offset");
+      int skipped;
+      try {
+        skipped = offset.isEmpty() ? 0 : Integer.parseInt(offset);
+      } catch (NumberFormatException e) {
+        throw ApiException.invalid("offset", offset, "a whole number, 0 or more");
+      }
+      if (skipped < 0) {
+        throw ApiException.invalid("offset", skipped, "0 or more");
+      }
+      return new Filters(
+          me.isAdmin() ? param(ctx, "user") : "",
+          param(ctx, "resource"),
+          param(ctx, "account"),
+          param(ctx, "status").toUpperCase(Locale.ROOT),
+          param(ctx, "since"),
+          param(ctx, "until"),
+          skipped);
+    }
+
+    /** What the service filters by; a malformed time is the service's kind of 400. */
+    Sessions.Filter filter() {
+      return new Sessions.Filter(
+          orNull(user),
+          orNull(resource),
+          orNull(account),
+          orNull(status),
+          instant("since", since),
+          instant("until", until));
+    }
+
+    /** {@code ?resource=prod&offset=50}: the filters given, for links that keep them. */
+    String query(int atOffset) {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("user", user);
+      params.put("resource", resource);
+      params.put("account", account);
+      params.put("status", status);
+      params.put("since", since);
+      params.put("until", until);
+      params.put("offset", atOffset == 0 ? "" : Integer.toString(atOffset));
+      String query =
+          params.entrySet().stream()
+              .filter(e -> !e.getValue().isEmpty())
+              .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+              .collect(Collectors.joining("&"));
+      return query.isEmpty() ? "" : "?" + query;
+    }
+
+    public boolean any() {
+      return !(user + resource + account + status + since + until).isEmpty();
+    }
+
+    private static String param(Context ctx, String name) {
+      String value = ctx.queryParam(name);
+      return value == null ? "" : value.trim();
+    }
+
+    private static String orNull(String value) {
+      return value.isEmpty() ? null : value;
+    }
+
+    private static Instant instant(String field, String text) {
+      if (text.isEmpty()) {
+        return null;
+      }
+      try {
+        return Instant.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ApiException.invalid(field, text, "an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+      }
+    }
+  }
+
+  /** One session's page: the frame around its live part. */
+  public record SessionDetail(Chrome chrome, SessionLive live) {}
+
+  /**
+   * What changes while a session runs: its metadata, summary, commands and recordings. Rendered in
+   * the page and, on its own, as the fragment htmx polls while the session is active.
+   */
+  public record SessionLive(
+      SessionView session, List<CommandRow> commands, List<RecordingView> recordings) {
+    public boolean active() {
+      return Sessions.ACTIVE.equals(session.status());
+    }
+  }
+
+  /** A command with its requests, and whether any of them was denied or failed. */
+  public record CommandRow(SessionCommand command, List<RequestRow> requests) {
+    /** A 403 among the requests that made the command fail (kpam's or Kubernetes' denial). */
+    public boolean denied() {
+      return command.errors() > 0 && requests.stream().anyMatch(RequestRow::denied);
+    }
+
+    /** The command failed otherwise: its highest status is another 4xx or a 5xx. */
+    public boolean failed() {
+      return command.status() >= 400 && command.status() != 403;
+    }
+
+    public String css() {
+      return "command" + (denied() ? " denied" : "") + (failed() ? " error" : "");
+    }
+  }
+
+  /** One HTTP request as a {@code request} event recorded it (docs/RECORDING.md §1). */
+  public record RequestRow(
+      String id,
+      String method,
+      String path,
+      String query,
+      int status,
+      long latencyMs,
+      String error) {
+    static RequestRow of(JsonNode data) {
+      return new RequestRow(
+          data.path("id").asText(""),
+          data.path("method").asText(""),
+          data.path("path").asText(""),
+          data.path("query").asText(""),
+          data.path("status").asInt(0),
+          data.path("latencyMs").asLong(0),
+          data.path("error").isTextual() ? data.path("error").asText() : null);
+    }
+
+    /** Refused: by kpam (which says why in {@code error}) or by Kubernetes' RBAC. */
+    public boolean denied() {
+      return status == 403;
+    }
+
+    public boolean failed() {
+      return !denied() && (status >= 400 || error != null);
+    }
+
+    public boolean deniedByKpam() {
+      return denied() && error != null;
+    }
+
+    public String css() {
+      return "request" + (denied() ? " denied" : "") + (failed() ? " error" : "");
+    }
+  }
+
+  /** The termination form: the session, the reason as typed and its error. */
+  public record SessionTerminate(
+      Chrome chrome, SessionView session, String reason, String reasonError) {}
+
+  private void sessionList(Context ctx) {
+    Principal me = kit.session.principal(ctx);
+    Filters filters = Filters.of(ctx, me);
+    try {
+      Rows rows = rows(me, filters);
+      kit.render(
+          ctx, 200, "sessions.jte", new SessionList(kit.chrome(ctx, me), filters, rows, null));
+    } catch (ApiException e) {
+      if (e.status() != 400) {
+        throw e;
+      }
+      kit.render(
+          ctx,
+          400,
+          "sessions.jte",
+          new SessionList(
+              kit.chrome(ctx, me), filters, new Rows(List.of(), false), e.getMessage()));
+    }
+  }
+
+  private void sessionRows(Context ctx) {
+    Principal me = kit.session.principal(ctx);
+    kit.render(ctx, 200, "sessionRows.jte", rows(me, Filters.of(ctx, me)));
+  }
+
+  private Rows rows(Principal me, Filters filters) {
+    List<SessionView> found =
+        sessions.list(me, filters.filter(), new Page(PAGE_SIZE + 1, filters.offset()));
+    return found.size() > PAGE_SIZE
+        ? new Rows(found.subList(0, PAGE_SIZE), true)
+        : new Rows(found, false);
+  }
+
+  private void sessionPage(Context ctx) {
+    Principal me = kit.session.principal(ctx);
+    SessionLive live = live(me, ctx.pathParam("id"));
+    kit.render(ctx, 200, "session.jte", new SessionDetail(kit.chrome(ctx, me), live));
+  }
+
+  private void sessionLive(Context ctx) {
+    Principal me = kit.session.principal(ctx);
+    kit.render(ctx, 200, "sessionLive.jte", live(me, ctx.pathParam("id")));
+  }
+
+  private SessionLive live(Principal me, String id) {
+    SessionView session = sessions.get(me, id);
+    Map<String, RequestRow> requests = requests(me, id);
+    List<CommandRow> commands = new ArrayList<>();
+    for (SessionCommand command : history.commands(me, id)) {
+      commands.add(
+          new CommandRow(
+              command,
+              command.requestIds().stream().map(requests::get).filter(Objects::nonNull).toList()));
+    }
+    return new SessionLive(session, commands, history.recordings(me, id));
+  }
+
+  /** Every {@code request} event of the session, by request id, read in pages of events. */
+  private Map<String, RequestRow> requests(Principal me, String id) {
+    Map<String, RequestRow> requests = new HashMap<>();
+    Long after = null;
+    while (true) {
+      SessionEventPage page =
+          history.events(
+              me,
+              id,
+              new SessionHistory.EventFilter(
+                  "request", null, null, null, null, after, (long) EVENTS_PER_READ));
+      for (SessionEvent event : page.items()) {
+        // The server reads events back as parsed JSON (SessionHistory.parse).
+        if (event.data() instanceof JsonNode data) {
+          RequestRow request = RequestRow.of(data);
+          requests.put(request.id(), request);
+        }
+      }
+      if (page.items().size() < EVENTS_PER_READ) {
+        return requests;
+      }
+      after = page.next();
+    }
+  }
+
+  private void confirmTerminate(Context ctx) {
+    Principal me = UiKit.admin(kit.session.principal(ctx));
+    SessionView session = activeSession(me, ctx.pathParam("id"));
+    kit.render(
+        ctx,
+        200,
+        "session-terminate.jte",
+        new SessionTerminate(kit.chrome(ctx, me), session, "", null));
+  }
+
+  private void terminate(Context ctx) {
+    Principal me = UiKit.admin(kit.session.principalForPost(ctx));
+    SessionView session = activeSession(me, ctx.pathParam("id"));
+    String reason = UiKit.text(ctx, "reason");
+    if (reason.isEmpty()) {
+      rejected(ctx, me, session, reason, "reason: missing (expected: why you end this session)");
+      return;
+    }
+    try {
+      sessions.terminate(me, session.id(), reason);
+    } catch (ApiException e) {
+      if (e.status() != 400) {
+        throw e;
+      }
+      rejected(ctx, me, session, reason, e.getMessage());
+      return;
+    }
+    ctx.redirect("/ui/sessions/" + encode(session.id()), HttpStatus.SEE_OTHER);
+  }
+
+  private void rejected(
+      Context ctx, Principal me, SessionView session, String reason, String message) {
+    kit.render(
+        ctx,
+        400,
+        "session-terminate.jte",
+        new SessionTerminate(kit.chrome(ctx, me), session, reason, message));
+  }
+
+  /** The session if it can still be terminated; the service's own 409 wording otherwise. */
+  private SessionView activeSession(Principal me, String id) {
+    SessionView session = sessions.get(me, id);
+    if (!Sessions.ACTIVE.equals(session.status())) {
+      throw ApiException.conflict("session '" + id + "' is already " + session.status());
+    }
+    return session;
+  }
+
+  /** {@code 2026-11-28 12:00:00 UTC}; empty for none. */
+  public static String when(Instant instant) {
+    return instant == null ? "" : WHEN.format(instant);
+  }
+
+  /** {@code 850 ms}, {@code 12 s}, {@code 3 min 05 s}, {@code 1 h 02 min}. */
+  public static String took(long millis) {
+    if (millis < 1000) {
+      return millis + " ms";
+    }
+    long seconds = millis / 1000;
+    if (seconds < 60) {
+      return seconds + " s";
+    }
+    if (seconds < 3600) {
+      return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+    }
+    return String.format(Locale.ROOT, "%d h %02d min", seconds / 3600, seconds % 3600 / 60);
+  }
+
+  /** {@code 512 B}, {@code 1.5 KiB}, {@code 2.0 MiB}. */
+  public static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    if (bytes < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+  }
+
+  /** {@code status-active}, {@code status-terminated}: the class that colours a status. */
+  public static String statusClass(String status) {
+    return "status status-" + status.toLowerCase(Locale.ROOT);
+  }
+
+  /** A path segment: ids are UUIDs, but a link never trusts that. */
+  public static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
