@@ -57,6 +57,7 @@ public final class UiRoutes {
     app.post("/ui/login", kit.page(ui::login));
     app.post("/ui/logout", kit.page(ui::logout));
     ResourcePages.register(app, kit, services.gateways(), services.resources());
+    RecordingPages.register(app, kit, services.sessions(), services.history());
   }
 
   /** Whether a route path belongs to the web UI (HTML pages, not the REST API). */
