@@ -66,6 +66,7 @@ class RecordingPagesTest extends ServerTestBase {
             "attached; 1 input events recorded",
             "<dd id=\"meta-truncated\">no</dd>",
             "<dd id=\"meta-binary\">no</dd>",
+            "data-tty=\"true\"",
             "<div id=\"player\" class=\"recording-player\" data-cast=\""
                 + recording(id, "r-2")
                 + "/cast\"",
@@ -160,6 +161,26 @@ class RecordingPagesTest extends ServerTestBase {
             "<li>binary stream: contents not recorded</li>",
             "<dd id=\"meta-duration\">0.2 s</dd>");
     assertThat(transcript(page)).isEqualTo("start\n");
+  }
+
+  @Test
+  void aLongTranscriptIsCutAndSaysWhereTheRestIs() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    Events events = new Events(dc1, id);
+    String line = "0123456789".repeat(9) + "\\r\\n";
+    events.add(
+        "recording",
+        chunk("r-1", 0, List.of(HEADER, "[0.1, \"o\", \"" + line.repeat(2_500) + "\"]")));
+    events.upload();
+
+    FormClient.Page page =
+        FormClient.signedIn(server, "admin", TestServer.ADMIN_PASSWORD)
+            .get(recording(id, "r-1"))
+            .expect(200);
+    assertThat(page.html())
+        .contains("(first 200000 characters; the cast file has it all)", "still open");
+    assertThat(transcript(page)).hasSize(200_000).startsWith("0123456789".repeat(9) + "\n");
   }
 
   @Test
