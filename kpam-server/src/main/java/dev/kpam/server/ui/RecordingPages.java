@@ -25,7 +25,7 @@ import java.util.Locale;
  * }</pre>
  */
 public final class RecordingPages {
-  static final String ASCIICAST = "application/x-asciicast; charset=utf-8";
+  private static final String ASCIICAST = "application/x-asciicast; charset=utf-8";
 
   private final UiKit kit;
   private final Sessions sessions;
