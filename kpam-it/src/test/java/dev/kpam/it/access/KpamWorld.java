@@ -64,7 +64,7 @@ public final class KpamWorld implements AutoCloseable {
   private final UnaryOperator<ServerConfig.Builder> serverSettings;
   private ServerConfig restartConfig;
   final HttpClient http = HttpClient.newHttpClient();
-  final String adminToken;
+  public final String adminToken;
   final String gatewayId;
   private volatile Gateway gateway;
   private final StandaloneRelay standaloneRelay;
@@ -312,11 +312,11 @@ public final class KpamWorld implements AutoCloseable {
             pollInterval));
   }
 
-  Kubectl kubectl(String binary, Path kubeconfig) {
+  public Kubectl kubectl(String binary, Path kubeconfig) {
     return new Kubectl(binary, kubeconfig, dir.resolve("home-" + Path.of(binary).getFileName()));
   }
 
-  JsonNode call(String method, String path, String token, Object body) {
+  public JsonNode call(String method, String path, String token, Object body) {
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(plane.server().url().resolve(path));
       if (token != null) request.header("Authorization", "Bearer " + token);

@@ -21,7 +21,8 @@ final class Templates {
         .header("Referrer-Policy", "same-origin")
         .header(
             "Content-Security-Policy",
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none';"
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"
+                + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none';"
                 + " form-action 'self'")
         .html(out.toString());
   }

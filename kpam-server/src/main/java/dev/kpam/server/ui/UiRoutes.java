@@ -67,6 +67,7 @@ public final class UiRoutes {
     UserPages.register(app, kit, services.users());
     AuditPages.register(app, kit, services.audit(), services.clock());
     SessionPages.register(app, kit, services.sessions(), services.history());
+    RecordingPages.register(app, kit, services.sessions(), services.history());
   }
 
   /** Whether a route path belongs to the web UI (HTML pages, not the REST API). */
