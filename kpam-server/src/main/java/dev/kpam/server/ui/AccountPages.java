@@ -280,21 +280,8 @@ public final class AccountPages {
       AccountView editing,
       AccountForm form,
       ApiException e) {
-    if (e.status() == 409 && editing == null) {
-      editor(ctx, me, 409, resource, null, form, Map.of("name", e.getMessage()), null);
-      return;
-    }
-    if (e.status() != 400) {
-      throw e;
-    }
-    String message = e.getMessage();
-    int colon = message.indexOf(':');
-    String field = colon > 0 ? ACCOUNT_FIELDS.get(message.substring(0, colon)) : null;
-    if (field == null) {
-      editor(ctx, me, 400, resource, editing, form, Map.of(), message);
-    } else {
-      editor(ctx, me, 400, resource, editing, form, Map.of(field, message), null);
-    }
+    UiKit.FormErrors errors = UiKit.formErrors(e, editing == null, ACCOUNT_FIELDS);
+    editor(ctx, me, errors.status(), resource, editing, form, errors.fields(), errors.form());
   }
 
   private void editor(

@@ -10,12 +10,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The gateways pages (admins only): status list, create and new enrollment token — both answered
@@ -27,9 +23,6 @@ import java.util.Map;
  * }</pre>
  */
 public final class GatewayPages {
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
-
   private final UiKit kit;
   private final Gateways gateways;
   private final Clock clock;
@@ -74,7 +67,10 @@ public final class GatewayPages {
             .map(
                 g ->
                     new GatewayRow(
-                        g, g.lastHeartbeatAt() == null ? null : ago(g.lastHeartbeatAt(), now)))
+                        g,
+                        g.lastHeartbeatAt() == null
+                            ? null
+                            : UiFormat.ago(g.lastHeartbeatAt(), now)))
             .toList();
     kit.render(ctx, 200, "gateways.jte", new GatewayList(kit.chrome(ctx, me), rows));
   }
@@ -135,35 +131,5 @@ public final class GatewayPages {
           "gateway-delete.jte",
           new GatewayDelete(kit.chrome(ctx, me), name, e.getMessage()));
     }
-  }
-
-  /** An instant as the pages show it, in UTC to the second: {@code 2026-01-31 12:00:00 UTC}. */
-  public static String time(Instant instant) {
-    return instant == null ? "" : TIME.format(instant);
-  }
-
-  /** "12 s ago", "5 min ago", "3 h ago", "2 d ago"; "just now" for a clock slightly ahead. */
-  static String ago(Instant then, Instant now) {
-    Duration elapsed = Duration.between(then, now);
-    if (elapsed.isNegative()) {
-      return "just now";
-    }
-    if (elapsed.compareTo(Duration.ofMinutes(2)) < 0) {
-      return elapsed.toSeconds() + " s ago";
-    }
-    if (elapsed.compareTo(Duration.ofHours(2)) < 0) {
-      return elapsed.toMinutes() + " min ago";
-    }
-    if (elapsed.compareTo(Duration.ofDays(2)) < 0) {
-      return elapsed.toHours() + " h ago";
-    }
-    return elapsed.toDays() + " d ago";
-  }
-
-  /** Field ids of {@link ApiException#invalid} messages ({@code "field: ..."}); null if none. */
-  static String field(ApiException e, Map<String, String> fields) {
-    String message = e.getMessage();
-    int colon = message.indexOf(':');
-    return colon > 0 ? fields.get(message.substring(0, colon)) : null;
   }
 }

@@ -129,21 +129,8 @@ final class ResourcePages {
   /** Shows the form again with what was typed and the service's message next to its field. */
   private void rejected(
       Context ctx, Principal me, boolean editing, ResourceForm form, ApiException e) {
-    if (e.status() == 409 && !editing) {
-      editor(ctx, me, 409, false, form, Map.of("name", e.getMessage()), null);
-      return;
-    }
-    if (e.status() != 400) {
-      throw e;
-    }
-    String message = e.getMessage();
-    int colon = message.indexOf(':');
-    String field = colon > 0 ? RESOURCE_FIELDS.get(message.substring(0, colon)) : null;
-    if (field == null) {
-      editor(ctx, me, 400, editing, form, Map.of(), message);
-    } else {
-      editor(ctx, me, 400, editing, form, Map.of(field, message), null);
-    }
+    UiKit.FormErrors errors = UiKit.formErrors(e, !editing, RESOURCE_FIELDS);
+    editor(ctx, me, errors.status(), editing, form, errors.fields(), errors.form());
   }
 
   private void editor(

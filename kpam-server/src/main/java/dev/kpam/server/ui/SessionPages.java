@@ -19,8 +19,6 @@ import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,9 +43,6 @@ public final class SessionPages {
   static final int PAGE_SIZE = 50;
 
   private static final int EVENTS_PER_READ = 1000;
-  private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
 
   private final UiKit kit;
   private final Sessions sessions;
@@ -377,7 +372,7 @@ public final class SessionPages {
       rejected(ctx, me, session, reason, e.getMessage());
       return;
     }
-    ctx.redirect("/ui/sessions/" + encode(session.id()), HttpStatus.SEE_OTHER);
+    ctx.redirect("/ui/sessions/" + UiFormat.encode(session.id()), HttpStatus.SEE_OTHER);
   }
 
   private void rejected(
@@ -396,46 +391,5 @@ public final class SessionPages {
       throw ApiException.conflict("session '" + id + "' is already " + session.status());
     }
     return session;
-  }
-
-  /** {@code 2026-11-28 12:00:00 UTC}; empty for none. */
-  public static String when(Instant instant) {
-    return instant == null ? "" : WHEN.format(instant);
-  }
-
-  /** {@code 850 ms}, {@code 12 s}, {@code 3 min 05 s}, {@code 1 h 02 min}. */
-  public static String took(long millis) {
-    if (millis < 1000) {
-      return millis + " ms";
-    }
-    long seconds = millis / 1000;
-    if (seconds < 60) {
-      return seconds + " s";
-    }
-    if (seconds < 3600) {
-      return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
-    }
-    return String.format(Locale.ROOT, "%d h %02d min", seconds / 3600, seconds % 3600 / 60);
-  }
-
-  /** {@code 512 B}, {@code 1.5 KiB}, {@code 2.0 MiB}. */
-  public static String size(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    if (bytes < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-    }
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
-  }
-
-  /** {@code status-active}, {@code status-terminated}: the class that colours a status. */
-  public static String statusClass(String status) {
-    return "status status-" + status.toLowerCase(Locale.ROOT);
-  }
-
-  /** A path segment: ids are UUIDs, but a link never trusts that. */
-  public static String encode(String segment) {
-    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -7,6 +7,7 @@ import dev.kpam.server.ui.UiPages.ErrorPage;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,32 @@ final class UiKit {
       default -> "Request failed";
     };
   }
+
+  /**
+   * What a refused form shows: the service's message next to its field (messages of {@link
+   * ApiException#invalid} start with the API field name, mapped to a form field id by {@code
+   * fields}), or above the form when no field matches. A conflict on create is the name's; other
+   * statuses are not form errors and are thrown on, to become an error page.
+   */
+  static FormErrors formErrors(ApiException e, boolean creating, Map<String, String> fields) {
+    String message = e.getMessage();
+    if (e.status() == 409) {
+      return creating
+          ? new FormErrors(409, Map.of("name", message), null)
+          : new FormErrors(409, Map.of(), message);
+    }
+    if (e.status() != 400) {
+      throw e;
+    }
+    int colon = message.indexOf(':');
+    String field = colon > 0 ? fields.get(message.substring(0, colon)) : null;
+    return field == null
+        ? new FormErrors(400, Map.of(), message)
+        : new FormErrors(400, Map.of(field, message), null);
+  }
+
+  /** The status of a refused form, messages by field id, and a message for the whole form. */
+  record FormErrors(int status, Map<String, String> fields, String form) {}
 
   /** A form field as typed, trimmed; empty when absent. */
   static String text(Context ctx, String field) {

@@ -135,19 +135,8 @@ public final class UserPages {
 
   /** The form again with what was typed (never the password) and the service's message. */
   private void rejected(Context ctx, UserEditor form, ApiException e) {
-    if (e.status() == 409 && !form.editing()) {
-      render(ctx, 409, form, Map.of("name", e.getMessage()), null);
-      return;
-    }
-    if (e.status() != 400 && e.status() != 409) {
-      throw e;
-    }
-    String field = e.status() == 400 ? GatewayPages.field(e, USER_FIELDS) : null;
-    if (field == null) {
-      render(ctx, e.status(), form, Map.of(), e.getMessage());
-    } else {
-      render(ctx, e.status(), form, Map.of(field, e.getMessage()), null);
-    }
+    UiKit.FormErrors errors = UiKit.formErrors(e, !form.editing(), USER_FIELDS);
+    render(ctx, errors.status(), form, errors.fields(), errors.form());
   }
 
   private void render(
