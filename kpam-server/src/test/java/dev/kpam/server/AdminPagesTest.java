@@ -448,7 +448,7 @@ class AdminPagesTest extends ServerTestBase {
     String bad = admin.get("/ui/audit?since=yesterday").expect(400).html();
     assertThat(bad)
         .contains(
-            "<p class=\"field-error\" id=\"error-since\">since: 'yesterday' (expected: an ISO-8601",
+            "<p class=\"field-error\" id=\"error-since\">since: yesterday (expected: an ISO-8601",
             "value=\"yesterday\"");
   }
 

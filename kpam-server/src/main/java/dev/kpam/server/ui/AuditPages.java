@@ -11,18 +11,13 @@ import io.javalin.http.Context;
 import io.javalin.json.JsonMapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The audit log pages (admins only): newest first, filtered by actor, action, target and time, a
@@ -34,6 +29,9 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class AuditPages {
+  /** The filters a page shows a bad value next to. */
+  private static final Map<String, String> TIME_FIELDS = Map.of("since", "since", "until", "until");
+
   static final int PAGE_SIZE = 50;
 
   /** How many events the export reads from the database at a time. */
@@ -60,24 +58,21 @@ public final class AuditPages {
 
   /** The filter form as typed; empty strings for fields left empty. */
   public record Filters(String actor, String action, String target, String since, String until) {
-    /** The filters as a query string ({@code actor=alice&action=user.create}), empty if none. */
+    /** The filters as a query string ({@code ?actor=alice&action=user.create}), empty if none. */
     public String query() {
+      return query(0);
+    }
+
+    /** The query string with {@code offset} added when not 0, for the paging links. */
+    public String query(int offset) {
       Map<String, String> fields = new LinkedHashMap<>();
       fields.put("actor", actor);
       fields.put("action", action);
       fields.put("target", target);
       fields.put("since", since);
       fields.put("until", until);
-      return fields.entrySet().stream()
-          .filter(e -> !e.getValue().isEmpty())
-          .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-          .collect(Collectors.joining("&"));
-    }
-
-    /** The query string with {@code offset} added, for the paging links. */
-    public String query(int offset) {
-      String filters = query();
-      return (filters.isEmpty() ? "" : filters + "&") + "offset=" + offset;
+      fields.put("offset", offset == 0 ? "" : Integer.toString(offset));
+      return UiQuery.of(fields);
     }
   }
 
@@ -105,13 +100,13 @@ public final class AuditPages {
     int offset;
     try {
       filter = filter(filters);
-      offset = offset(ctx);
-    } catch (FieldError e) {
-      kit.render(
-          ctx,
-          400,
-          "audit.jte",
-          new AuditList(chrome, filters, List.of(), -1, -1, Map.of(e.field, e.getMessage())));
+      offset = UiQuery.offset(ctx);
+    } catch (ApiException e) {
+      Map<String, String> errors = UiKit.formErrors(e, false, TIME_FIELDS).fields();
+      if (errors.isEmpty()) {
+        throw e;
+      }
+      kit.render(ctx, 400, "audit.jte", new AuditList(chrome, filters, List.of(), -1, -1, errors));
       return;
     }
     // One more than a page tells whether there is an older page.
@@ -136,12 +131,7 @@ public final class AuditPages {
    */
   private void export(Context ctx) throws IOException {
     UiKit.admin(kit.session.principal(ctx));
-    AuditLog.Filter filter;
-    try {
-      filter = filter(filters(ctx));
-    } catch (FieldError e) {
-      throw ApiException.invalid(e.getMessage());
-    }
+    AuditLog.Filter filter = filter(filters(ctx));
     String file = "kpam-audit-" + FILE_TIME.format(clock.instant()) + ".jsonl";
     ctx.status(200)
         .contentType("application/x-ndjson")
@@ -174,79 +164,19 @@ public final class AuditPages {
 
   private static Filters filters(Context ctx) {
     return new Filters(
-        query(ctx, "actor"),
-        query(ctx, "action"),
-        query(ctx, "target"),
-        query(ctx, "since"),
-        query(ctx, "until"));
-  }
-
-  private static String query(Context ctx, String name) {
-    String value = ctx.queryParam(name);
-    return value == null ? "" : value.trim();
+        UiQuery.text(ctx, "actor"),
+        UiQuery.text(ctx, "action"),
+        UiQuery.text(ctx, "target"),
+        UiQuery.text(ctx, "since"),
+        UiQuery.text(ctx, "until"));
   }
 
   private static AuditLog.Filter filter(Filters filters) {
     return new AuditLog.Filter(
-        emptyToNull(filters.actor()),
-        emptyToNull(filters.action()),
-        emptyToNull(filters.target()),
-        instant("since", filters.since()),
-        instant("until", filters.until()));
-  }
-
-  private static int offset(Context ctx) {
-    String text = ctx.queryParam("offset");
-    if (text == null || text.isBlank()) {
-      return 0;
-    }
-    try {
-      int offset = Integer.parseInt(text.trim());
-      if (offset >= 0) {
-        return offset;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw ApiException.invalid("offset", text, "0 or more");
-  }
-
-  /**
-   * An ISO-8601 instant ({@code 2026-01-31T12:00:00Z}), or a date and time without zone, taken as
-   * UTC: what a {@code datetime-local} field sends.
-   */
-  private static Instant instant(String field, String text) {
-    if (text.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException notAnInstant) {
-      try {
-        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException e) {
-        throw new FieldError(
-            field,
-            field
-                + ": '"
-                + text
-                + "' (expected: an ISO-8601 instant such as 2026-01-31T12:00:00Z, or a date and"
-                + " time in UTC such as 2026-01-31T12:00)");
-      }
-    }
-  }
-
-  private static String emptyToNull(String text) {
-    return text.isEmpty() ? null : text;
-  }
-
-  /** A filter the page shows next to its field rather than as an error page. */
-  private static final class FieldError extends RuntimeException {
-    final String field;
-
-    FieldError(String field, String message) {
-      super(message, null, false, false);
-      this.field = field;
-    }
+        UiQuery.orNull(filters.actor()),
+        UiQuery.orNull(filters.action()),
+        UiQuery.orNull(filters.target()),
+        UiQuery.instant("since", filters.since()),
+        UiQuery.instant("until", filters.until()));
   }
 }

@@ -16,9 +16,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * The sessions pages: a filterable list, one session's commands, requests and recordings (both
@@ -116,35 +112,25 @@ public final class SessionPages {
     public static final List<String> STATUSES = List.of("ACTIVE", "ENDED", "TERMINATED", "EXPIRED");
 
     static Filters of(Context ctx, Principal me) {
-      String offset = param(ctx, "offset");
-      int skipped;
-      try {
-        skipped = offset.isEmpty() ? 0 : Integer.parseInt(offset);
-      } catch (NumberFormatException e) {
-        throw ApiException.invalid("offset", offset, "a whole number, 0 or more");
-      }
-      if (skipped < 0) {
-        throw ApiException.invalid("offset", skipped, "0 or more");
-      }
       return new Filters(
-          me.isAdmin() ? param(ctx, "user") : "",
-          param(ctx, "resource"),
-          param(ctx, "account"),
-          param(ctx, "status").toUpperCase(Locale.ROOT),
-          param(ctx, "since"),
-          param(ctx, "until"),
-          skipped);
+          me.isAdmin() ? UiQuery.text(ctx, "user") : "",
+          UiQuery.text(ctx, "resource"),
+          UiQuery.text(ctx, "account"),
+          UiQuery.text(ctx, "status").toUpperCase(Locale.ROOT),
+          UiQuery.text(ctx, "since"),
+          UiQuery.text(ctx, "until"),
+          UiQuery.offset(ctx));
     }
 
     /** What the service filters by; a malformed time is the service's kind of 400. */
     Sessions.Filter filter() {
       return new Sessions.Filter(
-          orNull(user),
-          orNull(resource),
-          orNull(account),
-          orNull(status),
-          instant("since", since),
-          instant("until", until));
+          UiQuery.orNull(user),
+          UiQuery.orNull(resource),
+          UiQuery.orNull(account),
+          UiQuery.orNull(status),
+          UiQuery.instant("since", since),
+          UiQuery.instant("until", until));
     }
 
     /** {@code ?resource=prod&offset=50}: the filters given, for links that keep them. */
@@ -157,36 +143,11 @@ public final class SessionPages {
       params.put("since", since);
       params.put("until", until);
       params.put("offset", atOffset == 0 ? "" : Integer.toString(atOffset));
-      String query =
-          params.entrySet().stream()
-              .filter(e -> !e.getValue().isEmpty())
-              .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-              .collect(Collectors.joining("&"));
-      return query.isEmpty() ? "" : "?" + query;
+      return UiQuery.of(params);
     }
 
     public boolean any() {
       return !(user + resource + account + status + since + until).isEmpty();
-    }
-
-    private static String param(Context ctx, String name) {
-      String value = ctx.queryParam(name);
-      return value == null ? "" : value.trim();
-    }
-
-    private static String orNull(String value) {
-      return value.isEmpty() ? null : value;
-    }
-
-    private static Instant instant(String field, String text) {
-      if (text.isEmpty()) {
-        return null;
-      }
-      try {
-        return Instant.parse(text);
-      } catch (java.time.format.DateTimeParseException e) {
-        throw ApiException.invalid(field, text, "an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-      }
     }
   }
 
