@@ -216,7 +216,8 @@ public final class KpamServer implements AutoCloseable {
               sessions,
               history,
               audit,
-              config.clock()));
+              config.clock(),
+              address::url));
       app.start();
       address.bound(app.port());
 

@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The accounts pages of a resource: the accounts the signed-in user may use, with the command that
@@ -42,17 +43,26 @@ public final class AccountPages {
   private final Resources resources;
   private final Accounts accounts;
   private final Users users;
+  private final Supplier<String> publicUrl;
 
-  private AccountPages(UiKit kit, Resources resources, Accounts accounts, Users users) {
+  private AccountPages(
+      UiKit kit, Resources resources, Accounts accounts, Users users, Supplier<String> publicUrl) {
     this.kit = kit;
     this.resources = resources;
     this.accounts = accounts;
     this.users = users;
+    this.publicUrl = publicUrl;
   }
 
+  /** Registers the pages; {@code publicUrl} is the server's URL for the CLI's login hint. */
   static void register(
-      Javalin app, UiKit kit, Resources resources, Accounts accounts, Users users) {
-    AccountPages pages = new AccountPages(kit, resources, accounts, users);
+      Javalin app,
+      UiKit kit,
+      Resources resources,
+      Accounts accounts,
+      Users users,
+      Supplier<String> publicUrl) {
+    AccountPages pages = new AccountPages(kit, resources, accounts, users, publicUrl);
     String list = "/ui/resources/{resource}/accounts";
     String one = list + "/{account}";
     app.get(list, kit.page(pages::accountList));
@@ -141,7 +151,7 @@ public final class AccountPages {
         ctx,
         200,
         "accounts.jte",
-        new AccountList(kit.chrome(ctx, me), resource, visible, loginCommand(ctx, me)));
+        new AccountList(kit.chrome(ctx, me), resource, visible, loginCommand(me)));
   }
 
   private void access(Context ctx) {
@@ -156,7 +166,7 @@ public final class AccountPages {
             account.resource(),
             account.name(),
             accessCommand(account.resource(), account.name()),
-            loginCommand(ctx, me)));
+            loginCommand(me)));
   }
 
   private void newAccount(Context ctx) {
@@ -324,8 +334,8 @@ public final class AccountPages {
   }
 
   /** {@code kpam login} for this server and the signed-in user, as a hint before the command. */
-  private static String loginCommand(Context ctx, Principal me) {
-    return "kpam login --server " + ctx.scheme() + "://" + ctx.host() + " --user " + me.name();
+  private String loginCommand(Principal me) {
+    return "kpam login --server " + publicUrl.get() + " --user " + me.name();
   }
 
   private static String listPath(String resource) {

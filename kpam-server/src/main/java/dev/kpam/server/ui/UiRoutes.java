@@ -17,6 +17,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * The server-rendered web UI under {@code /ui}. Every page works without JavaScript; every POST
@@ -42,7 +43,8 @@ public final class UiRoutes {
       Sessions sessions,
       SessionHistory history,
       AuditLog audit,
-      Clock clock) {}
+      Clock clock,
+      Supplier<String> publicUrl) {}
 
   private final UiKit kit;
   private final Authenticator auth;
@@ -62,7 +64,13 @@ public final class UiRoutes {
     app.post("/ui/login", kit.page(ui::login));
     app.post("/ui/logout", kit.page(ui::logout));
     ResourcePages.register(app, kit, services.gateways(), services.resources());
-    AccountPages.register(app, kit, services.resources(), services.accounts(), services.users());
+    AccountPages.register(
+        app,
+        kit,
+        services.resources(),
+        services.accounts(),
+        services.users(),
+        services.publicUrl());
     GatewayPages.register(app, kit, services.gateways(), services.clock());
     UserPages.register(app, kit, services.users());
     AuditPages.register(app, kit, services.audit(), services.clock());
