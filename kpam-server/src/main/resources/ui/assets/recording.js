@@ -19,7 +19,9 @@
     fit: "width",
     // Long pauses (someone reading a man page) play as two seconds; the timeline keeps them.
     idleTimeLimit: 2,
-    preload: true,
+    // The cast is fetched when the viewer presses play: the page's first view needs no second
+    // request (the transcript below is already in the HTML).
+    preload: false,
   });
 })();
 

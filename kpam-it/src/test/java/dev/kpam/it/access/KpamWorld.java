@@ -341,6 +341,25 @@ public final class KpamWorld implements AutoCloseable {
     }
   }
 
+  /** The id of the session's first recording, once the gateway has uploaded all of it. */
+  public String awaitFinishedRecording(String sessionId) {
+    String[] id = {null};
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              JsonNode items =
+                  call("GET", "/api/v1/sessions/" + sessionId + "/recordings", adminToken, null)
+                      .get("items");
+              if (items.isEmpty() || items.get(0).get("durationMs").isNull()) {
+                return false;
+              }
+              id[0] = items.get(0).get("id").asText();
+              return true;
+            });
+    return id[0];
+  }
+
   public URI serverUrl() {
     return plane.server().url();
   }

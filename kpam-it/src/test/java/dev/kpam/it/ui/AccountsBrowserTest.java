@@ -21,10 +21,7 @@ final class AccountsBrowserTest {
     try (KpamWorld world = KpamWorld.start(dir);
         Browser browser = Browser.start(world.serverUrl())) {
       browser.allowClipboard();
-      browser.open("/ui/login");
-      browser.fill("username", "admin");
-      browser.fill("password", KpamWorld.ADMIN_PASSWORD);
-      browser.click("sign-in");
+      browser.signIn("admin", KpamWorld.ADMIN_PASSWORD);
       browser.waitFor("#resources tr[data-name=\"prod\"]");
 
       browser.click("new-resource");

@@ -28,11 +28,7 @@ final class AdminBrowserTest {
       throws Exception {
     try (KpamWorld world = KpamWorld.start(dir);
         Browser browser = Browser.start(world.serverUrl())) {
-      browser.open("/ui/login");
-      browser.fill("username", "admin");
-      browser.fill("password", KpamWorld.ADMIN_PASSWORD);
-      browser.click("sign-in");
-      browser.waitForPath("/ui/resources");
+      browser.signIn("admin", KpamWorld.ADMIN_PASSWORD);
 
       waitUntilOnline(browser, "dc1");
       assertThat(browser.text("#gateways tr[data-name=\"dc1\"] .ago")).endsWith("s ago)");

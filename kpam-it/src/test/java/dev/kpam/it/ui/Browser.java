@@ -58,6 +58,15 @@ final class Browser implements AutoCloseable {
 
   /** Starts a fresh browser (new profile, no cookies) whose relative paths resolve against base. */
   static Browser start(URI base) {
+    return start(base, true);
+  }
+
+  /** Like {@link #start(URI)}, with JavaScript switched off: what a page shows without it. */
+  static Browser startWithoutJavaScript(URI base) {
+    return start(base, false);
+  }
+
+  private static Browser start(URI base, boolean javaScript) {
     assumeInstalled();
     ChromeDriverService service =
         new ChromeDriverService.Builder()
@@ -67,6 +76,10 @@ final class Browser implements AutoCloseable {
             .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
+    if (!javaScript) {
+      options.setExperimentalOption(
+          "prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+    }
     options.addArguments(
         "--headless=new",
         "--no-sandbox",
@@ -112,6 +125,15 @@ final class Browser implements AutoCloseable {
   /** Loads {@code path} (e.g. {@code /ui/login}) relative to the base URL and waits for it. */
   void open(String path) {
     driver.get(base.resolve(path).toString());
+  }
+
+  /** Signs in through the sign-in form and waits for the first page after it. */
+  void signIn(String user, String password) {
+    open("/ui/login");
+    fill("username", user);
+    fill("password", password);
+    click("sign-in");
+    waitForPath("/ui/resources");
   }
 
   /** The path of the page now shown, e.g. {@code /ui/login}. */
@@ -175,6 +197,21 @@ final class Browser implements AutoCloseable {
   /** Waits until no element matching the CSS selector is visible. */
   void waitUntilHidden(String css) {
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  /**
+   * The URLs the page now shown requested by script (fetch or XMLHttpRequest) before its load
+   * event: a page whose first view is in its HTML has none.
+   */
+  List<String> scriptRequestsBeforeLoad() {
+    wait.until(any -> "complete".equals(driver.executeScript("return document.readyState")));
+    Object urls =
+        driver.executeScript(
+            "const load = performance.getEntriesByType('navigation')[0].loadEventStart;"
+                + " return performance.getEntriesByType('resource')"
+                + ".filter(e => e.initiatorType === 'fetch' || e.initiatorType === 'xmlhttprequest')"
+                + ".filter(e => e.startTime <= load).map(e => e.name);");
+    return ((List<?>) urls).stream().map(String::valueOf).toList();
   }
 
   /** The HTML of the page now shown, as the browser holds it. */

@@ -3,7 +3,6 @@ package dev.kpam.it.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.it.access.KpamWorld;
 import dev.kpam.testing.kube.Kubectl;
@@ -36,14 +35,10 @@ final class RecordingBrowserTest {
         assertThat(exec.exitCode()).as(exec.stderr()).isZero();
         assertThat(exec.stdout()).isEqualTo(output);
       }
-      String recordingId = awaitRecording(world, sessionId);
+      String recordingId = world.awaitFinishedRecording(sessionId);
 
       try (Browser browser = Browser.start(world.serverUrl())) {
-        browser.open("/ui/login");
-        browser.fill("username", "admin");
-        browser.fill("password", KpamWorld.ADMIN_PASSWORD);
-        browser.click("sign-in");
-        browser.waitForPath("/ui/resources");
+        browser.signIn("admin", KpamWorld.ADMIN_PASSWORD);
 
         String page = "/ui/sessions/" + sessionId + "/recordings/" + recordingId;
         browser.open(page);
@@ -66,29 +61,5 @@ final class RecordingBrowserTest {
         browser.screenshot("recording");
       }
     }
-  }
-
-  /** The id of the session's one recording, once the gateway has uploaded it. */
-  private static String awaitRecording(KpamWorld world, String sessionId) {
-    String[] id = {null};
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              JsonNode items =
-                  world
-                      .call(
-                          "GET",
-                          "/api/v1/sessions/" + sessionId + "/recordings",
-                          world.adminToken,
-                          null)
-                      .get("items");
-              if (items.isEmpty() || items.get(0).get("durationMs").isNull()) {
-                return false;
-              }
-              id[0] = items.get(0).get("id").asText();
-              return true;
-            });
-    return id[0];
   }
 }

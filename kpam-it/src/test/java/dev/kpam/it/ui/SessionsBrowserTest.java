@@ -31,10 +31,7 @@ final class SessionsBrowserTest {
       String id = access.sessionId();
       Process watching = null;
       try (Browser browser = Browser.start(world.serverUrl())) {
-        browser.open("/ui/login");
-        browser.fill("username", "admin");
-        browser.fill("password", KpamWorld.ADMIN_PASSWORD);
-        browser.click("sign-in");
+        browser.signIn("admin", KpamWorld.ADMIN_PASSWORD);
         browser.waitFor("#resources");
 
         browser.open("/ui/sessions");
