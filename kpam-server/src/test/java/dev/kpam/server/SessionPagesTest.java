@@ -2,6 +2,7 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kpam.server.ui.SessionPages;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -191,7 +193,7 @@ class SessionPagesTest extends ServerTestBase {
             "<code>/api/v1/namespaces/web/pods?limit=500</code>",
             "id=\"recordings\"",
             "class=\"recording\" href=\"/ui/sessions/" + id + "/recordings/r-6\"",
-            "hx-get=\"/ui/sessions/" + id + "/live\"",
+            "hx-get=\"/ui/sessions/" + id + "/live?seen=active.",
             "hx-trigger=\"every 2s\"",
             "src=\"/ui/assets/sessions.js\"");
     assertThat(html).doesNotContain(Fixtures.SA_TOKEN, "id=\"recording-incomplete\"");
@@ -206,20 +208,66 @@ class SessionPagesTest extends ServerTestBase {
     assertThat(before.strip()).startsWith("<div id=\"session-live\"");
     assertThat(before).contains("hx-trigger=\"every 2s\"", "id=\"no-commands\"");
     assertThat(before).doesNotContain("<html", "data-line=");
+    // Polling at the version shown: nothing changed, nothing to swap.
+    String poll = pollUrl(before);
+    admin.get(poll).expect(204);
+    admin.get(poll).expect(204);
 
     Events events = new Events(dc1, id);
     events.request("k-1", "kubectl get", "GET", "/api/v1/namespaces/web/pods", "web", "pods", 200);
     events.upload();
-    String after = admin.get("/ui/sessions/" + id + "/live").expect(200).html();
+    String after = admin.get(poll).expect(200).html();
     assertThat(after).contains("data-line=\"kubectl get pods -n web\"", "hx-trigger=\"every 2s\"");
+    assertThat(pollUrl(after)).isNotEqualTo(poll);
+    admin.get(pollUrl(after)).expect(204);
 
     server.admin.post("/api/v1/sessions/" + id + "/end", Map.of("reason", "done")).expect(200);
-    String ended = admin.get("/ui/sessions/" + id + "/live").expect(200).html();
+    String ended = admin.get(pollUrl(after)).expect(200).html();
     assertThat(ended)
         .contains("status status-ended\">ended<", "id=\"end-reason\">done<")
-        .doesNotContain("hx-trigger", "hx-get");
+        .doesNotContain("hx-trigger", "hx-get", "data-running-ms");
     assertThat(admin.get("/ui/sessions/" + id).expect(200).html())
         .doesNotContain("hx-trigger", "id=\"terminate\"");
+  }
+
+  @Test
+  void aSessionOfThousandsOfCommandsListsTheNewestWithTheirFirstRequests() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    Events events = new Events(dc1, id);
+    int commands = SessionPages.COMMANDS_SHOWN + 5;
+    for (int i = 0; i < commands; i++) {
+      events.request(
+          "k-" + i,
+          "kubectl get",
+          "GET",
+          "/api/v1/namespaces/ns" + i + "/pods",
+          "ns" + i,
+          "pods",
+          200);
+    }
+    for (int i = 0; i < SessionPages.REQUESTS_SHOWN + 7; i++) {
+      events.request(
+          "k-last", "kubectl get", "GET", "/api/v1/namespaces/last/pods", "last", "pods", 200);
+    }
+    events.upload();
+
+    String html = admin().get("/ui/sessions/" + id).expect(200).html();
+    assertThat(html)
+        .contains(
+            "id=\"earlier-commands\">6 earlier commands are not listed",
+            "data-line=\"kubectl get pods -n ns6\"",
+            "data-line=\"kubectl get pods -n last\"",
+            "7 more requests of this command are not listed")
+        .doesNotContain("data-line=\"kubectl get pods -n ns5\"");
+    assertThat(html.split("<li class=\"command", -1)).hasSize(SessionPages.COMMANDS_SHOWN + 1);
+  }
+
+  /** The URL in a live part's {@code hx-get}, as htmx would request it. */
+  private static String pollUrl(String html) {
+    Matcher matcher = Pattern.compile("hx-get=\"([^\"]+)\"").matcher(html);
+    assertThat(matcher.find()).as("hx-get in %s", html).isTrue();
+    return matcher.group(1).replace("&amp;", "&");
   }
 
   @Test

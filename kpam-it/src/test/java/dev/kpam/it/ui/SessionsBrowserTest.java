@@ -55,12 +55,18 @@ final class SessionsBrowserTest {
             .ignoreException(StaleElementReferenceException.class)
             .untilAsserted(() -> browser.waitFor(command + " details summary").click());
         browser.waitFor(command + " details[open] table.requests");
+        // A second command replaces the live part; the first command's requests stay open.
+        Kubectl.Result services = kubectl.run("get", "services", "-n", "default");
+        assertThat(services.exitCode()).as(services.stderr()).isZero();
+        browser.waitFor("#commands li.command[data-line^=\"kubectl get services\"]");
+        browser.waitFor(command + " details[open] table.requests");
+        // Between changes the polls answer 204 and the duration counts on in the page.
         String duration = browser.text("#session-duration");
         await()
             .atMost(Duration.ofSeconds(15))
             .ignoreException(StaleElementReferenceException.class)
             .until(() -> !browser.text("#session-duration").equals(duration));
-        browser.waitFor(command + " details[open] table.requests");
+        assertThat(browser.text("#session-duration")).endsWith("so far");
         browser.screenshot("session");
 
         long watchesBefore = watches(world);

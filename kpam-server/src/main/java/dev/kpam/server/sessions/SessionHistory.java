@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -79,6 +80,26 @@ public final class SessionHistory {
                       });
             });
     return Commands.of(requests, ports);
+  }
+
+  /**
+   * A mark that changes whenever what the session's pages show changes: its status, or a new event
+   * (commands, requests, summary and recordings all come from events). Cheap: one key lookup and
+   * one index range, for pages that poll.
+   */
+  public String version(Principal principal, String sessionId) {
+    String status = sessions.readable(principal, sessionId).status();
+    long lastSeq =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT COALESCE(MAX(seq), 0) FROM session_events"
+                                + " WHERE session_id = :s")
+                        .bind("s", sessionId)
+                        .mapTo(Long.class)
+                        .one());
+    return status.toLowerCase(Locale.ROOT) + "." + lastSeq;
   }
 
   /** Filters of {@link #events}; null means any. */
@@ -144,7 +165,7 @@ public final class SessionHistory {
     if (status == null) {
       return null;
     }
-    return switch (status.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (status.toLowerCase(Locale.ROOT)) {
       case "4xx" -> new int[] {400, 499};
       case "5xx" -> new int[] {500, 599};
       case "error" -> new int[] {400, 999};

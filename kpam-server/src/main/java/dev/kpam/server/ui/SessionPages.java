@@ -40,6 +40,15 @@ public final class SessionPages {
 
   private static final int EVENTS_PER_READ = 1000;
 
+  /**
+   * A page lists the newest commands and the first requests of each, so that a scripted session of
+   * thousands of commands still renders (and re-renders while live) in a bounded page; the CLI's
+   * {@code kpam sessions logs} and the events API have all of them.
+   */
+  public static final int COMMANDS_SHOWN = 200;
+
+  public static final int REQUESTS_SHOWN = 100;
+
   private final UiKit kit;
   private final Sessions sessions;
   private final SessionHistory history;
@@ -159,14 +168,28 @@ public final class SessionPages {
    * the page and, on its own, as the fragment htmx polls while the session is active.
    */
   public record SessionLive(
-      SessionView session, List<CommandRow> commands, List<RecordingView> recordings) {
+      SessionView session,
+      String version,
+      List<CommandRow> commands,
+      int earlierCommands,
+      List<RecordingView> recordings) {
     public boolean active() {
       return Sessions.ACTIVE.equals(session.status());
+    }
+
+    /** The route htmx polls: it answers 204 while the session is still at this version. */
+    public String pollUrl() {
+      return "/ui/sessions/" + UiFormat.encode(session.id()) + "/live?seen=" + version;
     }
   }
 
   /** A command with its requests, and whether any of them was denied or failed. */
   public record CommandRow(SessionCommand command, List<RequestRow> requests) {
+    /** Requests of the command not listed on the page (it lists the first ones). */
+    public int moreRequests() {
+      return Math.max(0, command.requests() - requests.size());
+    }
+
     /** A 403 among the requests that made the command fail (kpam's or Kubernetes' denial). */
     public boolean denied() {
       return command.errors() > 0 && requests.stream().anyMatch(RequestRow::denied);
@@ -263,22 +286,40 @@ public final class SessionPages {
     kit.render(ctx, 200, "session.jte", new SessionDetail(kit.chrome(ctx, me), live));
   }
 
+  /**
+   * The live part, polled every 2 s: 204 (htmx keeps what it shows) while nothing changed since the
+   * version the page holds, so an idle session's open page costs two small queries a poll.
+   */
   private void sessionLive(Context ctx) {
     Principal me = kit.session.principal(ctx);
-    kit.render(ctx, 200, "sessionLive.jte", live(me, ctx.pathParam("id")));
+    String id = ctx.pathParam("id");
+    if (history.version(me, id).equals(ctx.queryParam("seen"))) {
+      ctx.status(HttpStatus.NO_CONTENT);
+      return;
+    }
+    kit.render(ctx, 200, "sessionLive.jte", live(me, id));
   }
 
   private SessionLive live(Principal me, String id) {
+    // The version first: a change while the rest is read shows at the next poll.
+    String version = history.version(me, id);
     SessionView session = sessions.get(me, id);
+    List<SessionCommand> all = history.commands(me, id);
+    List<SessionCommand> shown = all.subList(Math.max(0, all.size() - COMMANDS_SHOWN), all.size());
     Map<String, RequestRow> requests = requests(me, id);
     List<CommandRow> commands = new ArrayList<>();
-    for (SessionCommand command : history.commands(me, id)) {
+    for (SessionCommand command : shown) {
       commands.add(
           new CommandRow(
               command,
-              command.requestIds().stream().map(requests::get).filter(Objects::nonNull).toList()));
+              command.requestIds().stream()
+                  .limit(REQUESTS_SHOWN)
+                  .map(requests::get)
+                  .filter(Objects::nonNull)
+                  .toList()));
     }
-    return new SessionLive(session, commands, history.recordings(me, id));
+    return new SessionLive(
+        session, version, commands, all.size() - shown.size(), history.recordings(me, id));
   }
 
   /** Every {@code request} event of the session, by request id, read in pages of events. */
