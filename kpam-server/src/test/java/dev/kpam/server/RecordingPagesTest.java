@@ -2,8 +2,7 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +136,7 @@ class RecordingPagesTest extends ServerTestBase {
   void aBinaryStreamsRecordingSaysItsContentsWereNotRecorded() {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
-    Events events = new Events(dc1, id);
+    GatewayUpload events = new GatewayUpload(dc1, id, Duration.ofMillis(100));
     events.add(
         "recording",
         chunk(
@@ -167,7 +166,7 @@ class RecordingPagesTest extends ServerTestBase {
   void aLongTranscriptIsCutAndSaysWhereTheRestIs() {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
-    Events events = new Events(dc1, id);
+    GatewayUpload events = new GatewayUpload(dc1, id, Duration.ofMillis(100));
     String line = "0123456789".repeat(9) + "\\r\\n";
     events.add(
         "recording",
@@ -223,7 +222,7 @@ class RecordingPagesTest extends ServerTestBase {
     String id =
         Fixtures.openSession(
             server.anonymous.login("alice", "alice-password-123"), "prod", "admin", "1h");
-    Events events = new Events(dc1, id);
+    GatewayUpload events = new GatewayUpload(dc1, id, Duration.ofMillis(100));
     events.add("recording", chunk("r-2", 0, CHUNK_0));
     events.add("recording", chunk("r-2", 1, CHUNK_1));
     events.add("stream", stream("r-2", 3_300, false));
@@ -254,35 +253,5 @@ class RecordingPagesTest extends ServerTestBase {
     data.put("closedBy", "client");
     data.put("durationMs", durationMs);
     return data;
-  }
-
-  /** Events numbered from 1 as the gateway numbers them, uploaded in one batch as it uploads. */
-  private static final class Events {
-    private final Fixtures.Enrolled gateway;
-    private final String sessionId;
-    private final List<Map<String, Object>> events = new ArrayList<>();
-
-    Events(Fixtures.Enrolled gateway, String sessionId) {
-      this.gateway = gateway;
-      this.sessionId = sessionId;
-    }
-
-    void add(String type, Map<String, Object> data) {
-      Map<String, Object> event = new LinkedHashMap<>();
-      event.put("seq", events.size() + 1);
-      event.put(
-          "time",
-          Instant.parse("2026-11-28T12:00:00Z").plusMillis(100L * events.size()).toString());
-      event.put("type", type);
-      event.put("data", data);
-      events.add(event);
-    }
-
-    void upload() {
-      gateway
-          .api()
-          .post("/api/v1/gateway/sessions/" + sessionId + "/events", Map.of("events", events))
-          .expect(200);
-    }
   }
 }

@@ -2,9 +2,6 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.kpam.crypto.pki.KpamIdentity;
 import dev.kpam.crypto.pki.Pem;
 import java.security.cert.X509Certificate;
@@ -12,12 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 /** Standalone relays: registration, enrollment, renewal, session admission and deletion. */
 @ParameterizedClass
@@ -26,25 +21,10 @@ class RelayTest extends ServerTestBase {
   private static final List<String> ADDRESSES =
       List.of("relay.example.com:7443", "10.0.0.9:7443", "[fd00::7]:7443");
 
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  @RegisterExtension final CapturedLogs logs = new CapturedLogs();
 
   RelayTest(Backend backend) {
     super(backend);
-  }
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    root().addAppender(logs);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    root().detachAppender(logs);
-  }
-
-  private static Logger root() {
-    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   @Test
@@ -293,10 +273,7 @@ class RelayTest extends ServerTestBase {
     for (String body : responses) {
       assertThat(body).doesNotContain(token).doesNotContain(credential);
     }
-    assertThat(logs.list).isNotEmpty();
-    for (ILoggingEvent event : logs.list) {
-      assertThat(event.getFormattedMessage()).doesNotContain(token).doesNotContain(credential);
-    }
+    logs.assertNoneContains(token, credential);
     for (String stored : StoredText.of(server)) {
       assertThat(stored).doesNotContain(token).doesNotContain(credential);
     }

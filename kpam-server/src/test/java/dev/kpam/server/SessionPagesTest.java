@@ -6,7 +6,7 @@ import dev.kpam.server.ui.SessionPages;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -344,16 +344,11 @@ class SessionPagesTest extends ServerTestBase {
 
   /** A session's events uploaded the way its gateway uploads them (docs/RECORDING.md §1). */
   private final class Events {
-    private final Fixtures.Enrolled gateway;
-    private final String sessionId;
-    private final List<Map<String, Object>> events = new ArrayList<>();
-    private Instant time = Instant.parse("2026-11-28T12:00:00Z");
-    private long seq;
+    private final GatewayUpload events;
     private int requests;
 
     Events(Fixtures.Enrolled gateway, String sessionId) {
-      this.gateway = gateway;
-      this.sessionId = sessionId;
+      this.events = new GatewayUpload(gateway, sessionId, Duration.ofMillis(200));
     }
 
     /** A resource request; kpam's own 403 and 502 say why in {@code error}. */
@@ -444,27 +439,16 @@ class SessionPagesTest extends ServerTestBase {
       add("stream", stream);
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> lastData() {
-      return (Map<String, Object>) events.get(events.size() - 1).get("data");
+      return events.lastData();
     }
 
     private void add(String type, Map<String, Object> data) {
-      time = time.plusMillis(200);
-      Map<String, Object> event = new LinkedHashMap<>();
-      event.put("seq", ++seq);
-      event.put("time", time.toString());
-      event.put("type", type);
-      event.put("data", data);
-      events.add(event);
+      events.add(type, data);
     }
 
     void upload() {
-      gateway
-          .api()
-          .post("/api/v1/gateway/sessions/" + sessionId + "/events", Map.of("events", events))
-          .expect(200);
-      events.clear();
+      events.upload();
     }
   }
 }
