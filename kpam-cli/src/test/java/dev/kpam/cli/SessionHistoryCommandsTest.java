@@ -40,9 +40,13 @@ class SessionHistoryCommandsTest {
   private static final SessionCommand GET =
       command(
           0, "k-get", "kubectl get pods -n web", 0, 1_234, 200, 3, List.of("r-1", "r-2", "r-3"));
-  private static final SessionCommand EXEC_STARTING =
-      command(
-          1, "k-exec", "kubectl exec pod api-7d9 -n default", 2_000, 40, 200, 1, List.of("r-4"));
+
+  /** The exec while its stream runs: both requests known, the upgrade not ended yet. */
+  private static final SessionCommand EXEC_RUNNING =
+      running(
+          command(
+              1, "k-exec", "kubectl exec api-7d9 -- sh", 2_000, 40, 200, 2, List.of("r-4", "r-5")));
+
   private static final SessionCommand EXEC =
       command(
           1, "k-exec", "kubectl exec api-7d9 -- sh", 2_000, 125_000, 101, 2, List.of("r-4", "r-5"));
@@ -76,18 +80,21 @@ class SessionHistoryCommandsTest {
     server.stop(0);
   }
 
-  /** The session s1 is ACTIVE for two polls of its status; its commands grow over three polls. */
+  /**
+   * The session s1 is ACTIVE for three polls of its status; its commands grow over four polls, the
+   * exec running for two of them.
+   */
   private void sessions(HttpExchange exchange) throws IOException {
     requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
     String path = exchange.getRequestURI().getPath();
     switch (path) {
       case "/api/v1/sessions/s1" ->
-          json(exchange, session(statusPolls.incrementAndGet() <= 2 ? "ACTIVE" : "ENDED"));
+          json(exchange, session(statusPolls.incrementAndGet() <= 3 ? "ACTIVE" : "ENDED"));
       case "/api/v1/sessions/s1/commands" -> {
         List<SessionCommand> commands =
             switch (commandPolls.incrementAndGet()) {
               case 1 -> List.of(GET);
-              case 2 -> List.of(GET, EXEC_STARTING);
+              case 2, 3 -> List.of(GET, EXEC_RUNNING);
               default -> List.of(GET, EXEC, CURL);
             };
         json(exchange, new ItemList<>(commands));
@@ -128,7 +135,7 @@ class SessionHistoryCommandsTest {
 
   @Test
   void logsPrintsOneAlignedLinePerCommandWithLocalTimeStatusAndDuration() {
-    commandPolls.set(2);
+    commandPolls.set(3);
 
     CliRunner.Result result = run("sessions", "logs", "s1");
 
@@ -146,7 +153,7 @@ class SessionHistoryCommandsTest {
 
   @Test
   void logsAsJsonPrintsOneSessionCommandPerLine() throws IOException {
-    commandPolls.set(2);
+    commandPolls.set(3);
 
     CliRunner.Result result = run("sessions", "logs", "s1", "-o", "json");
 
@@ -164,13 +171,13 @@ class SessionHistoryCommandsTest {
     CliRunner.Result result = run("sessions", "logs", "s1", "--follow", "--poll-interval-ms", "1");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    // The exec is not printed half-way (one request of two): it changed between the polls.
+    // The exec is not printed while it runs, though its requests stayed the same for a poll.
     assertThat(result.out().lines().map(l -> l.substring(21)))
         .containsExactly(
             "200  1.2s     kubectl get pods -n web",
             "101  2m05s    kubectl exec api-7d9 -- sh",
             "403  12ms     GET /version");
-    assertThat(statusPolls.get()).as("polls until the ended session was quiet twice").isEqualTo(5);
+    assertThat(statusPolls.get()).as("polls until the ended session was quiet twice").isEqualTo(6);
   }
 
   @Test
@@ -235,7 +242,23 @@ class SessionHistoryCommandsTest {
         status,
         requests,
         status >= 400 ? 1 : 0,
+        0,
         ids);
+  }
+
+  private static SessionCommand running(SessionCommand c) {
+    return new SessionCommand(
+        c.index(),
+        c.kubectlSession(),
+        c.line(),
+        c.startedAt(),
+        c.endedAt(),
+        c.durationMs(),
+        c.status(),
+        c.requests(),
+        c.errors(),
+        1,
+        c.requestIds());
   }
 
   private static SessionView session(String status) {

@@ -49,6 +49,13 @@ final class GatewayUpload {
     return (Map<String, Object>) pending.get(pending.size() - 1).get("data");
   }
 
+  /** Replaces the event added last (keeping its seq and time) by one of this type and data. */
+  void replaceLast(String type, Map<String, Object> data) {
+    Map<String, Object> event = pending.get(pending.size() - 1);
+    event.put("type", type);
+    event.put("data", data);
+  }
+
   /** Sends the events added since the last upload, as one batch the server must accept. */
   void upload() {
     gateway

@@ -2,6 +2,7 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.server.ui.SessionPages;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -231,6 +232,35 @@ class SessionPagesTest extends ServerTestBase {
   }
 
   @Test
+  void aWatchShowsAsRunningFromWhenItBeginsUntilItEnds() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    Events events = new Events(dc1, id);
+    events.request("k-w", "kubectl get", "GET", "/api", "", "", 200);
+    Map<String, Object> watch = events.watchOpened("k-w", "web");
+    events.upload();
+    FormClient admin = admin();
+
+    String running = admin.get("/ui/sessions/" + id).expect(200).html();
+    assertThat(running)
+        .contains(
+            "data-line=\"kubectl get pods -n web\"",
+            "<span class=\"badge running\">running</span>",
+            "<code>/api/v1/namespaces/web/pods?watch=true</code>");
+    JsonNode command = server.admin.get("/api/v1/sessions/" + id + "/commands").expect(200).json();
+    assertThat(command.at("/items/0/running").asInt()).isEqualTo(1);
+    assertThat(command.at("/items/0/requests").asInt()).isEqualTo(2);
+
+    events.ended(watch, 200);
+    events.upload();
+    String ended = admin.get("/ui/sessions/" + id).expect(200).html();
+    assertThat(ended).contains("status 200").doesNotContain("badge running");
+    command = server.admin.get("/api/v1/sessions/" + id + "/commands").expect(200).json();
+    assertThat(command.at("/items/0/running").asInt()).isZero();
+    assertThat(command.at("/items/0/requests").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void aSessionOfThousandsOfCommandsListsTheNewestWithTheirFirstRequests() {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
@@ -389,6 +419,31 @@ class SessionPagesTest extends ServerTestBase {
           });
       add("request", data);
       return id;
+    }
+
+    /** A watch that has begun: its {@code request_open} event, status 0, no latency yet. */
+    Map<String, Object> watchOpened(String kubectlSession, String namespace) {
+      request(
+          kubectlSession,
+          "kubectl get",
+          "GET",
+          "/api/v1/namespaces/" + namespace + "/pods",
+          namespace,
+          "pods",
+          0);
+      Map<String, Object> data = new LinkedHashMap<>(lastData());
+      data.put("query", "watch=true");
+      data.put("latencyMs", 0);
+      events.replaceLast("request_open", data);
+      return data;
+    }
+
+    /** The {@code request} event that ends an exchange begun with a {@code request_open}. */
+    void ended(Map<String, Object> opened, int status) {
+      Map<String, Object> data = new LinkedHashMap<>(opened);
+      data.put("status", status);
+      data.put("latencyMs", 30_000);
+      add("request", data);
     }
 
     /** {@code kubectl exec POD -- COMMAND}: the pod read, the upgrade, its recording. */

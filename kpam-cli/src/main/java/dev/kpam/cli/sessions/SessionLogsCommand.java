@@ -77,7 +77,8 @@ final class SessionLogsCommand implements Callable<Integer> {
         if (before == null || before != command.requests()) {
           news = true;
         }
-        boolean settled = before != null && before == command.requests();
+        // A watch, logs -f or exec still running is printed once it ends (or the session does).
+        boolean settled = before != null && before == command.requests() && command.running() == 0;
         if (!printed.contains(key) && (settled || over)) {
           print(command);
           printed.add(key);

@@ -74,6 +74,8 @@ final class SessionsBrowserTest {
         Process watch = watching;
         await().atMost(Duration.ofSeconds(30)).until(() -> watches(world) > watchesBefore);
         assertThat(watch.isAlive()).isTrue();
+        // The watch shows on the page while it runs, not only once it has ended.
+        browser.waitFor("#commands li.command .badge.running");
 
         browser.click("terminate");
         browser.waitForPath("/ui/sessions/" + id + "/terminate");

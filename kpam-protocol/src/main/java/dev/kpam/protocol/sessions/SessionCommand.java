@@ -7,7 +7,9 @@ import java.util.List;
  * One kubectl command of a session (docs/RECORDING.md §5–§6): the requests that share a {@code
  * Kubectl-Session} header, or a single request without one. {@code line} reads like what was typed
  * ({@code kubectl get pods -n web}); {@code status} is the highest status among the requests, 101
- * counted as success; {@code errors} counts requests answered with 400 or more.
+ * counted as success; {@code errors} counts requests answered with 400 or more; {@code running}
+ * counts requests still in progress (a watch, {@code logs -f}, exec or port-forward that has begun
+ * and not ended: its {@code request_open} event has no {@code request} event yet).
  *
  * <pre>{@code
  * for (SessionCommand c : commands) System.out.println(c.startedAt() + " " + c.status() + " " + c.line());
@@ -23,6 +25,7 @@ public record SessionCommand(
     int status,
     int requests,
     int errors,
+    int running,
     List<String> requestIds) {
   public SessionCommand {
     requestIds = List.copyOf(requestIds);

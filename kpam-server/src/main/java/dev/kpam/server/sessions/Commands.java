@@ -57,6 +57,9 @@ final class Commands {
     int rank = -1;
     int errors = 0;
     for (RecordedRequest request : counted) {
+      if (request.open()) {
+        continue;
+      }
       // 101 Switching Protocols is how exec, attach and port-forward succeed; on a tie the later
       // request, the one the command is about (kubectl reads the pod before it execs), wins.
       int r = request.status() == 101 ? 200 : request.status();
@@ -78,6 +81,7 @@ final class Commands {
         status,
         requests.size(),
         errors,
+        (int) requests.stream().filter(RecordedRequest::open).count(),
         requests.stream().map(RecordedRequest::id).filter(Objects::nonNull).toList());
   }
 

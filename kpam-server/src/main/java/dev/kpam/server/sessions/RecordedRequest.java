@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * The fields of a {@code request} event (docs/RECORDING.md §1) that commands are built from. {@code
  * time} is when the gateway appended the event, at the end of the exchange; {@link #startedAt} is
- * that minus the latency.
+ * that minus the latency. An {@code open} request is a {@code request_open} event whose exchange
+ * has not ended: {@code time} is when it began, its status 0.
  */
 record RecordedRequest(
     long seq,
@@ -27,7 +28,8 @@ record RecordedRequest(
     long latencyMs,
     String kubectlCommand,
     String kubectlSession,
-    BodyObject object) {
+    BodyObject object,
+    boolean open) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -53,7 +55,8 @@ record RecordedRequest(
     }
   }
 
-  static RecordedRequest of(long seq, Instant time, JsonNode data) {
+  /** From a {@code request} event, or from a {@code request_open} one when {@code open}. */
+  static RecordedRequest of(long seq, Instant time, JsonNode data, boolean open) {
     return new RecordedRequest(
         seq,
         time,
@@ -71,7 +74,8 @@ record RecordedRequest(
         Math.max(0, data.path("latencyMs").asLong(0)),
         text(data, "kubectlCommand"),
         text(data, "kubectlSession"),
-        BodyObject.of(text(data, "body")));
+        BodyObject.of(text(data, "body")),
+        open);
   }
 
   Instant startedAt() {

@@ -46,25 +46,40 @@ public final class SessionHistory {
     this.json = json;
   }
 
-  /** The session's commands in the order their first request started. */
+  /**
+   * The session's commands in the order their first request started. A long-running request that
+   * has begun and not ended (a {@code request_open} without its {@code request}) counts as running,
+   * so a watch or an exec shows while it lasts.
+   */
   public List<SessionCommand> commands(Principal principal, String sessionId) {
     sessions.readable(principal, sessionId);
     List<RecordedRequest> requests = new ArrayList<>();
+    Map<String, RecordedRequest> open = new LinkedHashMap<>();
     Map<String, List<String>> ports = new HashMap<>();
     db.jdbi()
         .useHandle(
             h -> {
               h.createQuery(
-                      "SELECT seq, event_time, data FROM session_events"
-                          + " WHERE session_id = :s AND type = 'request' ORDER BY seq")
+                      "SELECT seq, event_time, type, data FROM session_events WHERE session_id = :s"
+                          + " AND type IN ('request', 'request_open') ORDER BY seq")
                   .bind("s", sessionId)
                   .map(
                       (rs, c) ->
                           RecordedRequest.of(
                               rs.getLong("seq"),
                               Millis.instant(rs.getLong("event_time")),
-                              parse(rs.getString("data"))))
-                  .forEach(requests::add);
+                              parse(rs.getString("data")),
+                              "request_open".equals(rs.getString("type"))))
+                  .forEach(
+                      request -> {
+                        if (request.open()) {
+                          open.put(request.id(), request);
+                        } else {
+                          requests.add(request);
+                          open.remove(request.id());
+                        }
+                      });
+              requests.addAll(open.values());
               h.createQuery(
                       "SELECT data FROM session_events WHERE session_id = :s AND type = 'stream'")
                   .bind("s", sessionId)

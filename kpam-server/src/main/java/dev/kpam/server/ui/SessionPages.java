@@ -213,8 +213,9 @@ public final class SessionPages {
       String query,
       int status,
       long latencyMs,
-      String error) {
-    static RequestRow of(JsonNode data) {
+      String error,
+      boolean running) {
+    static RequestRow of(JsonNode data, boolean running) {
       return new RequestRow(
           data.path("id").asText(""),
           data.path("method").asText(""),
@@ -222,7 +223,8 @@ public final class SessionPages {
           data.path("query").asText(""),
           data.path("status").asInt(0),
           data.path("latencyMs").asLong(0),
-          data.path("error").isTextual() ? data.path("error").asText() : null);
+          data.path("error").isTextual() ? data.path("error").asText() : null,
+          running);
     }
 
     /** Refused: by kpam (which says why in {@code error}) or by Kubernetes' RBAC. */
@@ -322,29 +324,35 @@ public final class SessionPages {
         session, version, commands, all.size() - shown.size(), history.recordings(me, id));
   }
 
-  /** Every {@code request} event of the session, by request id, read in pages of events. */
+  /**
+   * Every request of the session by id, read in pages of events: the {@code request_open} events
+   * first, then the {@code request} events, which replace the ones that have ended.
+   */
   private Map<String, RequestRow> requests(Principal me, String id) {
     Map<String, RequestRow> requests = new HashMap<>();
-    Long after = null;
-    while (true) {
-      SessionEventPage page =
-          history.events(
-              me,
-              id,
-              new SessionHistory.EventFilter(
-                  "request", null, null, null, null, after, (long) EVENTS_PER_READ));
-      for (SessionEvent event : page.items()) {
-        // The server reads events back as parsed JSON (SessionHistory.parse).
-        if (event.data() instanceof JsonNode data) {
-          RequestRow request = RequestRow.of(data);
-          requests.put(request.id(), request);
+    for (String type : List.of("request_open", "request")) {
+      Long after = null;
+      while (true) {
+        SessionEventPage page =
+            history.events(
+                me,
+                id,
+                new SessionHistory.EventFilter(
+                    type, null, null, null, null, after, (long) EVENTS_PER_READ));
+        for (SessionEvent event : page.items()) {
+          // The server reads events back as parsed JSON (SessionHistory.parse).
+          if (event.data() instanceof JsonNode data) {
+            RequestRow request = RequestRow.of(data, type.equals("request_open"));
+            requests.put(request.id(), request);
+          }
         }
+        if (page.items().size() < EVENTS_PER_READ) {
+          break;
+        }
+        after = page.next();
       }
-      if (page.items().size() < EVENTS_PER_READ) {
-        return requests;
-      }
-      after = page.next();
     }
+    return requests;
   }
 
   private void confirmTerminate(Context ctx) {

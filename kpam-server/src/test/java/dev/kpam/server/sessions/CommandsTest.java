@@ -337,7 +337,8 @@ class CommandsTest {
               20,
               command,
               "5a9c1e7b-" + command.hashCode(),
-              r.object()));
+              r.object(),
+              false));
     }
     return stamped;
   }
@@ -360,7 +361,8 @@ class CommandsTest {
         0,
         null,
         null,
-        RecordedRequest.BodyObject.NONE);
+        RecordedRequest.BodyObject.NONE,
+        false);
   }
 
   /** A discovery document the API server does not have (v1.24 has no {@code /openapi/v3}). */
@@ -383,7 +385,8 @@ class CommandsTest {
         0,
         null,
         null,
-        RecordedRequest.BodyObject.NONE);
+        RecordedRequest.BodyObject.NONE,
+        false);
   }
 
   private static RecordedRequest get(String path, String query, int status) {
@@ -418,7 +421,8 @@ class CommandsTest {
         latencyMs,
         command,
         session,
-        RecordedRequest.BodyObject.NONE);
+        RecordedRequest.BodyObject.NONE,
+        false);
   }
 
   /** A resource request with its path parsed the way the API server's RequestInfoFactory does. */
@@ -444,7 +448,8 @@ class CommandsTest {
           0,
           null,
           null,
-          RecordedRequest.BodyObject.of(body));
+          RecordedRequest.BodyObject.of(body),
+          false);
     }
     String namespace = null;
     if (parts[i].equals("namespaces") && parts.length > i + 2) {
@@ -480,6 +485,7 @@ class CommandsTest {
         0,
         null,
         null,
-        RecordedRequest.BodyObject.of(body));
+        RecordedRequest.BodyObject.of(body),
+        false);
   }
 }
