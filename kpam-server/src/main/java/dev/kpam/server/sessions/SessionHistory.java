@@ -52,9 +52,25 @@ public final class SessionHistory {
    * so a watch or an exec shows while it lasts.
    */
   public List<SessionCommand> commands(Principal principal, String sessionId) {
+    return commandsWithRequests(principal, sessionId).commands();
+  }
+
+  /**
+   * A session's commands and, by request id, the event data of each of their requests ({@code
+   * request}, or {@code request_open} while running), read in one pass: for pages that show both.
+   */
+  public record CommandsWithRequests(
+      List<SessionCommand> commands, Map<String, RequestData> requests) {}
+
+  /** A request's event data (docs/RECORDING.md §1); {@code running} for a {@code request_open}. */
+  public record RequestData(JsonNode data, boolean running) {}
+
+  /** {@link #commands}, with the data of every request they name. */
+  public CommandsWithRequests commandsWithRequests(Principal principal, String sessionId) {
     sessions.readable(principal, sessionId);
     List<RecordedRequest> requests = new ArrayList<>();
     Map<String, RecordedRequest> open = new LinkedHashMap<>();
+    Map<String, RequestData> data = new HashMap<>();
     Map<String, List<String>> ports = new HashMap<>();
     db.jdbi()
         .useHandle(
@@ -64,12 +80,20 @@ public final class SessionHistory {
                           + " AND type IN ('request', 'request_open') ORDER BY seq")
                   .bind("s", sessionId)
                   .map(
-                      (rs, c) ->
-                          RecordedRequest.of(
-                              rs.getLong("seq"),
-                              Millis.instant(rs.getLong("event_time")),
-                              parse(rs.getString("data")),
-                              "request_open".equals(rs.getString("type"))))
+                      (rs, c) -> {
+                        boolean running = "request_open".equals(rs.getString("type"));
+                        JsonNode event = parse(rs.getString("data"));
+                        RecordedRequest request =
+                            RecordedRequest.of(
+                                rs.getLong("seq"),
+                                Millis.instant(rs.getLong("event_time")),
+                                event,
+                                running);
+                        if (request.id() != null) {
+                          data.put(request.id(), new RequestData(event, running));
+                        }
+                        return request;
+                      })
                   .forEach(
                       request -> {
                         if (request.open()) {
@@ -94,7 +118,7 @@ public final class SessionHistory {
                         }
                       });
             });
-    return Commands.of(requests, ports);
+    return new CommandsWithRequests(Commands.of(requests, ports), data);
   }
 
   /**

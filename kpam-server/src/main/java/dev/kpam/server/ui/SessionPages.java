@@ -3,8 +3,6 @@ package dev.kpam.server.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.protocol.sessions.RecordingView;
 import dev.kpam.protocol.sessions.SessionCommand;
-import dev.kpam.protocol.sessions.SessionEvent;
-import dev.kpam.protocol.sessions.SessionEventPage;
 import dev.kpam.protocol.sessions.SessionView;
 import dev.kpam.server.auth.Principal;
 import dev.kpam.server.http.ApiException;
@@ -17,7 +15,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +34,6 @@ import java.util.Objects;
 public final class SessionPages {
   /** Sessions per page of the list; the list asks for one more to know whether older ones exist. */
   static final int PAGE_SIZE = 50;
-
-  private static final int EVENTS_PER_READ = 1000;
 
   /**
    * A page lists the newest commands and the first requests of each, so that a scripted session of
@@ -306,9 +301,9 @@ public final class SessionPages {
     // The version first: a change while the rest is read shows at the next poll.
     String version = history.version(me, id);
     SessionView session = sessions.get(me, id);
-    List<SessionCommand> all = history.commands(me, id);
+    SessionHistory.CommandsWithRequests read = history.commandsWithRequests(me, id);
+    List<SessionCommand> all = read.commands();
     List<SessionCommand> shown = all.subList(Math.max(0, all.size() - COMMANDS_SHOWN), all.size());
-    Map<String, RequestRow> requests = requests(me, id);
     List<CommandRow> commands = new ArrayList<>();
     for (SessionCommand command : shown) {
       commands.add(
@@ -316,43 +311,13 @@ public final class SessionPages {
               command,
               command.requestIds().stream()
                   .limit(REQUESTS_SHOWN)
-                  .map(requests::get)
+                  .map(read.requests()::get)
                   .filter(Objects::nonNull)
+                  .map(request -> RequestRow.of(request.data(), request.running()))
                   .toList()));
     }
     return new SessionLive(
         session, version, commands, all.size() - shown.size(), history.recordings(me, id));
-  }
-
-  /**
-   * Every request of the session by id, read in pages of events: the {@code request_open} events
-   * first, then the {@code request} events, which replace the ones that have ended.
-   */
-  private Map<String, RequestRow> requests(Principal me, String id) {
-    Map<String, RequestRow> requests = new HashMap<>();
-    for (String type : List.of("request_open", "request")) {
-      Long after = null;
-      while (true) {
-        SessionEventPage page =
-            history.events(
-                me,
-                id,
-                new SessionHistory.EventFilter(
-                    type, null, null, null, null, after, (long) EVENTS_PER_READ));
-        for (SessionEvent event : page.items()) {
-          // The server reads events back as parsed JSON (SessionHistory.parse).
-          if (event.data() instanceof JsonNode data) {
-            RequestRow request = RequestRow.of(data, type.equals("request_open"));
-            requests.put(request.id(), request);
-          }
-        }
-        if (page.items().size() < EVENTS_PER_READ) {
-          break;
-        }
-        after = page.next();
-      }
-    }
-    return requests;
   }
 
   private void confirmTerminate(Context ctx) {
