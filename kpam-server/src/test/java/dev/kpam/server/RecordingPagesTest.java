@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -180,6 +182,45 @@ class RecordingPagesTest extends ServerTestBase {
     assertThat(page.html())
         .contains("(first 200000 characters; the cast file has it all)", "still open");
     assertThat(transcript(page)).hasSize(200_000).startsWith("0123456789".repeat(9) + "\n");
+  }
+
+  @Test
+  void theTranscriptOfAStreamStillOpenFollowsItUntilItEnds() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    GatewayUpload events = new GatewayUpload(dc1, id, Duration.ofMillis(100));
+    events.add("recording", chunk("r-1", 0, CHUNK_0));
+    events.upload();
+    FormClient admin = FormClient.signedIn(server, "admin", TestServer.ADMIN_PASSWORD);
+
+    FormClient.Page page = admin.get(recording(id, "r-1")).expect(200);
+    assertThat(page.html()).contains("id=\"transcript-following\"", "hx-trigger=\"every 2s\"");
+    assertThat(transcript(page)).isEqualTo("$ ls\nbin  etc  été\n");
+    String poll = pollUrl(page.html());
+    assertThat(poll).startsWith(recording(id, "r-1") + "/transcript?seen=");
+    admin.get(poll).expect(204);
+
+    events.add("recording", chunk("r-1", 1, CHUNK_1));
+    events.upload();
+    FormClient.Page more = admin.get(poll).expect(200);
+    assertThat(more.html().strip()).startsWith("<div id=\"transcript-live\"");
+    assertThat(transcript(more))
+        .isEqualTo("$ ls\nbin  etc  été\n$ exit &lt;done&gt; &amp; \"quoted\"\n");
+    assertThat(more.html()).contains("hx-trigger=\"every 2s\"").doesNotContain("<html");
+
+    events.add("stream", stream("r-1", 3_300, false));
+    events.upload();
+    FormClient.Page ended = admin.get(pollUrl(more.html())).expect(200);
+    assertThat(ended.html()).doesNotContain("hx-trigger", "hx-get", "transcript-following");
+    assertThat(admin.get(recording(id, "r-1")).expect(200).html())
+        .doesNotContain("hx-trigger=\"every 2s\"", "transcript-following");
+  }
+
+  /** The URL in a part's {@code hx-get}, as htmx would request it. */
+  private static String pollUrl(String html) {
+    Matcher matcher = Pattern.compile("hx-get=\"([^\"]+)\"").matcher(html);
+    assertThat(matcher.find()).as("hx-get in %s", html).isTrue();
+    return matcher.group(1).replace("&amp;", "&");
   }
 
   @Test

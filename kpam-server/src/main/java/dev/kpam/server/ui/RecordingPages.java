@@ -9,6 +9,7 @@ import dev.kpam.server.sessions.Sessions;
 import dev.kpam.server.ui.UiPages.Chrome;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,8 @@ public final class RecordingPages {
     RecordingPages pages = new RecordingPages(kit, sessions, history);
     app.get("/ui/sessions/{id}/recordings/{recordingId}", kit.page(pages::recording));
     app.get("/ui/sessions/{id}/recordings/{recordingId}/cast", kit.page(pages::cast));
+    app.get(
+        "/ui/sessions/{id}/recordings/{recordingId}/transcript", kit.page(pages::transcriptPart));
   }
 
   private void recording(Context ctx) {
@@ -48,8 +51,38 @@ public final class RecordingPages {
     String sessionId = ctx.pathParam("id");
     String recordingId = ctx.pathParam("recordingId");
     SessionView session = sessions.get(me, sessionId);
+    Transcript transcript = transcript(me, session, recordingId);
+    kit.render(
+        ctx,
+        200,
+        "recording.jte",
+        new RecordingPage(kit.chrome(ctx, me), session, transcript.recording(), transcript));
+  }
+
+  /**
+   * The transcript alone, which the page polls while the stream is open: 204 while the session is
+   * still at the version the page shows, so an idle exec costs two small queries a poll.
+   */
+  private void transcriptPart(Context ctx) {
+    Principal me = kit.session.principal(ctx);
+    String sessionId = ctx.pathParam("id");
+    if (history.version(me, sessionId).equals(ctx.queryParam("seen"))) {
+      ctx.status(HttpStatus.NO_CONTENT);
+      return;
+    }
+    SessionView session = sessions.get(me, sessionId);
+    kit.render(
+        ctx,
+        200,
+        "recording-transcript.jte",
+        transcript(me, session, ctx.pathParam("recordingId")));
+  }
+
+  private Transcript transcript(Principal me, SessionView session, String recordingId) {
+    // The version first: output recorded while the rest is read shows at the next poll.
+    String version = history.version(me, session.id());
     RecordingView recording =
-        history.recordings(me, sessionId).stream()
+        history.recordings(me, session.id()).stream()
             .filter(r -> r.id().equals(recordingId))
             .findFirst()
             .orElseThrow(
@@ -58,20 +91,32 @@ public final class RecordingPages {
                         "recording '"
                             + recordingId
                             + "' not found in session '"
-                            + sessionId
+                            + session.id()
                             + "'"));
     // A stream whose recorder wrote nothing (a port-forward, a base64 stream) is listed without
     // a cast: the page says so instead of offering an empty player.
     CastSummary cast =
         recording.bytes() == 0
             ? null
-            : RecordingCast.read(history.cast(me, sessionId, recordingId));
-    kit.render(
-        ctx,
-        200,
-        "recording.jte",
-        new RecordingPage(kit.chrome(ctx, me), session, recording, cast));
+            : RecordingCast.read(history.cast(me, session.id(), recordingId));
+    boolean live = recording.durationMs() == null && Sessions.ACTIVE.equals(session.status());
+    String poll =
+        live
+            ? "/ui/sessions/"
+                + UiFormat.encode(session.id())
+                + "/recordings/"
+                + UiFormat.encode(recordingId)
+                + "/transcript?seen="
+                + version
+            : null;
+    return new Transcript(recording, cast, poll);
   }
+
+  /**
+   * The part of the page that follows an open stream: its cast read so far, and the route that
+   * polls for more while it is open (null once it has ended).
+   */
+  public record Transcript(RecordingView recording, CastSummary cast, String pollUrl) {}
 
   private void cast(Context ctx) {
     Principal me = kit.session.principal(ctx);
@@ -94,7 +139,11 @@ public final class RecordingPages {
 
   /** The recording page: the session it belongs to, the recording, and its cast read ahead. */
   public record RecordingPage(
-      Chrome chrome, SessionView session, RecordingView recording, CastSummary cast) {
+      Chrome chrome, SessionView session, RecordingView recording, Transcript transcript) {
+    public CastSummary cast() {
+      return transcript.cast();
+    }
+
     public String path() {
       return "/ui/sessions/" + session.id() + "/recordings/" + recording.id();
     }
