@@ -101,6 +101,13 @@ final class FormClient {
       return this;
     }
 
+    /** The URL in the page's first {@code hx-get}, as htmx would request it. */
+    String hxGet() {
+      Matcher matcher = Pattern.compile("hx-get=\"([^\"]+)\"").matcher(html);
+      assertThat(matcher.find()).as("hx-get in %s", html).isTrue();
+      return matcher.group(1).replace("&amp;", "&");
+    }
+
     String csrf() {
       Matcher matcher = CSRF.matcher(html);
       assertThat(matcher.find()).as("a _csrf field in %s", html).isTrue();

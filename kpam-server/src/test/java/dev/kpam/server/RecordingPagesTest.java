@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -196,7 +194,7 @@ class RecordingPagesTest extends ServerTestBase {
     FormClient.Page page = admin.get(recording(id, "r-1")).expect(200);
     assertThat(page.html()).contains("id=\"transcript-following\"", "hx-trigger=\"every 2s\"");
     assertThat(transcript(page)).isEqualTo("$ ls\nbin  etc  été\n");
-    String poll = pollUrl(page.html());
+    String poll = page.hxGet();
     assertThat(poll).startsWith(recording(id, "r-1") + "/transcript?seen=");
     admin.get(poll).expect(204);
 
@@ -210,17 +208,10 @@ class RecordingPagesTest extends ServerTestBase {
 
     events.add("stream", stream("r-1", 3_300, false));
     events.upload();
-    FormClient.Page ended = admin.get(pollUrl(more.html())).expect(200);
+    FormClient.Page ended = admin.get(more.hxGet()).expect(200);
     assertThat(ended.html()).doesNotContain("hx-trigger", "hx-get", "transcript-following");
     assertThat(admin.get(recording(id, "r-1")).expect(200).html())
         .doesNotContain("hx-trigger=\"every 2s\"", "transcript-following");
-  }
-
-  /** The URL in a part's {@code hx-get}, as htmx would request it. */
-  private static String pollUrl(String html) {
-    Matcher matcher = Pattern.compile("hx-get=\"([^\"]+)\"").matcher(html);
-    assertThat(matcher.find()).as("hx-get in %s", html).isTrue();
-    return matcher.group(1).replace("&amp;", "&");
   }
 
   @Test

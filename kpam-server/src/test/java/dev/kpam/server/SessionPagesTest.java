@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -205,25 +204,27 @@ class SessionPagesTest extends ServerTestBase {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
     FormClient admin = admin();
-    String before = admin.get("/ui/sessions/" + id + "/live").expect(200).html();
+    FormClient.Page first = admin.get("/ui/sessions/" + id + "/live").expect(200);
+    String before = first.html();
     assertThat(before.strip()).startsWith("<div id=\"session-live\"");
     assertThat(before).contains("hx-trigger=\"every 2s\"", "id=\"no-commands\"");
     assertThat(before).doesNotContain("<html", "data-line=");
     // Polling at the version shown: nothing changed, nothing to swap.
-    String poll = pollUrl(before);
+    String poll = first.hxGet();
     admin.get(poll).expect(204);
     admin.get(poll).expect(204);
 
     Events events = new Events(dc1, id);
     events.request("k-1", "kubectl get", "GET", "/api/v1/namespaces/web/pods", "web", "pods", 200);
     events.upload();
-    String after = admin.get(poll).expect(200).html();
-    assertThat(after).contains("data-line=\"kubectl get pods -n web\"", "hx-trigger=\"every 2s\"");
-    assertThat(pollUrl(after)).isNotEqualTo(poll);
-    admin.get(pollUrl(after)).expect(204);
+    FormClient.Page changed = admin.get(poll).expect(200);
+    assertThat(changed.html())
+        .contains("data-line=\"kubectl get pods -n web\"", "hx-trigger=\"every 2s\"");
+    assertThat(changed.hxGet()).isNotEqualTo(poll);
+    admin.get(changed.hxGet()).expect(204);
 
     server.admin.post("/api/v1/sessions/" + id + "/end", Map.of("reason", "done")).expect(200);
-    String ended = admin.get(pollUrl(after)).expect(200).html();
+    String ended = admin.get(changed.hxGet()).expect(200).html();
     assertThat(ended)
         .contains("status status-ended\">ended<", "id=\"end-reason\">done<")
         .doesNotContain("hx-trigger", "hx-get", "data-running-ms");
@@ -291,13 +292,6 @@ class SessionPagesTest extends ServerTestBase {
             "7 more requests of this command are not listed")
         .doesNotContain("data-line=\"kubectl get pods -n ns5\"");
     assertThat(html.split("<li class=\"command", -1)).hasSize(SessionPages.COMMANDS_SHOWN + 1);
-  }
-
-  /** The URL in a live part's {@code hx-get}, as htmx would request it. */
-  private static String pollUrl(String html) {
-    Matcher matcher = Pattern.compile("hx-get=\"([^\"]+)\"").matcher(html);
-    assertThat(matcher.find()).as("hx-get in %s", html).isTrue();
-    return matcher.group(1).replace("&amp;", "&");
   }
 
   @Test

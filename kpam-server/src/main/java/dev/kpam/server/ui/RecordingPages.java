@@ -9,7 +9,6 @@ import dev.kpam.server.sessions.Sessions;
 import dev.kpam.server.ui.UiPages.Chrome;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +65,7 @@ public final class RecordingPages {
   private void transcriptPart(Context ctx) {
     Principal me = kit.session.principal(ctx);
     String sessionId = ctx.pathParam("id");
-    if (history.version(me, sessionId).equals(ctx.queryParam("seen"))) {
-      ctx.status(HttpStatus.NO_CONTENT);
+    if (UiKit.unchanged(ctx, history.version(me, sessionId))) {
       return;
     }
     SessionView session = sessions.get(me, sessionId);

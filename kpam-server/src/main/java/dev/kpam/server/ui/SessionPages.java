@@ -290,8 +290,7 @@ public final class SessionPages {
   private void sessionLive(Context ctx) {
     Principal me = kit.session.principal(ctx);
     String id = ctx.pathParam("id");
-    if (history.version(me, id).equals(ctx.queryParam("seen"))) {
-      ctx.status(HttpStatus.NO_CONTENT);
+    if (UiKit.unchanged(ctx, history.version(me, id))) {
       return;
     }
     kit.render(ctx, 200, "sessionLive.jte", live(me, id));

@@ -114,6 +114,18 @@ final class UiKit {
   /** The status of a refused form, messages by field id, and a message for the whole form. */
   record FormErrors(int status, Map<String, String> fields, String form) {}
 
+  /**
+   * For a part of a page that htmx polls: answers 204 (htmx then keeps what it shows) and returns
+   * true when the poll's {@code seen} is the current {@code version} of what the part shows.
+   */
+  static boolean unchanged(Context ctx, String version) {
+    if (!version.equals(ctx.queryParam("seen"))) {
+      return false;
+    }
+    ctx.status(HttpStatus.NO_CONTENT);
+    return true;
+  }
+
   /** A form field as typed, trimmed; empty when absent. */
   static String text(Context ctx, String field) {
     String value = ctx.formParam(field);
