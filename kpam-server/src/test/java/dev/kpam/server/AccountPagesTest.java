@@ -51,15 +51,6 @@ class AccountPagesTest extends ServerTestBase {
     return form;
   }
 
-  private static void resourceOn(TestServer server, String resource, String gateway) {
-    server
-        .admin
-        .post(
-            "/api/v1/resources",
-            Map.of("name", resource, "url", "https://127.0.0.1:6443", "gateway", gateway))
-        .expect(201);
-  }
-
   /** The token the resource's gateway receives for a new session on the account. */
   private String tokenTheGatewayGets(Fixtures.Enrolled gateway, String resource, String account) {
     String session = Fixtures.openSession(server.admin, resource, account, "10m");
@@ -122,7 +113,7 @@ class AccountPagesTest extends ServerTestBase {
   @Test
   void anAdminCreatesAnAccountAndAnEmptyTokenOnEditKeepsTheStoredOne() {
     Fixtures.Enrolled dc1 = Fixtures.enrolledGateway(server, "dc1");
-    resourceOn(server, "prod", "dc1");
+    Fixtures.resourceOn(server, "prod", "dc1");
     FormClient admin = admin();
 
     FormClient.Page form = seen(admin.get("/ui/resources/prod/accounts/new").expect(200));

@@ -70,14 +70,19 @@ final class Fixtures {
     return enrolled;
   }
 
-  /** Resource + account "admin" on it, through an existing gateway. */
-  static void resourceWithAccountOn(TestServer server, String resource, String gateway) {
+  /** A resource (no account) through an existing gateway. */
+  static void resourceOn(TestServer server, String resource, String gateway) {
     server
         .admin
         .post(
             "/api/v1/resources",
             Map.of("name", resource, "url", "https://127.0.0.1:6443", "gateway", gateway))
         .expect(201);
+  }
+
+  /** Resource + account "admin" on it, through an existing gateway. */
+  static void resourceWithAccountOn(TestServer server, String resource, String gateway) {
+    resourceOn(server, resource, gateway);
     server
         .admin
         .post(

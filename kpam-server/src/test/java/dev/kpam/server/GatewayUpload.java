@@ -64,4 +64,38 @@ final class GatewayUpload {
         .expect(200);
     pending.clear();
   }
+
+  /** The data of a {@code recording} event: lines of an asciicast (docs/RECORDING.md §2). */
+  static Map<String, Object> recordingChunk(String recordingId, int index, List<String> lines) {
+    return Map.of("recordingId", recordingId, "index", index, "lines", lines);
+  }
+
+  /** The data of a {@code stream} event: an exec in pod default/api-7d9 has ended. */
+  static Map<String, Object> execStream(
+      String requestId,
+      String recordingId,
+      List<String> command,
+      long durationMs,
+      long bytesIn,
+      long bytesOut,
+      boolean binary) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("requestId", requestId);
+    data.put("recordingId", recordingId);
+    data.put("kind", "exec");
+    data.put("protocol", "v5.channel.k8s.io");
+    data.put("namespace", "default");
+    data.put("pod", "api-7d9");
+    data.put("container", "api");
+    data.put("command", command);
+    data.put("tty", true);
+    data.put("stdin", true);
+    data.put("ports", List.of());
+    data.put("bytesFromClient", bytesIn);
+    data.put("bytesFromServer", bytesOut);
+    data.put("binary", binary);
+    data.put("closedBy", "client");
+    data.put("durationMs", durationMs);
+    return data;
+  }
 }

@@ -3,7 +3,6 @@ package dev.kpam.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -263,27 +262,11 @@ class RecordingPagesTest extends ServerTestBase {
   }
 
   private static Map<String, Object> chunk(String recordingId, int index, List<String> lines) {
-    return Map.of("recordingId", recordingId, "index", index, "lines", lines);
+    return GatewayUpload.recordingChunk(recordingId, index, lines);
   }
 
   private static Map<String, Object> stream(String recordingId, long durationMs, boolean binary) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("requestId", recordingId);
-    data.put("recordingId", recordingId);
-    data.put("kind", "exec");
-    data.put("protocol", "v5.channel.k8s.io");
-    data.put("namespace", "default");
-    data.put("pod", "api-7d9");
-    data.put("container", "api");
-    data.put("command", List.of("sh", "-c", "ls"));
-    data.put("tty", true);
-    data.put("stdin", true);
-    data.put("ports", List.of());
-    data.put("bytesFromClient", 4);
-    data.put("bytesFromServer", 120);
-    data.put("binary", binary);
-    data.put("closedBy", "client");
-    data.put("durationMs", durationMs);
-    return data;
+    return GatewayUpload.execStream(
+        recordingId, recordingId, List.of("sh", "-c", "ls"), durationMs, 4, 120, binary);
   }
 }

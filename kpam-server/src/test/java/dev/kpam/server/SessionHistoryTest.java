@@ -351,29 +351,13 @@ class SessionHistoryTest extends ServerTestBase {
   }
 
   private static Map<String, Object> chunk(String recordingId, int index, List<String> lines) {
-    return Map.of("recordingId", recordingId, "index", index, "lines", lines);
+    return GatewayUpload.recordingChunk(recordingId, index, lines);
   }
 
   private static Map<String, Object> stream(
       String requestId, String recordingId, long durationMs, long in, long out, boolean binary) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("requestId", requestId);
-    data.put("recordingId", recordingId);
-    data.put("kind", "exec");
-    data.put("protocol", "v5.channel.k8s.io");
-    data.put("namespace", "default");
-    data.put("pod", "api-7d9");
-    data.put("container", "api");
-    data.put("command", List.of("sh"));
-    data.put("tty", true);
-    data.put("stdin", true);
-    data.put("ports", List.of());
-    data.put("bytesFromClient", in);
-    data.put("bytesFromServer", out);
-    data.put("binary", binary);
-    data.put("closedBy", "client");
-    data.put("durationMs", durationMs);
-    return data;
+    return GatewayUpload.execStream(
+        requestId, recordingId, List.of("sh"), durationMs, in, out, binary);
   }
 
   /** Appends events as the gateway does (seq from 1, no gaps) and uploads them as batches. */

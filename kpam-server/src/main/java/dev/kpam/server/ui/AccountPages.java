@@ -237,20 +237,12 @@ public final class AccountPages {
   private void deleteAccount(Context ctx) {
     Principal me = UiKit.admin(kit.session.principalForPost(ctx));
     AccountView account = accounts.get(me, ctx.pathParam("resource"), ctx.pathParam("account"));
-    try {
-      accounts.delete(account.resource(), account.name(), me.actor());
-      ctx.redirect(listPath(account.resource()), HttpStatus.SEE_OTHER);
-    } catch (ApiException e) {
-      if (e.status() != 409) {
-        throw e;
-      }
-      kit.render(
-          ctx,
-          409,
-          "account-delete.jte",
-          new AccountDelete(
-              kit.chrome(ctx, me), account.resource(), account.name(), e.getMessage()));
-    }
+    kit.delete(
+        ctx,
+        () -> accounts.delete(account.resource(), account.name(), me.actor()),
+        listPath(account.resource()),
+        "account-delete.jte",
+        error -> new AccountDelete(kit.chrome(ctx, me), account.resource(), account.name(), error));
   }
 
   private void grant(Context ctx) {

@@ -8,7 +8,6 @@ import dev.kpam.server.http.ApiException;
 import dev.kpam.server.ui.UiPages.Chrome;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -118,18 +117,11 @@ public final class GatewayPages {
   private void deleteGateway(Context ctx) {
     Principal me = UiKit.admin(kit.session.principalForPost(ctx));
     String name = gateways.get(ctx.pathParam("name")).name();
-    try {
-      gateways.delete(name, me.actor());
-      ctx.redirect("/ui/gateways", HttpStatus.SEE_OTHER);
-    } catch (ApiException e) {
-      if (e.status() != 409) {
-        throw e;
-      }
-      kit.render(
-          ctx,
-          409,
-          "gateway-delete.jte",
-          new GatewayDelete(kit.chrome(ctx, me), name, e.getMessage()));
-    }
+    kit.delete(
+        ctx,
+        () -> gateways.delete(name, me.actor()),
+        "/ui/gateways",
+        "gateway-delete.jte",
+        error -> new GatewayDelete(kit.chrome(ctx, me), name, error));
   }
 }

@@ -111,19 +111,12 @@ final class ResourcePages {
   private void deleteResource(Context ctx) {
     Principal me = UiKit.admin(kit.session.principalForPost(ctx));
     String name = resources.get(ctx.pathParam("name")).name();
-    try {
-      resources.delete(name, me.actor());
-      ctx.redirect("/ui/resources", HttpStatus.SEE_OTHER);
-    } catch (ApiException e) {
-      if (e.status() != 409) {
-        throw e;
-      }
-      kit.render(
-          ctx,
-          409,
-          "resource-delete.jte",
-          new ResourceDelete(kit.chrome(ctx, me), name, e.getMessage()));
-    }
+    kit.delete(
+        ctx,
+        () -> resources.delete(name, me.actor()),
+        "/ui/resources",
+        "resource-delete.jte",
+        error -> new ResourceDelete(kit.chrome(ctx, me), name, error));
   }
 
   /** Shows the form again with what was typed and the service's message next to its field. */

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,6 +125,24 @@ final class UiKit {
     }
     ctx.status(HttpStatus.NO_CONTENT);
     return true;
+  }
+
+  /**
+   * A delete confirmed on its page: runs it and redirects to {@code then}; when the service refuses
+   * because the thing is still in use (409), shows the confirmation page again with the service's
+   * message, {@code page} building it from that message.
+   */
+  void delete(
+      Context ctx, Runnable delete, String then, String template, Function<String, Object> page) {
+    try {
+      delete.run();
+      ctx.redirect(then, HttpStatus.SEE_OTHER);
+    } catch (ApiException e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+      render(ctx, 409, template, page.apply(e.getMessage()));
+    }
   }
 
   /** A form field as typed, trimmed; empty when absent. */
