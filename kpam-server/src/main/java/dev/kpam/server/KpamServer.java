@@ -28,6 +28,8 @@ import dev.kpam.server.relays.RelayRoutes;
 import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.ResourceRoutes;
 import dev.kpam.server.resources.Resources;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.SessionEnds;
 import dev.kpam.server.secrets.SecretStore;
 import dev.kpam.server.sessions.SessionHistory;
 import dev.kpam.server.sessions.SessionRoutes;
@@ -133,20 +135,23 @@ public final class KpamServer implements AutoCloseable {
       SecretStore secrets = new SecretStore(db, rootKey, config.clock(), ids);
       CertificateAuthority ca = InternalCa.loadOrCreate(db, secrets, config.clock());
       AuditLog audit = new AuditLog(db, config.clock());
+      events = new GatewayEvents(db, config.clock(), json);
+      SessionEnds ends = new SessionEnds(events, audit, config.clock());
+      Revocations revocations = new Revocations(ends);
       PasswordHasher hasher = PasswordHasher.defaults();
-      Users users = new Users(db, hasher, config.clock(), ids, audit);
+      Users users = new Users(db, hasher, config.clock(), ids, audit, revocations);
       String password =
           config.bootstrapPassword() != null
               ? config.bootstrapPassword()
               : SecretTokens.generate("kpam").substring(5, 29);
       boolean bootstrapped = users.bootstrapAdmin(password);
       Authenticator auth = new Authenticator(db, users, hasher, config.clock(), ids, audit);
-      events = new GatewayEvents(db, config.clock(), json);
 
       PublicAddress address = new PublicAddress(config);
       Gateways gateways =
           new Gateways(
               db,
+              revocations,
               ca,
               config.clock(),
               ids,
@@ -157,16 +162,19 @@ public final class KpamServer implements AutoCloseable {
       Relays relays =
           new Relays(
               db, ca, config.clock(), ids, audit, address::url, config.relayCertificateLifetime());
-      Resources resources = new Resources(db, gateways, events, config.clock(), ids, audit);
+      Resources resources =
+          new Resources(db, gateways, events, revocations, config.clock(), ids, audit);
       Accounts accounts =
-          new Accounts(db, resources, users, secrets, events, config.clock(), ids, audit);
+          new Accounts(
+              db, resources, users, secrets, events, revocations, config.clock(), ids, audit);
       Sessions sessions =
           new Sessions(
               db,
               resources,
               accounts,
               ca,
-              events,
+              ends,
+              revocations,
               config.clock(),
               ids,
               audit,

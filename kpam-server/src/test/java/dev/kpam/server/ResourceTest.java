@@ -98,13 +98,12 @@ class ResourceTest extends ServerTestBase {
   }
 
   @Test
-  void aResourceWithActiveSessionsCannotBeDeleted() {
+  void deletingAResourceEndsItsActiveSessionsAndKeepsTheirHistory() {
     Fixtures.resourceWithAccount(server, "prod", "dc1");
     String session = Fixtures.openSession(server.admin, "prod", "admin", "1h");
-    server.admin.delete("/api/v1/resources/prod").expectError(409, "conflict");
-    server.admin.post("/api/v1/sessions/" + session + "/end", null).expect(200);
     server.admin.delete("/api/v1/resources/prod").expect(204);
-    assertThat(server.admin.get("/api/v1/sessions/" + session).json().get("resource").asText())
-        .isEqualTo("prod");
+    var ended = server.admin.get("/api/v1/sessions/" + session).json();
+    assertThat(ended.get("resource").asText()).isEqualTo("prod");
+    assertThat(ended.get("status").asText()).isEqualTo("TERMINATED");
   }
 }

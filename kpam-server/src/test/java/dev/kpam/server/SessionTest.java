@@ -5,19 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kpam.crypto.pki.KpamIdentity;
 import dev.kpam.crypto.pki.Pem;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -299,8 +291,8 @@ class SessionTest extends ServerTestBase {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     Fixtures.Enrolled dc2 = Fixtures.enrolledGateway(server, "dc2");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
-    try (EventStream mine = new EventStream(dc1.api().token());
-        EventStream other = new EventStream(dc2.api().token())) {
+    try (PushStream mine = new PushStream(server, dc1.api().token());
+        PushStream other = new PushStream(server, dc2.api().token())) {
       mine.awaitConnected();
       other.awaitConnected();
       server
@@ -324,49 +316,5 @@ class SessionTest extends ServerTestBase {
         .withToken("kpgw_wrong")
         .get("/api/v1/gateway/events")
         .expectError(401, "unauthenticated");
-  }
-
-  /** A gateway's view of the server-sent event stream, line by line. */
-  private final class EventStream implements AutoCloseable {
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final CompletableFuture<HttpResponse<Stream<String>>> response;
-
-    EventStream(String credential) {
-      HttpRequest request =
-          HttpRequest.newBuilder(server.server.url().resolve("/api/v1/gateway/events"))
-              .header("Authorization", "Bearer " + credential)
-              .header("Accept", "text/event-stream")
-              .build();
-      response = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-      response.thenAccept(r -> new Thread(() -> r.body().forEach(lines::add)).start());
-    }
-
-    void awaitConnected() throws InterruptedException {
-      assertThat(next(Duration.ofSeconds(5))).isEqualTo(": connected");
-    }
-
-    /** The lines of the next event (up to the blank line that ends it). */
-    List<String> nextEvent(Duration timeout) throws InterruptedException {
-      List<String> event = new java.util.ArrayList<>();
-      String line = next(timeout);
-      while (line != null && !line.isEmpty()) {
-        event.add(line);
-        line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      return event;
-    }
-
-    String next(Duration timeout) throws InterruptedException {
-      String line;
-      do {
-        line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } while (line != null && line.isEmpty());
-      return line;
-    }
-
-    @Override
-    public void close() {
-      response.cancel(true);
-    }
   }
 }

@@ -12,6 +12,8 @@ import dev.kpam.server.db.Millis;
 import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.resources.Resources;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.Revocations.Scope;
 import dev.kpam.server.secrets.SecretStore;
 import dev.kpam.server.secrets.SecretStore.Sealed;
 import dev.kpam.server.users.Names;
@@ -51,6 +53,7 @@ public final class Accounts {
   private final Users users;
   private final SecretStore secrets;
   private final GatewayEvents events;
+  private final Revocations revocations;
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
@@ -61,6 +64,7 @@ public final class Accounts {
       Users users,
       SecretStore secrets,
       GatewayEvents events,
+      Revocations revocations,
       Clock clock,
       Ids ids,
       AuditLog audit) {
@@ -69,6 +73,7 @@ public final class Accounts {
     this.users = users;
     this.secrets = secrets;
     this.events = events;
+    this.revocations = revocations;
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
@@ -208,6 +213,11 @@ public final class Accounts {
                   resource,
                   "account " + name + " deleted");
               audit.record(h, actor, "account.delete", target(resource, name), null);
+              revocations.revoke(
+                  h,
+                  actor,
+                  Scope.account(current.id()),
+                  "account " + resource + "/" + name + " deleted");
             });
     events.committed();
   }
@@ -237,35 +247,41 @@ public final class Accounts {
     return get(resource, name);
   }
 
+  /** Takes the user's grant away and ends the sessions that depended on it. */
   public AccountView revoke(String resource, String name, String userName, Actor actor) {
     Stored account = stored(resource, name);
+    ApiException noGrant =
+        ApiException.notFound(
+            "user '"
+                + userName
+                + "' has no grant on account '"
+                + name
+                + "' of resource '"
+                + resource
+                + "'");
+    String userId = users.find(userName).orElseThrow(() -> noGrant).id();
     int removed =
         db.jdbi()
             .inTransaction(
                 h -> {
                   int count =
                       h.createUpdate(
-                              "DELETE FROM account_grants WHERE account_id = :a AND user_id ="
-                                  + " (SELECT id FROM users WHERE name = :u)")
+                              "DELETE FROM account_grants WHERE account_id = :a AND user_id = :u")
                           .bind("a", account.id())
-                          .bind("u", userName)
+                          .bind("u", userId)
                           .execute();
                   if (count > 0) {
                     audit.record(
                         h, actor, "account.revoke", target(resource, name), "user=" + userName);
+                    revocations.revoke(
+                        h, actor, Scope.grant(account.id(), userId), "grant removed");
                   }
                   return count;
                 });
     if (removed == 0) {
-      throw ApiException.notFound(
-          "user '"
-              + userName
-              + "' has no grant on account '"
-              + name
-              + "' of resource '"
-              + resource
-              + "'");
+      throw noGrant;
     }
+    revocations.committed();
     return get(resource, name);
   }
 
@@ -318,19 +334,33 @@ public final class Accounts {
                 h.createQuery(SELECT + " WHERE r.name = :r AND a.name = :n")
                     .bind("r", resource)
                     .bind("n", name)
-                    .map(
-                        (rs, c) ->
-                            new Stored(
-                                rs.getString("id"),
-                                rs.getString("name"),
-                                rs.getString("resource_id"),
-                                rs.getString("resource_name"),
-                                rs.getString("gateway_id"),
-                                Duration.ofSeconds(rs.getLong("max_session_seconds")),
-                                rs.getBoolean("record_stdin"),
-                                rs.getString("recording_failure_policy")))
+                    .map((rs, c) -> stored(rs))
                     .findOne())
         .orElseThrow(() -> notFound(resource, name));
+  }
+
+  /** The account with this id: sessions hold on to the account they were opened on, not a name. */
+  public Stored storedById(String id) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(SELECT + " WHERE a.id = :id")
+                    .bind("id", id)
+                    .map((rs, c) -> stored(rs))
+                    .findOne())
+        .orElseThrow(() -> ApiException.notFound("the session's account was deleted"));
+  }
+
+  private static Stored stored(ResultSet rs) throws SQLException {
+    return new Stored(
+        rs.getString("id"),
+        rs.getString("name"),
+        rs.getString("resource_id"),
+        rs.getString("resource_name"),
+        rs.getString("gateway_id"),
+        Duration.ofSeconds(rs.getLong("max_session_seconds")),
+        rs.getBoolean("record_stdin"),
+        rs.getString("recording_failure_policy"));
   }
 
   /** Whether the user may open sessions on the account. */

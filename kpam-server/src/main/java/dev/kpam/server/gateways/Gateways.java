@@ -20,6 +20,8 @@ import dev.kpam.server.db.Millis;
 import dev.kpam.server.enrollment.EnrollmentTokens;
 import dev.kpam.server.enrollment.EnrollmentTokens.Issued;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.Revocations.Scope;
 import dev.kpam.server.users.Names;
 import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
@@ -54,9 +56,11 @@ public final class Gateways {
   private final Supplier<List<String>> relayAddresses;
   private final Duration certificateLifetime;
   private final EnrollmentTokens tokens;
+  private final Revocations revocations;
 
   public Gateways(
       Database db,
+      Revocations revocations,
       CertificateAuthority ca,
       Clock clock,
       Ids ids,
@@ -65,6 +69,7 @@ public final class Gateways {
       Supplier<List<String>> relayAddresses,
       Duration certificateLifetime) {
     this.db = db;
+    this.revocations = revocations;
     this.ca = ca;
     this.clock = clock;
     this.ids = ids;
@@ -167,7 +172,10 @@ public final class Gateways {
                   .bind("g", gateway.id())
                   .execute();
               audit.record(h, actor, "gateway.delete", "gateway:" + name, null);
+              revocations.revoke(
+                  h, actor, Scope.gateway(gateway.id()), "gateway " + name + " deleted");
             });
+    revocations.committed();
   }
 
   /** Spends a one-time token: signs the gateway's CSR and hands out its credential. */

@@ -12,6 +12,8 @@ import dev.kpam.server.db.Millis;
 import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.Revocations.Scope;
 import dev.kpam.server.users.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -42,15 +44,23 @@ public final class Resources {
   private final Database db;
   private final Gateways gateways;
   private final GatewayEvents events;
+  private final Revocations revocations;
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
 
   public Resources(
-      Database db, Gateways gateways, GatewayEvents events, Clock clock, Ids ids, AuditLog audit) {
+      Database db,
+      Gateways gateways,
+      GatewayEvents events,
+      Revocations revocations,
+      Clock clock,
+      Ids ids,
+      AuditLog audit) {
     this.db = db;
     this.gateways = gateways;
     this.events = events;
+    this.revocations = revocations;
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
@@ -132,36 +142,34 @@ public final class Resources {
                   .bind("id", was.id())
                   .execute();
               events.publish(h, current.gatewayId(), "resource.changed", null, name, "updated");
-              if (!gatewayId.equals(current.gatewayId())) {
-                events.publish(h, gatewayId, "resource.changed", null, name, "updated");
-              }
               audit.record(
                   h, actor, "resource.update", "resource:" + name, describe(url, null, insecure));
+              if (!gatewayId.equals(current.gatewayId())) {
+                events.publish(h, gatewayId, "resource.changed", null, name, "updated");
+                revocations.revoke(
+                    h,
+                    actor,
+                    Scope.resource(was.id()),
+                    "resource " + name + " moved to gateway " + request.gateway());
+              }
             });
     events.committed();
     return get(name);
   }
 
+  /** Deletes the resource with its accounts and ends the sessions open on it. */
   public void delete(String name, Actor actor) {
     Stored current = stored(name);
     db.jdbi()
         .useTransaction(
             h -> {
-              long active =
-                  h.createQuery(
-                          "SELECT COUNT(*) FROM sessions WHERE resource_id = :r AND status = 'ACTIVE'")
-                      .bind("r", current.view().id())
-                      .mapTo(Long.class)
-                      .one();
-              if (active > 0) {
-                throw ApiException.conflict(
-                    "resource '" + name + "' has " + active + " active session(s); end them first");
-              }
               h.createUpdate("DELETE FROM resources WHERE id = :id")
                   .bind("id", current.view().id())
                   .execute();
               events.publish(h, current.gatewayId(), "resource.changed", null, name, "deleted");
               audit.record(h, actor, "resource.delete", "resource:" + name, null);
+              revocations.revoke(
+                  h, actor, Scope.resource(current.view().id()), "resource " + name + " deleted");
             });
     events.committed();
   }

@@ -24,11 +24,12 @@ import dev.kpam.server.auth.Principal;
 import dev.kpam.server.ca.InternalCa;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
-import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.gateways.GatewayPrincipal;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.http.Requests.Page;
 import dev.kpam.server.resources.Resources;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.SessionEnds;
 import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,7 +65,8 @@ public final class Sessions {
   private final Resources resources;
   private final Accounts accounts;
   private final CertificateAuthority ca;
-  private final GatewayEvents events;
+  private final SessionEnds ends;
+  private final Revocations revocations;
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
@@ -77,7 +79,8 @@ public final class Sessions {
       Resources resources,
       Accounts accounts,
       CertificateAuthority ca,
-      GatewayEvents events,
+      SessionEnds ends,
+      Revocations revocations,
       Clock clock,
       Ids ids,
       AuditLog audit,
@@ -87,7 +90,8 @@ public final class Sessions {
     this.resources = resources;
     this.accounts = accounts;
     this.ca = ca;
-    this.events = events;
+    this.ends = ends;
+    this.revocations = revocations;
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
@@ -295,7 +299,6 @@ public final class Sessions {
         id,
         "ENDED",
         "session.end",
-        principal.name(),
         principal.actor(),
         reasonOr(reason, "ended by " + principal.name()));
   }
@@ -310,7 +313,6 @@ public final class Sessions {
         id,
         "TERMINATED",
         "session.terminate",
-        admin.name(),
         admin.actor(),
         reasonOr(reason, "terminated by " + admin.name()));
   }
@@ -328,64 +330,28 @@ public final class Sessions {
                         .list());
     int expired = 0;
     for (String id : due) {
-      if (transition(
-          id, "EXPIRED", "session.expire", null, Actor.SYSTEM, "the session's time ran out")) {
+      if (transition(id, "EXPIRED", "session.expire", Actor.SYSTEM, "the session's time ran out")) {
         expired++;
       }
     }
     return expired;
   }
 
-  private SessionView finish(
-      String id, String status, String action, String by, Actor actor, String reason) {
-    if (!transition(id, status, action, by, actor, reason)) {
+  private SessionView finish(String id, String status, String action, Actor actor, String reason) {
+    if (!transition(id, status, action, actor, reason)) {
       SessionView current = stored(id).orElseThrow();
       throw ApiException.conflict("session '" + id + "' is already " + current.status());
     }
     return find(id).orElseThrow();
   }
 
-  /**
-   * ACTIVE → status, once: the conditional UPDATE decides between racing callers and replicas, and
-   * only the winner tells the gateway and writes the audit record.
-   */
-  private boolean transition(
-      String id, String status, String action, String by, Actor actor, String reason) {
-    long now = clock.millis();
-    boolean changed =
-        db.jdbi()
-            .inTransaction(
-                h -> {
-                  int updated =
-                      h.createUpdate(
-                              "UPDATE sessions SET status = :status, ended_at = :t, end_reason = :reason,"
-                                  + " ended_by = :by WHERE id = :id AND status = 'ACTIVE'")
-                          .bind("status", status)
-                          .bind("t", now)
-                          .bind("reason", reason)
-                          .bind("by", by)
-                          .bind("id", id)
-                          .execute();
-                  if (updated == 0) {
-                    return false;
-                  }
-                  String gatewayId = gatewayOf(h, id);
-                  events.publish(
-                      h, gatewayId, "session." + status.toLowerCase(Locale.ROOT), id, null, reason);
-                  audit.record(h, actor, action, "session:" + id, reason);
-                  return true;
-                });
+  /** ACTIVE → status, once (see {@link SessionEnds}). */
+  private boolean transition(String id, String status, String action, Actor actor, String reason) {
+    boolean changed = db.jdbi().inTransaction(h -> ends.end(h, id, status, action, actor, reason));
     if (changed) {
-      events.committed();
+      ends.committed();
     }
     return changed;
-  }
-
-  private static String gatewayOf(Handle h, String sessionId) {
-    return h.createQuery("SELECT gateway_id FROM sessions WHERE id = :id")
-        .bind("id", sessionId)
-        .mapTo(String.class)
-        .one();
   }
 
   /**
@@ -393,23 +359,17 @@ public final class Sessions {
    * gets 403; a session that is over gets 410 with the reason.
    */
   public SessionLookup lookup(GatewayPrincipal gateway, String id) {
-    SessionView session = ownSession(gateway, id);
-    if (ACTIVE.equals(session.status()) && !session.expiresAt().isAfter(clock.instant())) {
-      transition(id, "EXPIRED", "session.expire", null, Actor.SYSTEM, "the session's time ran out");
-      session = stored(id).orElseThrow();
-    }
-    if (!ACTIVE.equals(session.status())) {
-      String status = session.status().toLowerCase(Locale.ROOT);
-      throw new ApiException(
-          410, "session_" + status, "session " + id + " is " + status + ": " + session.endReason());
-    }
+    ownSession(gateway, id);
+    SessionView session = current(id);
     Accounts.Stored account;
     Resources.Stored resource;
     try {
-      resource = resources.stored(session.resource());
-      account = accounts.stored(session.resource(), session.account());
+      account = accounts.storedById(accountIdOf(id));
+      resource = resources.stored(account.resourceName());
     } catch (ApiException e) {
-      throw new ApiException(410, "session_ended", "the session's resource or account was deleted");
+      // Deleted between the authorisation check and here: the revocation is on its way.
+      throw new ApiException(
+          410, "session_terminated", "session " + id + " is terminated: " + e.getMessage());
     }
     if (session.firstSeenAt() == null) {
       db.jdbi()
@@ -478,16 +438,42 @@ public final class Sessions {
     if (!session.gatewayId().equals(gatewayId)) {
       throw ApiException.forbidden("session " + sessionId + " is not served by this gateway");
     }
+    current(sessionId);
+  }
+
+  /**
+   * The session if it is ACTIVE, unexpired and still authorised ({@link Revocations#enforce});
+   * otherwise it is marked EXPIRED or TERMINATED (once, by whichever caller gets there first) and
+   * this throws 410 {@code session_ended}, {@code session_terminated} or {@code session_expired}
+   * with the reason.
+   */
+  private SessionView current(String id) {
+    SessionView session = stored(id).orElseThrow();
+    if (ACTIVE.equals(session.status()) && !session.expiresAt().isAfter(clock.instant())) {
+      transition(id, "EXPIRED", "session.expire", Actor.SYSTEM, "the session's time ran out");
+      session = stored(id).orElseThrow();
+    }
+    if (ACTIVE.equals(session.status())
+        && db.jdbi().inTransaction(h -> revocations.enforce(h, id)).isPresent()) {
+      revocations.committed();
+      session = stored(id).orElseThrow();
+    }
     if (!ACTIVE.equals(session.status())) {
       String status = session.status().toLowerCase(Locale.ROOT);
       throw new ApiException(
-          410,
-          "session_" + status,
-          "session " + sessionId + " is " + status + ": " + session.endReason());
+          410, "session_" + status, "session " + id + " is " + status + ": " + session.endReason());
     }
-    if (!session.expiresAt().isAfter(clock.instant())) {
-      throw new ApiException(410, "session_expired", "session " + sessionId + " has expired");
-    }
+    return session;
+  }
+
+  private String accountIdOf(String sessionId) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT account_id FROM sessions WHERE id = :id")
+                    .bind("id", sessionId)
+                    .mapTo(String.class)
+                    .one());
   }
 
   /** Stores a batch of events idempotently: a sequence number already stored is skipped. */

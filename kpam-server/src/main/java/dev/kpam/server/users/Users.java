@@ -11,6 +11,8 @@ import dev.kpam.server.auth.Role;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.Revocations.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -33,9 +35,17 @@ public final class Users {
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
+  private final Revocations revocations;
 
-  public Users(Database db, PasswordHasher hasher, Clock clock, Ids ids, AuditLog audit) {
+  public Users(
+      Database db,
+      PasswordHasher hasher,
+      Clock clock,
+      Ids ids,
+      AuditLog audit,
+      Revocations revocations) {
     this.db = db;
+    this.revocations = revocations;
     this.hasher = hasher;
     this.clock = clock;
     this.ids = ids;
@@ -172,7 +182,15 @@ public final class Users {
                 details.append("disabled=").append(disabled).append(' ');
               if (hash != null) details.append("password changed");
               audit.record(h, actor, "user.update", "user:" + name, details.toString().trim());
+              if (disabled && !current.disabled()) {
+                revocations.revoke(
+                    h, actor, Scope.user(current.id()), "user " + name + " disabled");
+              } else if (!role.equals(current.role())) {
+                revocations.revoke(
+                    h, actor, Scope.user(current.id()), "role of " + name + " changed to " + role);
+              }
             });
+    revocations.committed();
     return get(name);
   }
 

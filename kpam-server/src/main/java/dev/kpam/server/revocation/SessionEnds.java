@@ -1,0 +1,66 @@
+package dev.kpam.server.revocation;
+
+import dev.kpam.server.audit.AuditLog;
+import dev.kpam.server.audit.AuditLog.Actor;
+import dev.kpam.server.gateways.GatewayEvents;
+import java.time.Clock;
+import java.util.Locale;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Moves a session from ACTIVE to its final status exactly once, inside the caller's transaction:
+ * the conditional UPDATE decides between racing callers and replicas, and only the winner tells the
+ * session's gateway (the push channel) and writes the audit record. The caller calls {@link
+ * #committed} after its transaction commits so that the push goes out at once.
+ *
+ * <pre>{@code
+ * boolean won = db.jdbi().inTransaction(h -> ends.end(h, id, "TERMINATED", "session.terminate", admin, "incident 42"));
+ * if (won) ends.committed();
+ * }</pre>
+ */
+public final class SessionEnds {
+  private final GatewayEvents events;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public SessionEnds(GatewayEvents events, AuditLog audit, Clock clock) {
+    this.events = events;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /**
+   * ACTIVE → {@code status} (ENDED, TERMINATED or EXPIRED); false when the session was not ACTIVE.
+   * {@code actor} is who caused it: recorded as {@code ended_by} unless it is the system.
+   */
+  public boolean end(
+      Handle h, String sessionId, String status, String action, Actor actor, String reason) {
+    int updated =
+        h.createUpdate(
+                "UPDATE sessions SET status = :status, ended_at = :t, end_reason = :reason,"
+                    + " ended_by = :by WHERE id = :id AND status = 'ACTIVE'")
+            .bind("status", status)
+            .bind("t", clock.millis())
+            .bind("reason", reason)
+            .bind("by", actor == Actor.SYSTEM ? null : actor.name())
+            .bind("id", sessionId)
+            .execute();
+    if (updated == 0) {
+      return false;
+    }
+    String gatewayId =
+        h.createQuery("SELECT gateway_id FROM sessions WHERE id = :id")
+            .bind("id", sessionId)
+            .mapTo(String.class)
+            .one();
+    events.publish(
+        h, gatewayId, "session." + status.toLowerCase(Locale.ROOT), sessionId, null, reason);
+    audit.record(h, actor, action, "session:" + sessionId, reason);
+    return true;
+  }
+
+  /** Wakes the push channel after the transaction that ended sessions has committed. */
+  public void committed() {
+    events.committed();
+  }
+}
