@@ -86,7 +86,7 @@ final class StatusLineReader extends ChannelInboundHandlerAdapter {
                 "the relay sent no status line within " + RelayWire.MAX_STATUS_LINE + " bytes"));
         return;
       }
-      bytes.readBytes(received, wanted);
+      received.writeBytes(bytes, wanted);
       if (newline >= 0) {
         lineComplete(ctx, received.toString(StandardCharsets.UTF_8), bytes);
       }
