@@ -295,12 +295,24 @@ public final class KpamWorld implements AutoCloseable {
    * pollInterval} (long: the CLI keeps serving a session ended behind its back).
    */
   AccessSession access(String duration, Path kubeconfig, Duration pollInterval) {
-    SavedLogin login = new SavedLogin(plane.server().url().toString(), "admin", adminToken, null);
+    return access("admin", adminToken, "prod", "admin", duration, kubeconfig, pollInterval);
+  }
+
+  /** Opens an access session as {@code user} (logged in with {@code token}) on resource/account. */
+  AccessSession access(
+      String user,
+      String token,
+      String resource,
+      String account,
+      String duration,
+      Path kubeconfig,
+      Duration pollInterval) {
+    SavedLogin login = new SavedLogin(plane.server().url().toString(), user, token, null);
     return AccessSession.start(
         new AccessSettings(
             ApiClient.loggedIn(login),
-            "prod",
-            "admin",
+            resource,
+            account,
             duration,
             "e2e test",
             0,

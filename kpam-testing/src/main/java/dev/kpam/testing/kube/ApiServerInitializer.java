@@ -31,7 +31,7 @@ final class ApiServerInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("http", new HttpServerCodec())
         .addLast("recorder", new RequestRecorder(cluster::record))
         .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
-        .addLast("authenticator", new BearerAuthenticator(cluster.acceptedToken(), cluster.json()))
+        .addLast("authenticator", new BearerAuthenticator(cluster::acceptedToken, cluster.json()))
         .addLast("discovery", new DiscoveryHandler(cluster.catalog()))
         .addLast("streams", new StreamUpgrader(cluster))
         .addLast(

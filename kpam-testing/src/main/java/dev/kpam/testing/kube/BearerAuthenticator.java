@@ -7,24 +7,26 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.function.Supplier;
 
 /**
- * Lets through only requests carrying {@code Authorization: Bearer <the accepted token>}; anything
- * else gets the real server's 401 {@code Status}.
+ * Lets through only requests carrying {@code Authorization: Bearer <the accepted token>} (the one
+ * accepted now: a token can be rotated); anything else gets the real server's 401 {@code Status}.
  */
 final class BearerAuthenticator extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private final byte[] expected;
+  private final Supplier<String> acceptedToken;
   private final ObjectMapper json;
 
-  BearerAuthenticator(String acceptedToken, ObjectMapper json) {
+  BearerAuthenticator(Supplier<String> acceptedToken, ObjectMapper json) {
     super(false);
-    this.expected = ("Bearer " + acceptedToken).getBytes(StandardCharsets.UTF_8);
+    this.acceptedToken = acceptedToken;
     this.json = json;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+    byte[] expected = ("Bearer " + acceptedToken.get()).getBytes(StandardCharsets.UTF_8);
     if (MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8))) {
       ctx.fireChannelRead(request);
       return;

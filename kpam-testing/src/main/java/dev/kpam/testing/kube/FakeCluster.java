@@ -12,7 +12,7 @@ final class FakeCluster {
   /** Requests kept for assertions; a test that makes more is misusing the fake. */
   private static final int MAX_RECORDED = 100_000;
 
-  private final String acceptedToken;
+  private volatile String acceptedToken;
   private final ObjectMapper json = new ObjectMapper();
   private final ResourceCatalog catalog = new ResourceCatalog(json);
   private final ObjectStore store;
@@ -27,6 +27,10 @@ final class FakeCluster {
 
   String acceptedToken() {
     return acceptedToken;
+  }
+
+  void acceptToken(String token) {
+    this.acceptedToken = token;
   }
 
   ObjectMapper json() {

@@ -229,6 +229,17 @@ public final class FakeKubeApiServer implements AutoCloseable {
   }
 
   /**
+   * Rotates the service account's token: from now on only {@code token} is accepted, as when the
+   * old token's Secret is deleted.
+   */
+  public void acceptToken(String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("token: blank (expected: a token)");
+    }
+    cluster.acceptToken(token);
+  }
+
+  /**
    * Whether exec, attach and port-forward refuse WebSocket upgrades with 403, as a v1.24 server
    * does, so that kubectl falls back to SPDY. Off by default.
    */
