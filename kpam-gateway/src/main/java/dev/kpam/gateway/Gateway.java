@@ -150,6 +150,9 @@ public final class Gateway implements AutoCloseable {
     spool.sessionIds().forEach(this::checkSpooledSession);
     long heartbeat = config.heartbeatInterval().toMillis();
     control.scheduleWithFixedDelay(this::heartbeat, 0, heartbeat, TimeUnit.MILLISECONDS);
+    long refresh = config.lookupRefresh().toMillis();
+    control.scheduleWithFixedDelay(
+        this::recheckOpenSessions, refresh, refresh, TimeUnit.MILLISECONDS);
     // When a stored certificate arrived is not known: count from its notBefore.
     scheduleRenewal(renewalDelay(current, current.certificate().getNotBefore().toInstant()));
   }
@@ -205,6 +208,25 @@ public final class Gateway implements AutoCloseable {
     }
     directory.invalidate(sessionId);
     connections.end(sessionId, what, message);
+  }
+
+  /**
+   * Asks again about every session with open connections once its cached lookup is older than the
+   * refresh interval: if the push that ended a session was lost (the event stream was down), its
+   * open watches, exec and port-forward streams still end within two refresh intervals.
+   */
+  private void recheckOpenSessions() {
+    for (String sessionId : connections.sessionIds()) {
+      directory
+          .lookup(sessionId)
+          .whenComplete(
+              (lookup, error) -> {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                if (cause instanceof SessionDeniedException denied) {
+                  endSession(sessionId, "terminated", denied.getMessage());
+                }
+              });
+    }
   }
 
   /** A session found in the spool at start: once the server says it is over, it can go. */

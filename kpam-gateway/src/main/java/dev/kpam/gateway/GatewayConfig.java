@@ -64,8 +64,8 @@ public record GatewayConfig(
   }
 
   /**
-   * Heartbeats every 10 s, lookups refreshed every 30 s, 2 event loop threads per core, exec and
-   * attach recorded as asciicast.
+   * Heartbeats every 10 s, lookups (and with them the open sessions' authorisation) refreshed every
+   * 10 s, 2 event loop threads per core, exec and attach recorded as asciicast.
    */
   public static GatewayConfig defaults(Path dataDir, URI server, HttpClient http) {
     return new GatewayConfig(
@@ -75,7 +75,7 @@ public record GatewayConfig(
         Clock.systemUTC(),
         Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
         64,
         Gateway.VERSION,
         CastRecorders::new);

@@ -310,6 +310,26 @@ class SessionTest extends ServerTestBase {
   }
 
   @Test
+  void aSessionAskedForWithoutADurationLastsTheAccountsMaximumWhenThatIsBelowTheDefault() {
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    server
+        .admin
+        .patch("/api/v1/resources/prod/accounts/admin", Map.of("maxSessionDuration", "20m"))
+        .expect(200);
+    var session =
+        server
+            .admin
+            .post(
+                "/api/v1/sessions",
+                Map.of("resource", "prod", "account", "admin", "csr", Fixtures.csr()))
+            .expect(201)
+            .json()
+            .get("session");
+    assertThat(Instant.parse(session.get("expiresAt").asText()))
+        .isEqualTo(server.clock.instant().plus(Duration.ofMinutes(20)));
+  }
+
+  @Test
   void thePushStreamRefusesABadCredentialWithJson() {
     server
         .anonymous

@@ -8,6 +8,7 @@ import dev.kpam.cli.kubeconfig.Kubeconfigs;
 import dev.kpam.crypto.pki.Csrs;
 import dev.kpam.crypto.pki.KeyPairs;
 import dev.kpam.crypto.pki.Pem;
+import dev.kpam.protocol.GoDuration;
 import dev.kpam.protocol.sessions.CreateSessionRequest;
 import dev.kpam.protocol.sessions.CreatedSession;
 import dev.kpam.protocol.sessions.EndSessionRequest;
@@ -200,6 +201,13 @@ public final class AccessSession implements AutoCloseable {
   private void announce() {
     var out = settings.out();
     out.println("Session " + session.id() + " is active until " + session.expiresAt() + ".");
+    Duration length = Duration.between(session.createdAt(), session.expiresAt());
+    if (settings.duration() == null && length.compareTo(DEFAULT_DURATION) < 0) {
+      out.println(
+          "No --duration given: the session lasts "
+              + GoDuration.format(length)
+              + ", the longest this account allows.");
+    }
     out.println(
         "kubectl context: "
             + contextName
@@ -272,6 +280,11 @@ public final class AccessSession implements AutoCloseable {
       settings.out().flush();
     }
   }
+
+  /**
+   * What the server gives a session asked for without a duration, unless the account allows less.
+   */
+  private static final Duration DEFAULT_DURATION = Duration.ofHours(1);
 
   /** How long streams may take to receive the gateway's own closing Status after expiry. */
   private static final Duration GATEWAY_GRACE = Duration.ofSeconds(3);

@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Session lookups from the kpam server ({@code GET /api/v1/gateway/sessions/{id}}), cached per
  * session until it expires, a push event invalidates it, or {@code refresh} has passed (then
- * fetched again; while the server is unreachable a still-valid cached lookup keeps serving).
- * 403/404/410 become {@link SessionDeniedException}; anything else that fails is {@link
+ * fetched again; while the server is unreachable a still-valid cached lookup keeps serving). 401
+ * (the gateway's credential is refused: the gateway was deleted), 403, 404 and 410 become {@link
+ * SessionDeniedException}; anything else that fails is {@link
  * SessionDirectoryUnavailableException}, never a denial.
  *
  * <pre>{@code
@@ -82,7 +83,7 @@ public final class ServerSessionDirectory implements SessionDirectory {
       cache.put(sessionId, new Cached(lookup, clock.instant()));
       return lookup;
     }
-    if (status == 403 || status == 404 || status == 410) {
+    if (status == 401 || status == 403 || status == 404 || status == 410) {
       cache.remove(sessionId);
       throw new SessionDeniedException(
           sessionId, denial(sessionId, status, api.apiError(response)));
@@ -107,9 +108,11 @@ public final class ServerSessionDirectory implements SessionDirectory {
       case "session_expired" -> prefix + " has expired";
       case "session_ended" -> prefix + " has ended: " + reason;
       default ->
-          status == 403
-              ? prefix + " is not served by this gateway"
-              : status == 404 ? prefix + " is unknown" : prefix + " has ended: " + reason;
+          status == 401
+              ? prefix + " cannot be served: the server no longer accepts this gateway"
+              : status == 403
+                  ? prefix + " is not served by this gateway"
+                  : status == 404 ? prefix + " is unknown" : prefix + " has ended: " + reason;
     };
   }
 

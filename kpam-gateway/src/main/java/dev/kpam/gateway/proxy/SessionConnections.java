@@ -104,6 +104,11 @@ public final class SessionConnections {
     bySession.keySet().forEach(id -> terminate(id, message));
   }
 
+  /** The ids of the sessions with at least one open connection. */
+  public Set<String> sessionIds() {
+    return Set.copyOf(bySession.keySet());
+  }
+
   /** Sessions with at least one open connection. */
   public int activeSessions() {
     return bySession.size();

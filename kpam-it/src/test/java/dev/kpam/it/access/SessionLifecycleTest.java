@@ -94,6 +94,33 @@ class SessionLifecycleTest {
     }
   }
 
+  @Test
+  void accessWithoutADurationOnAnAccountAllowingLessThanTheDefaultUsesTheMaximumAndSaysSo() {
+    world.call(
+        "PATCH",
+        "/api/v1/resources/prod/accounts/admin",
+        world.adminToken,
+        Map.of("maxSessionDuration", "20m"));
+    try {
+      AccessSession access = world.access(null, dir.resolve("no-duration-kubeconfig"));
+      try {
+        assertThat(Duration.between(java.time.Instant.now(), access.expiresAt()))
+            .isLessThanOrEqualTo(Duration.ofMinutes(20));
+        assertThat(world.accessOutput())
+            .contains(
+                "No --duration given: the session lasts 20m, the longest this account allows.");
+      } finally {
+        access.close();
+      }
+    } finally {
+      world.call(
+          "PATCH",
+          "/api/v1/resources/prod/accounts/admin",
+          world.adminToken,
+          Map.of("maxSessionDuration", "8h"));
+    }
+  }
+
   private long requests(Predicate<RecordedRequest> which) {
     return world.kube.requests().stream().filter(which).count();
   }

@@ -211,10 +211,14 @@ public final class Sessions {
     return "; you may access: " + listed + (usable.size() > MAX_LISTED_CHOICES ? ", …" : "");
   }
 
+  /** The requested duration; none asked for is the default, or the account's maximum if less. */
   private static Duration duration(String text, Duration max) {
+    if (text == null || text.isBlank()) {
+      return DEFAULT_DURATION.compareTo(max) > 0 ? max : DEFAULT_DURATION;
+    }
     Duration duration;
     try {
-      duration = text == null || text.isBlank() ? DEFAULT_DURATION : GoDuration.parse(text);
+      duration = GoDuration.parse(text);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("duration", "'" + text + "'", "a duration such as 30m, 1h, 2h");
     }
