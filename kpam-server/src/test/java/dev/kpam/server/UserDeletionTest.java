@@ -81,6 +81,24 @@ class UserDeletionTest extends ServerTestBase {
   }
 
   @Test
+  void theUsersPageDeletesAfterConfirmationButNotYourself() {
+    server.user("bob", "member");
+    FormClient admin = FormClient.signedIn(server, "admin", TestServer.ADMIN_PASSWORD);
+
+    assertThat(admin.get("/ui/users").expect(200).html()).contains("href=\"/ui/users/bob/delete\"");
+    FormClient.Page confirm = admin.get("/ui/users/bob/delete").expect(200);
+    assertThat(confirm.html()).contains("id=\"confirm-delete\"", "Delete user bob?");
+    admin.post("/ui/users/bob/delete", Map.of("_csrf", confirm.csrf())).expectRedirect("/ui/users");
+    server.admin.get("/api/v1/users/bob").expect(404);
+
+    String refused =
+        admin.post("/ui/users/admin/delete", Map.of("_csrf", confirm.csrf())).expect(409).html();
+    assertThat(refused).contains("id=\"form-error\"", "you cannot delete yourself");
+    admin.get("/ui/users/nope/delete").expect(404);
+    admin.post("/ui/users/admin/delete", Map.of()).expect(403);
+  }
+
+  @Test
   void twoAdminsDeletingEachOtherAtOnceLeaveAnEnabledAdmin() throws Exception {
     Api carol = server.user("carol", "admin");
     CountDownLatch start = new CountDownLatch(1);
