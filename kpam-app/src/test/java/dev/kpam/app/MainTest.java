@@ -9,7 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,6 +63,40 @@ class MainTest {
   void noCommandIsAUsageErrorThatListsTheCommands() {
     assertThat(root().execute()).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required subcommand").contains("server", "login");
+  }
+
+  @Test
+  void everyCommandOfTheExecutablePrintsItsUsageForHelp() {
+    CommandLine root = root();
+    List<String> commands = new ArrayList<>();
+    collect(root, "", commands);
+    assertThat(commands).contains("", "server", "gateway", "relay", "users delete");
+
+    SoftAssertions softly = new SoftAssertions();
+    for (String command : commands) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      String[] args = (command + " --help").strip().split(" ");
+      softly.assertThat(root.execute(args)).as("exit code of kpam %s --help", command).isZero();
+      softly
+          .assertThat(out.toString())
+          .as("stdout of kpam %s --help", command)
+          .startsWith(("Usage: kpam " + command).strip() + " ");
+      softly.assertThat(err.toString()).as("stderr of kpam %s --help", command).isEmpty();
+    }
+    softly.assertAll();
+  }
+
+  private static void collect(CommandLine command, String path, List<String> into) {
+    into.add(path);
+    command
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (sub.getCommandName().equals(name)) {
+                collect(sub, (path + " " + name).strip(), into);
+              }
+            });
   }
 
   @Test

@@ -17,6 +17,8 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The admin and scripting commands of the {@code kpam} executable, ready to hang under its root.
@@ -74,12 +76,14 @@ public final class CliCommands {
 
   /**
    * Adds the commands to {@code root} (made with {@link #factory}), and sets, for everything
-   * registered so far: output to {@code env}'s writers, case-insensitive enum values, and errors
-   * printed as {@code error: <message>} with exit code 1. Before any command runs, what killed
-   * {@code kpam k8s access} runs left behind is cleaned up ({@link StaleAccessRepair}).
+   * registered so far: {@code -h, --help} on every command that has no help option of its own,
+   * output to {@code env}'s writers, case-insensitive enum values, and errors printed as {@code
+   * error: <message>} with exit code 1. Before any command runs, what killed {@code kpam k8s
+   * access} runs left behind is cleaned up ({@link StaleAccessRepair}).
    */
   public static void addTo(CommandLine root, CliEnvironment env) {
     COMMANDS.forEach(root::addSubcommand);
+    addHelpOption(root);
     CommandLine.IExecutionStrategy strategy = root.getExecutionStrategy();
     root.setExecutionStrategy(
         parseResult -> {
@@ -90,6 +94,22 @@ public final class CliCommands {
     root.setErr(env.stderr());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     root.setExecutionExceptionHandler(errorHandler(env));
+  }
+
+  /**
+   * Added here rather than in each {@code @Command}, so that no command can miss it; commands that
+   * declare {@code mixinStandardHelpOptions} keep theirs (with {@code -V}).
+   */
+  private static void addHelpOption(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
+      spec.addOption(
+          OptionSpec.builder("-h", "--help")
+              .usageHelp(true)
+              .description("Show this help message and exit.")
+              .build());
+    }
+    command.getSubcommands().values().forEach(CliCommands::addHelpOption);
   }
 
   private static IExecutionExceptionHandler errorHandler(CliEnvironment env) {

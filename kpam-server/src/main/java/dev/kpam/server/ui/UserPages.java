@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The users pages (admins only): list, create, and an edit page that changes the role, disables or
- * enables, and sets a new password. Passwords go one way: typed in, never shown back. Public only
- * for the records the precompiled templates import.
+ * The users pages (admins only): list, create, an edit page that changes the role, disables or
+ * enables, and sets a new password, and a confirmed delete. Passwords go one way: typed in, never
+ * shown back. Public only for the records the precompiled templates import.
  *
  * <pre>{@code
  * UserPages.register(app, kit, users); // GET /ui/users, POST /ui/users/{name}, ...
@@ -42,9 +42,14 @@ public final class UserPages {
     app.post("/ui/users", kit.page(pages::createUser));
     app.get("/ui/users/{name}/edit", kit.page(pages::editUser));
     app.post("/ui/users/{name}", kit.page(pages::updateUser));
+    app.get("/ui/users/{name}/delete", kit.page(pages::confirmDelete));
+    app.post("/ui/users/{name}/delete", kit.page(pages::deleteUser));
   }
 
   public record UserList(Chrome chrome, List<UserView> users) {}
+
+  /** The delete confirmation, with the service's refusal (yourself, the last admin) if any. */
+  public record UserDelete(Chrome chrome, String name, String error) {}
 
   /**
    * The create form ({@code user} null) or the edit form of {@code user}: the name and role as
@@ -153,5 +158,22 @@ public final class UserPages {
             form.disabled(),
             errors,
             formError));
+  }
+
+  private void confirmDelete(Context ctx) {
+    Principal me = UiKit.admin(kit.session.principal(ctx));
+    String name = users.get(ctx.pathParam("name")).name();
+    kit.render(ctx, 200, "user-delete.jte", new UserDelete(kit.chrome(ctx, me), name, null));
+  }
+
+  private void deleteUser(Context ctx) {
+    Principal me = UiKit.admin(kit.session.principalForPost(ctx));
+    String name = users.get(ctx.pathParam("name")).name();
+    kit.delete(
+        ctx,
+        () -> users.delete(name, me.actor()),
+        "/ui/users",
+        "user-delete.jte",
+        error -> new UserDelete(kit.chrome(ctx, me), name, error));
   }
 }

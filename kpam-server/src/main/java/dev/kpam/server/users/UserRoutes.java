@@ -41,5 +41,12 @@ public final class UserRoutes {
                   requests.body(ctx, UpdateUserRequest.class),
                   admin.actor()));
         });
+    app.delete(
+        "/api/v1/users/{name}",
+        ctx -> {
+          var admin = auth.admin(ctx);
+          users.delete(ctx.pathParam("name"), admin.actor());
+          ctx.status(204);
+        });
   }
 }

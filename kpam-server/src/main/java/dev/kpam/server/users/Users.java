@@ -194,6 +194,45 @@ public final class Users {
     return get(name);
   }
 
+  /**
+   * Deletes the user. Their API tokens and grants go with them (ON DELETE CASCADE); sessions keep
+   * {@code user_id} and {@code user_name} as history. Refused with 409 for the caller's own account
+   * and for the last enabled admin, so that someone can always administer the server.
+   */
+  public void delete(String name, Actor actor) {
+    if (name.equals(actor.name())) {
+      throw ApiException.conflict(
+          "you cannot delete yourself; another admin can delete user '" + name + "'");
+    }
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              UserView user =
+                  h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = :n")
+                      .bind("n", name)
+                      .map((rs, c) -> view(rs))
+                      .findOne()
+                      .orElseThrow(() -> ApiException.notFound("user '" + name + "' not found"));
+              if ("admin".equals(user.role()) && !user.disabled()) {
+                // Touching the enabled admins locks their rows (PostgreSQL) or the database
+                // (SQLite), so two admins deleting each other at once cannot both succeed.
+                int enabledAdmins =
+                    h.createUpdate(
+                            "UPDATE users SET updated_at = updated_at"
+                                + " WHERE role = 'admin' AND disabled = FALSE")
+                        .execute();
+                if (enabledAdmins <= 1) {
+                  throw ApiException.conflict(
+                      "user '"
+                          + name
+                          + "' is the last enabled admin; make another user admin first");
+                }
+              }
+              h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", user.id()).execute();
+              audit.record(h, actor, "user.delete", "user:" + name, "role=" + user.role());
+            });
+  }
+
   private static String checkedPassword(String password) {
     if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
       throw ApiException.invalid(
