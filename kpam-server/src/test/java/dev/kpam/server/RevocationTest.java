@@ -54,6 +54,15 @@ class RevocationTest extends ServerTestBase {
   }
 
   @Test
+  void deletingAUserTerminatesTheirSession() {
+    String session = Fixtures.openSession(alice, "prod", "admin", "1h");
+
+    server.admin.delete("/api/v1/users/alice").expect(204);
+
+    assertRevoked(session, "access revoked: user alice deleted by admin");
+  }
+
+  @Test
   void revokingAGrantEndsThatUsersSessionsOnTheAccountAndNoOneElses() {
     Api bob = server.user("bob", "member");
     grant("bob");

@@ -69,6 +69,14 @@ class RevocationTest {
   }
 
   @Test
+  void deletingTheUserEndsTheirOpenSession() throws Exception {
+    revokes(
+        "SPDY",
+        grant -> world.call("DELETE", "/api/v1/users/" + grant.user(), admin(), null),
+        grant -> "user " + grant.user() + " deleted by admin");
+  }
+
+  @Test
   void takingAwayTheAdminRoleTheAccessNeededEndsTheSession() throws Exception {
     revokes(
         "SPDY",

@@ -230,7 +230,9 @@ public final class Users {
               }
               h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", user.id()).execute();
               audit.record(h, actor, "user.delete", "user:" + name, "role=" + user.role());
+              revocations.revoke(h, actor, Scope.user(user.id()), "user " + name + " deleted");
             });
+    revocations.committed();
   }
 
   private static String checkedPassword(String password) {

@@ -8,10 +8,14 @@ import dev.kpam.protocol.users.CreateUserRequest;
 import dev.kpam.protocol.users.UpdateUserRequest;
 import dev.kpam.server.Backend;
 import dev.kpam.server.Ids;
+import dev.kpam.server.KpamServer;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
 import dev.kpam.server.db.Database;
+import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.revocation.SessionEnds;
 import dev.kpam.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +37,7 @@ class UsersTest {
   @TempDir Path dir;
   private TestPostgres.Schema schema;
   private Database db;
+  private GatewayEvents events;
   private Users users;
 
   UsersTest(Backend backend) {
@@ -44,11 +49,15 @@ class UsersTest {
     schema = backend == Backend.POSTGRESQL ? TestPostgres.freshSchema() : null;
     db = Database.open(schema == null ? "jdbc:sqlite:" + dir.resolve("kpam.db") : schema.jdbcUrl());
     Clock clock = Clock.systemUTC();
-    users = new Users(db, PasswordHasher.defaults(), clock, Ids.random(), new AuditLog(db, clock));
+    AuditLog audit = new AuditLog(db, clock);
+    events = new GatewayEvents(db, clock, KpamServer.objectMapper());
+    Revocations revocations = new Revocations(new SessionEnds(events, audit, clock));
+    users = new Users(db, PasswordHasher.defaults(), clock, Ids.random(), audit, revocations);
   }
 
   @AfterEach
   void closeTheDatabase() {
+    events.close();
     db.close();
     if (schema != null) {
       schema.close();
