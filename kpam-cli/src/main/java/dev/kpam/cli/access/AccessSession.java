@@ -1,6 +1,7 @@
 package dev.kpam.cli.access;
 
 import dev.kpam.cli.CliException;
+import dev.kpam.cli.api.ApiException;
 import dev.kpam.cli.api.Query;
 import dev.kpam.cli.kubeconfig.KubeconfigChange;
 import dev.kpam.cli.kubeconfig.KubeconfigEntry;
@@ -14,6 +15,8 @@ import dev.kpam.protocol.sessions.CreatedSession;
 import dev.kpam.protocol.sessions.EndSessionRequest;
 import dev.kpam.protocol.sessions.SessionView;
 import dev.kpam.transport.tunnel.RelayDialer;
+import dev.kpam.transport.tunnel.RelayRefusedException;
+import dev.kpam.transport.tunnel.RelayWire;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,9 +30,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -235,6 +240,12 @@ public final class AccessSession implements AutoCloseable {
       SessionView now;
       try {
         now = settings.api().get(path(session.id()), SessionView.class);
+      } catch (ApiException e) {
+        if (e.status() == 401) {
+          askTheRelay(e);
+          return;
+        }
+        throw e;
       } catch (CliException e) {
         if (!warnedUnreachable) {
           warnedUnreachable = true;
@@ -262,6 +273,39 @@ public final class AccessSession implements AutoCloseable {
     }
   }
 
+  /**
+   * The server no longer accepts this user's login (expired, or the user was disabled or deleted),
+   * so it cannot say how the session stands; the relay can: it refuses a connection of a session
+   * that is over, with the reason ("access revoked: user alice disabled by admin").
+   */
+  private void askTheRelay(ApiException loginRefused) {
+    try {
+      proxy.probe().toCompletableFuture().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RelayRefusedException refused
+          && RelayWire.SESSION_REFUSED.equals(refused.code())) {
+        finish(Outcome.terminated(null, afterStatus(refused.reason())), false);
+        return;
+      }
+    } catch (TimeoutException e) {
+      // As when the server is unreachable: the next check asks again.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!warnedUnreachable) {
+      warnedUnreachable = true;
+      settings.out().println("warning: cannot check the session: " + loginRefused.getMessage());
+      settings.out().flush();
+    }
+  }
+
+  /** "session S is terminated: REASON" → REASON. */
+  private static String afterStatus(String relayReason) {
+    int colon = relayReason.indexOf(": ");
+    return colon < 0 ? relayReason : relayReason.substring(colon + 2);
+  }
+
   private void noticeMinutesLeft(Duration left) {
     Integer crossed = null;
     while (nextNotice < NOTICE_MINUTES.size()
@@ -285,6 +329,8 @@ public final class AccessSession implements AutoCloseable {
    * What the server gives a session asked for without a duration, unless the account allows less.
    */
   private static final Duration DEFAULT_DURATION = Duration.ofHours(1);
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   /** How long streams may take to receive the gateway's own closing Status after expiry. */
   private static final Duration GATEWAY_GRACE = Duration.ofSeconds(3);

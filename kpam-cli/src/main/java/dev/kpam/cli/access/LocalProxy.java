@@ -17,6 +17,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,11 +32,14 @@ final class LocalProxy implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel server;
   private final ChannelGroup connections;
+  private final Upstream upstream;
 
-  private LocalProxy(EventLoopGroup group, Channel server, ChannelGroup connections) {
+  private LocalProxy(
+      EventLoopGroup group, Channel server, ChannelGroup connections, Upstream upstream) {
     this.group = group;
     this.server = server;
     this.connections = connections;
+    this.upstream = upstream;
   }
 
   /**
@@ -73,7 +77,7 @@ final class LocalProxy implements AutoCloseable {
               .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
               .syncUninterruptibly()
               .channel();
-      return new LocalProxy(group, server, connections);
+      return new LocalProxy(group, server, connections, upstream);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IllegalStateException(
@@ -94,6 +98,14 @@ final class LocalProxy implements AutoCloseable {
     server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
     close();
+  }
+
+  /**
+   * Opens one upstream connection and closes it again: fails as a real connection of kubectl would,
+   * e.g. with the relay's refusal of a session that is over.
+   */
+  CompletionStage<Void> probe() {
+    return upstream.open(group.next()).thenAccept(Channel::close);
   }
 
   /** Stops listening and closes every connection; idempotent. */
