@@ -96,7 +96,7 @@ class RelayLimitsTest {
   }
 
   @Test
-  void aSplicedConnectionAndATunnelThatFallSilentStayOpenPastTheBound() throws Exception {
+  void aSplicedConnectionThatFallsSilentStaysOpenPastTheBoundAndSoDoesItsTunnel() throws Exception {
     RelayServer relay = relay(RelayLimits.defaults().withFirstBytesTimeout(BOUND));
     gateway(relay, "dc1");
     awaitTunnels(relay, "dc1", 1);
@@ -150,9 +150,13 @@ class RelayLimitsTest {
     gateway(relay, "dc1");
     awaitTunnels(relay, "dc1", 1);
 
-    List<CompletableFuture<Connection>> dials = new ArrayList<>();
+    List<SslContext> certificates = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      dials.add(dial(relay, "s1", "dc1"));
+      certificates.add(pki.session("s1", "dc1").relayClientTls(pki.ca));
+    }
+    List<CompletableFuture<Connection>> dials = new ArrayList<>();
+    for (SslContext certificate : certificates) {
+      dials.add(dial(relay, certificate));
     }
     int admitted = 0;
     int refused = 0;
@@ -206,11 +210,34 @@ class RelayLimitsTest {
             });
   }
 
+  @Test
+  void limitsOutsideTheirRangeAreRejectedWithTheFieldAndValue() {
+    assertThatThrownBy(() -> RelayLimits.defaults().withFirstBytesTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("firstBytesTimeout: PT0S (expected: positive)");
+    assertThatThrownBy(() -> RelayLimits.defaults().withMaxTunnelsPerGateway(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxTunnelsPerGateway: 0 (expected: at least 1)");
+  }
+
   // --- fixtures ---
 
   RelayServer relay(RelayLimits limits) {
+    // PINGs at a relaxed pace: a dozen handshakes at once on a busy machine must not make a
+    // tunnel look dead (TestPki's 600 ms is for the tests of liveness).
     RelayServer relay =
-        RelayServer.start(pki.relayConfig(0, RelayServerTest.ALLOW_ALL).withLimits(limits));
+        RelayServer.start(
+            new RelayConfig(
+                "127.0.0.1",
+                0,
+                pki.relayKeys.getPrivate(),
+                List.of(pki.relayCert),
+                pki.ca.chain(),
+                RelayServerTest.ALLOW_ALL,
+                pki.clock,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                limits));
     toClose.add(relay);
     return relay;
   }
@@ -244,12 +271,12 @@ class RelayLimitsTest {
 
   /** Dials through the relay with a fresh certificate of the session. */
   CompletableFuture<Connection> dial(RelayServer relay, String sessionId, String gatewayId) {
+    return dial(relay, pki.session(sessionId, gatewayId).relayClientTls(pki.ca));
+  }
+
+  CompletableFuture<Connection> dial(RelayServer relay, SslContext sessionTls) {
     CompletionStage<Channel> dialed =
-        new RelayDialer()
-            .dial(
-                group,
-                new InetSocketAddress("127.0.0.1", relay.port()),
-                pki.session(sessionId, gatewayId).relayClientTls(pki.ca));
+        new RelayDialer().dial(group, new InetSocketAddress("127.0.0.1", relay.port()), sessionTls);
     return dialed
         .thenApply(
             channel -> {
