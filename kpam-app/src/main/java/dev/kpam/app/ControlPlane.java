@@ -4,6 +4,7 @@ import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.KeyPairs;
 import dev.kpam.relay.GateDecision;
 import dev.kpam.relay.RelayConfig;
+import dev.kpam.relay.RelayLimits;
 import dev.kpam.relay.RelayServer;
 import dev.kpam.relay.SessionGate;
 import dev.kpam.server.KpamServer;
@@ -46,7 +47,13 @@ public final class ControlPlane implements AutoCloseable {
     this.gateThreads = gateThreads;
   }
 
+  /** Starts with the embedded relay's {@link RelayLimits#defaults()}. */
   public static ControlPlane start(ServerConfig config) {
+    return start(config, RelayLimits.defaults());
+  }
+
+  /** Starts; {@code relayLimits} bound the embedded relay's peers (unused without it). */
+  public static ControlPlane start(ServerConfig config, RelayLimits relayLimits) {
     KpamServer server = KpamServer.start(config);
     if (!config.embeddedRelay()) {
       return new ControlPlane(server, null, null);
@@ -91,7 +98,8 @@ public final class ControlPlane implements AutoCloseable {
                   gate,
                   config.clock(),
                   RelayConfig.DEFAULT_PING_INTERVAL,
-                  RelayConfig.DEFAULT_DEAD_AFTER));
+                  RelayConfig.DEFAULT_DEAD_AFTER,
+                  relayLimits));
       server.relayListening(relay.port());
       return new ControlPlane(server, relay, gateThreads);
     } catch (RuntimeException e) {

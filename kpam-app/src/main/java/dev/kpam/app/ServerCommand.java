@@ -1,5 +1,6 @@
 package dev.kpam.app;
 
+import dev.kpam.relay.RelayLimits;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
 import java.io.PrintWriter;
@@ -66,6 +67,22 @@ public final class ServerCommand implements Callable<Integer> {
   boolean noEmbeddedRelay;
 
   @Option(
+      names = "--relay-max-connections-per-session",
+      defaultValue = "" + RelayLimits.DEFAULT_MAX_CONNECTIONS_PER_SESSION,
+      description =
+          "Client connections one session may hold at the embedded relay at once; one watch or"
+              + " exec holds one (default: ${DEFAULT-VALUE}).")
+  int relayMaxConnectionsPerSession;
+
+  @Option(
+      names = "--relay-max-tunnels-per-gateway",
+      defaultValue = "" + RelayLimits.DEFAULT_MAX_TUNNELS_PER_GATEWAY,
+      description =
+          "Tunnels one gateway may hold at the embedded relay at once, one per instance"
+              + " (default: ${DEFAULT-VALUE}).")
+  int relayMaxTunnelsPerGateway;
+
+  @Option(
       names = "--bind",
       defaultValue = "0.0.0.0",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -106,7 +123,12 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     ServerConfig config;
+    RelayLimits relayLimits;
     try {
+      relayLimits =
+          RelayLimits.defaults()
+              .withMaxConnectionsPerSession(relayMaxConnectionsPerSession)
+              .withMaxTunnelsPerGateway(relayMaxTunnelsPerGateway);
       config =
           ServerConfig.builder()
               .dataDir(dataDir)
@@ -126,7 +148,7 @@ public final class ServerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return 2;
     }
-    ControlPlane plane = ControlPlane.start(config);
+    ControlPlane plane = ControlPlane.start(config, relayLimits);
     KpamServer server = plane.server();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -192,7 +192,10 @@ final class Deployment implements AutoCloseable {
                 "--http-port",
                 "0",
                 "--relay-port",
-                "0"),
+                "0",
+                // IdleWatches holds thousands of watches per local proxy, i.e. per session.
+                "--relay-max-connections-per-session",
+                "1000000"),
             Map.of("KPAM_BOOTSTRAP_PASSWORD", ADMIN_PASSWORD));
     serverUrl = URI.create(server.awaitLine(SERVER_LISTENING, START_LIMIT).group(1));
   }

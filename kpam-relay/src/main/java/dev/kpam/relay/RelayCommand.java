@@ -93,6 +93,21 @@ public final class RelayCommand implements Callable<Integer> {
   String bind;
 
   @Option(
+      names = "--max-connections-per-session",
+      defaultValue = "" + RelayLimits.DEFAULT_MAX_CONNECTIONS_PER_SESSION,
+      description =
+          "Client connections one session may hold at once; one watch or exec holds one"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerSession;
+
+  @Option(
+      names = "--max-tunnels-per-gateway",
+      defaultValue = "" + RelayLimits.DEFAULT_MAX_TUNNELS_PER_GATEWAY,
+      description =
+          "Tunnels one gateway may hold at once, one per instance (default: ${DEFAULT-VALUE}).")
+  int maxTunnelsPerGateway;
+
+  @Option(
       names = "--ca-cert",
       description = "PEM CA to trust for an HTTPS server with a private CA.")
   Path caCert;
@@ -103,6 +118,16 @@ public final class RelayCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    RelayLimits limits;
+    try {
+      limits =
+          RelayLimits.defaults()
+              .withMaxConnectionsPerSession(maxConnectionsPerSession)
+              .withMaxTunnelsPerGateway(maxTunnelsPerGateway);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     HttpClient http = httpClient();
     RelayFiles files = RelayFiles.in(dataDir);
     if (enrollToken != null && files.isEnrolled()) {
@@ -141,7 +166,8 @@ public final class RelayCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     StandaloneRelay relay =
         StandaloneRelay.start(
-            StandaloneRelayConfig.defaults(dataDir, server, http, bind, port, addresses));
+            StandaloneRelayConfig.defaults(dataDir, server, http, bind, port, addresses)
+                .withLimits(limits));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param trustedCas the kpam CA chain; clients and gateways must present certificates it issued
  * @param pingInterval how often each tunnel is PINGed
  * @param deadAfter a tunnel without a PING ACK for this long is closed
+ * @param limits timeouts before a peer is known and connections per identity
  */
 public record RelayConfig(
     String bindHost,
@@ -31,7 +32,8 @@ public record RelayConfig(
     SessionGate gate,
     Clock clock,
     Duration pingInterval,
-    Duration deadAfter) {
+    Duration deadAfter,
+    RelayLimits limits) {
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(30);
 
@@ -67,10 +69,36 @@ public record RelayConfig(
               + pingInterval
               + ")");
     }
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** A configuration with {@link RelayLimits#defaults()}. */
+  public RelayConfig(
+      String bindHost,
+      int port,
+      PrivateKey serverKey,
+      List<X509Certificate> serverChain,
+      List<X509Certificate> trustedCas,
+      SessionGate gate,
+      Clock clock,
+      Duration pingInterval,
+      Duration deadAfter) {
+    this(
+        bindHost,
+        port,
+        serverKey,
+        serverChain,
+        trustedCas,
+        gate,
+        clock,
+        pingInterval,
+        deadAfter,
+        RelayLimits.defaults());
   }
 
   /**
-   * A configuration with PINGs every 10 s and dead tunnels closed after 30 s (DATA-PLANE.md §2.4).
+   * A configuration with PINGs every 10 s and dead tunnels closed after 30 s (DATA-PLANE.md §2.4)
+   * and {@link RelayLimits#defaults()}.
    */
   public RelayConfig(
       String bindHost,
@@ -92,6 +120,21 @@ public record RelayConfig(
         DEFAULT_DEAD_AFTER);
   }
 
+  /** This configuration with {@code limits} instead of its own. */
+  public RelayConfig withLimits(RelayLimits limits) {
+    return new RelayConfig(
+        bindHost,
+        port,
+        serverKey,
+        serverChain,
+        trustedCas,
+        gate,
+        clock,
+        pingInterval,
+        deadAfter,
+        limits);
+  }
+
   @Override
   public String toString() {
     return "RelayConfig[bindHost="
@@ -102,6 +145,8 @@ public record RelayConfig(
         + pingInterval
         + ", deadAfter="
         + deadAfter
+        + ", limits="
+        + limits
         + "]";
   }
 }

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The relay's pipelines, in one place: what every accepted connection starts with, what a tunnel
@@ -17,18 +19,40 @@ final class RelayWiring extends ChannelInitializer<Channel> {
   private final SslContext tls;
   private final TunnelRegistry tunnels;
   private final RelayConfig config;
+  private final ConnectionLimit perSession;
+  private final ConnectionLimit perGateway;
 
   RelayWiring(SslContext tls, TunnelRegistry tunnels, RelayConfig config) {
     this.tls = tls;
     this.tunnels = tunnels;
     this.config = config;
+    this.perSession = new ConnectionLimit(config.limits().maxConnectionsPerSession());
+    this.perGateway = new ConnectionLimit(config.limits().maxTunnelsPerGateway());
   }
 
   @Override
   protected void initChannel(Channel ch) {
+    SslHandler handshake = tls.newHandler(ch.alloc());
+    // Netty's default is 10 s too; set here so that the bound is the relay's, not a library's.
+    handshake.setHandshakeTimeout(
+        config.limits().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ch.pipeline()
-        .addLast("tls", tls.newHandler(ch.alloc()))
-        .addLast("classify", new PeerClassifier(this));
+        .addLast("tls", handshake)
+        .addLast("classify", new PeerClassifier(this, config.limits().firstBytesTimeout()));
+  }
+
+  /** Counts a client connection of {@code sessionId} until it closes; false if it has too many. */
+  boolean admitClient(Channel client, String sessionId) {
+    return perSession.admit(sessionId, client);
+  }
+
+  /** Counts a tunnel of {@code gatewayId} until it closes; false if it has too many. */
+  boolean admitTunnel(Channel tunnel, String gatewayId) {
+    return perGateway.admit(gatewayId, tunnel);
+  }
+
+  RelayLimits limits() {
+    return config.limits();
   }
 
   /** Rewires a gateway's connection, after {@code classifier}, as an HTTP/2 client tunnel. */

@@ -88,13 +88,14 @@ public final class StandaloneRelay implements AutoCloseable {
     relay =
         RelayServer.start(
             new RelayConfig(
-                config.bindHost(),
-                config.port(),
-                current.key(),
-                List.of(current.certificate()),
-                current.caChain(),
-                new ServerSessionGate(api, config.clock(), config.admissionCache()),
-                config.clock()));
+                    config.bindHost(),
+                    config.port(),
+                    current.key(),
+                    List.of(current.certificate()),
+                    current.caChain(),
+                    new ServerSessionGate(api, config.clock(), config.admissionCache()),
+                    config.clock())
+                .withLimits(config.limits()));
     if (!config.addresses().isEmpty() && !config.addresses().equals(current.addresses())) {
       log.info(
           "the relay is now reached at {} (its certificate is for {}); renewing it",

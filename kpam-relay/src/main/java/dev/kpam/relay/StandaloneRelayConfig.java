@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param addresses where gateways and clients reach the relay ({@code host:port}); empty keeps the
  *     stored ones, others are put into a new certificate at start
  * @param admissionCache how long the server's yes to a session is reused (0 to 10 s)
+ * @param limits timeouts before a peer is known and connections per identity
  */
 public record StandaloneRelayConfig(
     Path dataDir,
@@ -34,17 +35,19 @@ public record StandaloneRelayConfig(
     int port,
     List<String> addresses,
     Clock clock,
-    Duration admissionCache) {
+    Duration admissionCache,
+    RelayLimits limits) {
 
   public StandaloneRelayConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(admissionCache, "admissionCache");
+    Objects.requireNonNull(limits, "limits");
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
   }
 
-  /** The system clock and positive admissions reused for 3 s. */
+  /** The system clock, positive admissions reused for 3 s and {@link RelayLimits#defaults()}. */
   public static StandaloneRelayConfig defaults(
       Path dataDir,
       URI server,
@@ -53,6 +56,20 @@ public record StandaloneRelayConfig(
       int port,
       List<String> addresses) {
     return new StandaloneRelayConfig(
-        dataDir, server, http, bindHost, port, addresses, Clock.systemUTC(), Duration.ofSeconds(3));
+        dataDir,
+        server,
+        http,
+        bindHost,
+        port,
+        addresses,
+        Clock.systemUTC(),
+        Duration.ofSeconds(3),
+        RelayLimits.defaults());
+  }
+
+  /** This configuration with {@code limits} instead of its own. */
+  public StandaloneRelayConfig withLimits(RelayLimits limits) {
+    return new StandaloneRelayConfig(
+        dataDir, server, http, bindHost, port, addresses, clock, admissionCache, limits);
   }
 }

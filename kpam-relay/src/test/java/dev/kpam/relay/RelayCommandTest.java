@@ -50,4 +50,13 @@ class RelayCommandTest {
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown options: '--tls-cert'");
   }
+
+  @Test
+  void aConnectionLimitBelowOneIsAnErrorNamingTheLimit() {
+    int exitCode = run("--data-dir", dataDir.toString(), "--max-connections-per-session", "0");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("error: maxConnectionsPerSession: 0 (expected: at least 1)\n");
+  }
 }

@@ -25,6 +25,9 @@ public final class RelayWire {
   public static final String BAD_CERTIFICATE = "bad_certificate";
   public static final String INTERNAL = "internal";
 
+  /** The session holds as many connections at the relay as it may; it may retry when one ends. */
+  public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
+
   static final String OK = "KPAM/1 OK";
   static final String ERR_PREFIX = "KPAM/1 ERR ";
 
