@@ -31,7 +31,7 @@ public record RelayLimits(
     int maxTunnelsPerGateway) {
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_FIRST_BYTES_TIMEOUT = Duration.ofSeconds(5);
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_SESSION = 64;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_SESSION = 256;
   public static final int DEFAULT_MAX_TUNNELS_PER_GATEWAY = 16;
 
   public RelayLimits {
@@ -48,7 +48,7 @@ public record RelayLimits(
   }
 
   /**
-   * A 10 s handshake, 5 s to the first bytes, 64 connections per session, 16 tunnels per gateway.
+   * A 10 s handshake, 5 s to the first bytes, 256 connections per session, 16 tunnels per gateway.
    */
   public static RelayLimits defaults() {
     return new RelayLimits(
