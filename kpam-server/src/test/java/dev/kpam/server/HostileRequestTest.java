@@ -1,6 +1,7 @@
 package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kpam.server.RawHttp.Answer;
 import java.io.IOException;
@@ -8,9 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -241,6 +244,44 @@ class HostileRequestTest {
       assertClosedByServer(in);
       assertThat(Duration.ofNanos(System.nanoTime() - started))
           .isLessThan(HEADER_TIMEOUT.plusSeconds(3));
+    }
+  }
+
+  @Test
+  void theGatewayEventStreamOutlivesTheHeaderTimeout() throws IOException {
+    Fixtures.Enrolled gateway = Fixtures.enrolledGateway(server, "dc1");
+    Fixtures.resourceOn(server, "prod", "dc1");
+    try (Socket socket = RawHttp.open(url)) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/v1/gateway/events HTTP/1.1\r\nHost: localhost\r\n"
+                      + "Accept: text/event-stream\r\nAuthorization: Bearer "
+                      + gateway.api().token()
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      readUntil(in, seen, ": connected");
+      // Quiet for more than twice the header timeout: the stream must stay open.
+      socket.setSoTimeout((int) HEADER_TIMEOUT.multipliedBy(2).plusMillis(500).toMillis());
+      assertThatThrownBy(() -> in.read()).isInstanceOf(SocketTimeoutException.class);
+      socket.setSoTimeout(10_000);
+      server
+          .admin
+          .patch("/api/v1/resources/prod", Map.of("serverName", "k8s.internal"))
+          .expect(200);
+      readUntil(in, seen, "resource.changed");
+    }
+  }
+
+  private static void readUntil(InputStream in, StringBuilder seen, String text)
+      throws IOException {
+    byte[] buffer = new byte[4096];
+    while (!seen.toString().contains(text)) {
+      int n = in.read(buffer);
+      assertThat(n).as("stream ended before '%s' in: %s", text, seen).isPositive();
+      seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
     }
   }
 
