@@ -82,6 +82,33 @@ class HostileRequestTest {
   }
 
   @Test
+  void badPercentEncodingInTheQueryIsABadRequestInJson() {
+    Answer answer =
+        RawHttp.exchange(
+            url,
+            "GET /api/v1/sessions?limit=%zz HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + server.admin.token()
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(answer.status()).as(answer.body()).isLessThan(500);
+    assertThat(answer.contentType()).startsWith("application/json");
+  }
+
+  @Test
+  void badPercentEncodingInASignInFormIsNoInternalError() {
+    String form = "csrf=c&username=%zz&password=%e2%28";
+    Answer answer =
+        RawHttp.exchange(
+            url,
+            "POST /ui/login HTTP/1.1\r\nHost: localhost\r\nCookie: kpam_ui_login=c\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
+                + "Content-Length: "
+                + form.length()
+                + "\r\n\r\n"
+                + form);
+    assertThat(answer.status()).as(answer.body()).isLessThan(500);
+  }
+
+  @Test
   void aBadHostHeaderIsABadRequestInJson() {
     Answer answer = RawHttp.exchange(url, "GET /api/v1/auth/whoami HTTP/1.1\r\nHost: [::1\r\n\r\n");
     assertJsonError(answer, 400, "bad_request");
