@@ -213,6 +213,17 @@ class HostileRequestTest {
   }
 
   @Test
+  void multipartBodiesAreRefusedUnread() throws IOException {
+    Answer api = chunked("/api/v1/auth/login", "multipart/form-data; boundary=x", 64 * 1024);
+    assertJsonError(api, 415, "unsupported_media_type");
+    Answer ui =
+        chunked("/ui/login", "multipart/form-data; boundary=x", "kpam_ui_login=c", 64 * 1024);
+    assertThat(ui.status()).isEqualTo(415);
+    assertThat(ui.contentType()).startsWith("text/html");
+    assertThat(ui.body()).contains("multipart");
+  }
+
+  @Test
   void aBadUiPathIsAnsweredToo() {
     Answer answer = RawHttp.exchange(url, "GET /ui/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n");
     // Jetty refuses it while parsing, before it knows the path is the UI's: JSON, like the API.

@@ -57,6 +57,16 @@ final class BodyLimits implements Filter {
     String path = http.getRequestURI() == null ? "/" : http.getRequestURI();
     long limit = limitFor(path);
     long declared = http.getContentLengthLong();
+    String type = http.getContentType();
+    if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
+      // No endpoint takes multipart; Jetty would spool such a body to disk whatever its size.
+      ((HttpServletResponse) response)
+          .sendError(
+              415,
+              "Content-Type: multipart (expected: application/json, or"
+                  + " application/x-www-form-urlencoded for UI forms)");
+      return;
+    }
     if (declared > limit) {
       // Never read: Jetty discards what has arrived and closes the connection.
       ((HttpServletResponse) response).sendError(413, tooLarge(declared + " bytes", limit));

@@ -123,8 +123,8 @@ final class ErrorPages extends ErrorHandler {
     if (reason == null || reason.isBlank() || status == 500 || !reason.matches("[ -~]{1,300}")) {
       return summary;
     }
-    if (status == 413) {
-      return reason; // BodyLimits' own words: the size and the endpoint's limit
+    if (status == 413 || status == 415) {
+      return reason; // BodyLimits' own words: the size and the endpoint's limit, the type
     }
     return summary + ": " + reason;
   }
