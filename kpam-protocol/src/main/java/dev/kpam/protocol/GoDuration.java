@@ -22,7 +22,8 @@ public final class GoDuration {
   /**
    * Parses a duration such as {@code 2h}, {@code 45m} or {@code 1h30m}.
    *
-   * @throws IllegalArgumentException naming the text and the expected form
+   * @throws IllegalArgumentException naming the text and the expected form, also when a part or the
+   *     total does not fit a {@link Duration} (e.g. {@code 9223372036854775807h})
    */
   public static Duration parse(String text) {
     if (text == null || !WHOLE.matcher(text.trim()).matches()) {
@@ -31,15 +32,21 @@ public final class GoDuration {
     }
     Duration total = Duration.ZERO;
     Matcher part = PART.matcher(text.trim());
-    while (part.find()) {
-      long amount = Long.parseLong(part.group(1));
-      total =
-          switch (part.group(2)) {
-            case "h" -> total.plusHours(amount);
-            case "m" -> total.plusMinutes(amount);
-            case "s" -> total.plusSeconds(amount);
-            default -> total.plusMillis(amount);
-          };
+    try {
+      while (part.find()) {
+        long amount = Long.parseLong(part.group(1));
+        total =
+            switch (part.group(2)) {
+              case "h" -> total.plusHours(amount);
+              case "m" -> total.plusMinutes(amount);
+              case "s" -> total.plusSeconds(amount);
+              default -> total.plusMillis(amount);
+            };
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      // Long.parseLong refuses more than 19 digits; Duration refuses more seconds than a long.
+      throw new IllegalArgumentException(
+          "'" + text + "' is too long a duration (expected e.g. 30m, 1h, 1h30m)", e);
     }
     return total;
   }

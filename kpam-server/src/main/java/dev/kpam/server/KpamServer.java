@@ -22,6 +22,7 @@ import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.gateways.GatewayRoutes;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ErrorMapping;
+import dev.kpam.server.http.HttpGuards;
 import dev.kpam.server.http.Requests;
 import dev.kpam.server.openapi.OpenApiRoutes;
 import dev.kpam.server.relays.RelayRoutes;
@@ -187,13 +188,14 @@ public final class KpamServer implements AutoCloseable {
               javalin -> {
                 javalin.showJavalinBanner = false;
                 javalin.jsonMapper(new JavalinJackson(json, false));
-                javalin.http.maxRequestSize = 8L * 1024 * 1024;
-                javalin.jetty.defaultHost = config.bindHost();
-                javalin.jetty.defaultPort = config.httpPort();
-                if (config.tls()) {
-                  javalin.jetty.addConnector(
-                      (server, httpConfig) -> tlsConnector(config, server, httpConfig));
-                }
+                HttpGuards.install(javalin, json);
+                javalin.jetty.addConnector(
+                    (server, httpConfig) ->
+                        HttpGuards.guard(
+                            config.tls()
+                                ? tlsConnector(config, server, httpConfig)
+                                : plainConnector(config, server, httpConfig),
+                            config.headerTimeout()));
               });
       ErrorMapping.install(app);
       app.get(
@@ -266,6 +268,16 @@ public final class KpamServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("session expiry failed, will retry: {}", e.toString());
     }
+  }
+
+  private static ServerConnector plainConnector(
+      ServerConfig config,
+      org.eclipse.jetty.server.Server server,
+      org.eclipse.jetty.server.HttpConfiguration httpConfig) {
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+    connector.setHost(config.bindHost());
+    connector.setPort(config.httpPort());
+    return connector;
   }
 
   private static ServerConnector tlsConnector(

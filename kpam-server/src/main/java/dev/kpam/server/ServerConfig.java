@@ -36,6 +36,8 @@ import java.util.List;
  * @param gatewayCertificateLifetime how long a gateway certificate (from enrollment or renewal) is
  *     valid; gateways renew theirs at 2/3 of it
  * @param relayCertificateLifetime the same for standalone relays
+ * @param headerTimeout how long a client has to send a request's line and headers, from opening the
+ *     connection or from the previous response; then the connection is closed
  */
 public record ServerConfig(
     Path dataDir,
@@ -54,7 +56,8 @@ public record ServerConfig(
     Clock clock,
     Duration expiryInterval,
     Duration gatewayCertificateLifetime,
-    Duration relayCertificateLifetime) {
+    Duration relayCertificateLifetime,
+    Duration headerTimeout) {
   static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
   static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
@@ -84,6 +87,12 @@ public record ServerConfig(
     }
     checkLifetime("gatewayCertificateLifetime", gatewayCertificateLifetime);
     checkLifetime("relayCertificateLifetime", relayCertificateLifetime);
+    if (headerTimeout == null
+        || headerTimeout.compareTo(Duration.ofMillis(100)) < 0
+        || headerTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException(
+          "headerTimeout: " + headerTimeout + " (expected: between 100ms and 10m)");
+    }
     if (bindHost == null || bindHost.isBlank()) {
       throw new IllegalArgumentException(
           "bindHost: missing (expected: an address such as 0.0.0.0)");
@@ -142,7 +151,7 @@ public record ServerConfig(
 
   /**
    * Defaults: port 8080, embedded relay on port 8443, all interfaces, system UTC clock, expiry
-   * every second, gateway and relay certificates valid for 30 days.
+   * every second, gateway and relay certificates valid for 30 days, 20 s for request headers.
    */
   public static final class Builder {
     private Path dataDir;
@@ -162,6 +171,7 @@ public record ServerConfig(
     private Duration expiryInterval = Duration.ofSeconds(1);
     private Duration gatewayCertificateLifetime = Duration.ofDays(30);
     private Duration relayCertificateLifetime = Duration.ofDays(30);
+    private Duration headerTimeout = Duration.ofSeconds(20);
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -246,6 +256,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder headerTimeout(Duration value) {
+      headerTimeout = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -264,7 +279,8 @@ public record ServerConfig(
           clock,
           expiryInterval,
           gatewayCertificateLifetime,
-          relayCertificateLifetime);
+          relayCertificateLifetime,
+          headerTimeout);
     }
   }
 }

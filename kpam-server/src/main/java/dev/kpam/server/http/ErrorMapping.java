@@ -83,7 +83,7 @@ public final class ErrorMapping {
       case 401 -> "unauthenticated";
       case 403 -> "forbidden";
       case 404 -> "not_found";
-      case 413 -> "too_large";
+      case 413 -> "payload_too_large";
       default -> "error";
     };
   }

@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -239,21 +238,36 @@ public final class Resources {
     if (url == null || url.isBlank()) {
       throw ApiException.invalid("url", "missing", "the API server's https:// URL");
     }
+    URI uri;
     try {
-      URI uri = new URI(url.trim());
-      if (!"https".equals(uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT))
-          || uri.getHost() == null
-          || uri.getUserInfo() != null
-          || uri.getQuery() != null
-          || uri.getFragment() != null) {
-        throw ApiException.invalid(
-            "url", "'" + url + "'", "https://HOST[:PORT][/PATH] without user, query or fragment");
-      }
-      String text = uri.toString();
-      return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+      uri = new URI(url.trim());
     } catch (URISyntaxException e) {
-      throw ApiException.invalid("url", "'" + url + "'", "a valid https:// URL");
+      throw ApiException.invalid("url", "'" + withoutUserInfo(url) + "'", "a valid https:// URL");
     }
+    String form = "https://HOST[:PORT][/PATH]";
+    String expected = null;
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      expected = form + " (only https is supported)";
+    } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      // Also an authority java.net.URI could not read as host[:port], e.g. a port of 99999999999.
+      expected = form + " with a host name or address";
+    } else if (uri.getRawUserInfo() != null) {
+      expected = form + " without user info (the gateway holds the credentials)";
+    } else if (uri.getPort() == 0 || uri.getPort() > 65535 || uri.getRawAuthority().endsWith(":")) {
+      expected = form + " with a port between 1 and 65535";
+    } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      expected = form + " without query or fragment";
+    }
+    if (expected != null) {
+      throw ApiException.invalid("url", "'" + withoutUserInfo(url) + "'", expected);
+    }
+    String text = uri.toString();
+    return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /** The URL as it may be shown back: user info can hold a password. */
+  private static String withoutUserInfo(String url) {
+    return url.replaceFirst("^([^:/?#]*://)[^/?#]*@", "$1…@");
   }
 
   /** Null keeps nothing: empty text clears; anything else must be PEM certificates. */
