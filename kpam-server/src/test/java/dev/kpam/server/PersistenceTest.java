@@ -68,7 +68,7 @@ class PersistenceTest {
           .contains(
               "users",
               "api_tokens",
-              "login_failures",
+              "login_throttle",
               "data_keys",
               "certificate_authorities",
               "gateways",
