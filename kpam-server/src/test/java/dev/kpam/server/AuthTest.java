@@ -190,6 +190,54 @@ class AuthTest extends ServerTestBase {
   }
 
   @Test
+  void weakPasswordsAreRefusedWithTheEstimatorsAdviceButNeverThePassword() {
+    String common =
+        server
+            .admin
+            .post(
+                "/api/v1/users",
+                Map.of("name", "carol", "role", "member", "password", "password123456"))
+            .expectError(400, "invalid_argument")
+            .message();
+    assertThat(common)
+        .startsWith("password: too easy to guess (strength 1 of 4) (expected: strength at least 3;")
+        .contains("commonly used password")
+        .doesNotContain("password123456");
+    assertThat(
+            server
+                .admin
+                .post(
+                    "/api/v1/users",
+                    Map.of(
+                        "name", "carolina-smith", "role", "member", "password", "Carolina-Smith"))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("password: the user name (expected: a password other than the user name)");
+    assertThat(
+            server
+                .admin
+                .post(
+                    "/api/v1/users",
+                    Map.of("name", "carol", "role", "member", "password", " ".repeat(14)))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("password: only whitespace (expected: a password with other characters)");
+    server.user("carol", "member");
+    assertThat(
+            server
+                .admin
+                .patch("/api/v1/users/carol", Map.of("password", "qwertyuiopasdf"))
+                .expectError(400, "invalid_argument")
+                .message())
+        .startsWith("password: too easy to guess")
+        .doesNotContain("qwertyuiopasdf");
+    server
+        .admin
+        .patch("/api/v1/users/carol", Map.of("password", "correct horse battery staple"))
+        .expect(200);
+  }
+
+  @Test
   void duplicateUsersAreRefused() {
     server.user("dave", "member");
     server

@@ -25,7 +25,6 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Users {
-  static final int MIN_PASSWORD_LENGTH = 12;
   private static final String COLUMNS = "id, name, role, disabled, created_at";
 
   private final Database db;
@@ -48,7 +47,7 @@ public final class Users {
   public UserView create(CreateUserRequest request, Actor actor) {
     String name = Names.user("name", request.name());
     Role role = Role.parse("role", request.role());
-    String hash = hasher.hash(checkedPassword(request.password()).toCharArray());
+    String hash = hasher.hash(checkedPassword(name, request.password()).toCharArray());
     String id = ids.next();
     long now = clock.millis();
     return db.jdbi()
@@ -139,7 +138,7 @@ public final class Users {
     String hash =
         request.password() == null
             ? null
-            : hasher.hash(checkedPassword(request.password()).toCharArray());
+            : hasher.hash(checkedPassword(name, request.password()).toCharArray());
     if (name.equals(actor.name())
         && (disabled || !"admin".equals(role))
         && "admin".equals(current.role())) {
@@ -176,14 +175,8 @@ public final class Users {
     return get(name);
   }
 
-  private static String checkedPassword(String password) {
-    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-      throw ApiException.invalid(
-          "password",
-          password == null ? "missing" : password.length() + " characters",
-          "at least " + MIN_PASSWORD_LENGTH + " characters");
-    }
-    return password;
+  private static String checkedPassword(String name, String password) {
+    return Passwords.check(name, password);
   }
 
   private static UserView view(ResultSet rs) throws SQLException {
