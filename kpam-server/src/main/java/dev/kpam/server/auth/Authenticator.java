@@ -48,14 +48,20 @@ public final class Authenticator {
   private final String decoyHash;
 
   public Authenticator(
-      Database db, Users users, PasswordHasher hasher, Clock clock, Ids ids, AuditLog audit) {
+      Database db,
+      Users users,
+      PasswordHasher hasher,
+      Clock clock,
+      Ids ids,
+      AuditLog audit,
+      LoginThrottle throttle) {
     this.db = db;
     this.users = users;
     this.hasher = hasher;
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
-    this.throttle = new LoginThrottle(db, clock);
+    this.throttle = throttle;
     this.decoyHash = hasher.hash("decoy-password-never-used".toCharArray());
   }
 
