@@ -2,6 +2,7 @@ package dev.kpam.crypto.secrets;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class PrivateFiles {
     if (!Files.exists(file)) {
       try {
         Files.createFile(file, fileAttributes(FILE_MODE));
-      } catch (java.nio.file.FileAlreadyExistsException raced) {
+      } catch (FileAlreadyExistsException raced) {
         // Another process made it meanwhile; tighten that one.
       }
     }
