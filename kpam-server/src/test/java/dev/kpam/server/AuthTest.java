@@ -222,6 +222,15 @@ class AuthTest extends ServerTestBase {
                 .expectError(400, "invalid_argument")
                 .message())
         .isEqualTo("password: only whitespace (expected: a password with other characters)");
+    assertThat(
+            server
+                .admin
+                .post(
+                    "/api/v1/users",
+                    Map.of("name", "carol", "role", "member", "password", "x".repeat(10_000)))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("password: 10000 characters (expected: at most 256 characters)");
     server.user("carol", "member");
     assertThat(
             server
