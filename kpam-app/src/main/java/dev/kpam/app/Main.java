@@ -64,7 +64,7 @@ public final class Main implements Callable<Integer> {
         console == null ? PasswordPrompt.NONE : text -> console.readPassword("%s", text);
     CliEnvironment env =
         new CliEnvironment(
-            CliEnvironment.configDir(variables, Path.of(System.getProperty("user.home"))),
+            CliEnvironment.configDir(variables, home(variables)),
             variables,
             System.in,
             out,
@@ -75,6 +75,15 @@ public final class Main implements Callable<Integer> {
     out.flush();
     err.flush();
     System.exit(exitCode);
+  }
+
+  /**
+   * {@code $HOME}, as the shell and every other tool read it; Java's {@code user.home} comes from
+   * the password database and ignores it (a service started with another HOME, sudo -E).
+   */
+  static Path home(Map<String, String> variables) {
+    String home = variables.get("HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
   }
 
   private static PrintWriter writer(PrintStream stream, Charset charset) {

@@ -35,7 +35,7 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      defaultValue = "${sys:user.home}/.kpam/server",
+      defaultValue = "${env:HOME:-${sys:user.home}}/.kpam/server",
       description = "Where the embedded database and root key live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 

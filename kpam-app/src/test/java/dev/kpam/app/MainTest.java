@@ -100,6 +100,21 @@ class MainTest {
   }
 
   @Test
+  void theHomeDirectoryIsHomeFromTheEnvironmentNotJavasUserHome() {
+    assertThat(Main.home(Map.of("HOME", "/srv/kpam"))).isEqualTo(Path.of("/srv/kpam"));
+    assertThat(Main.home(Map.of())).isEqualTo(Path.of(System.getProperty("user.home")));
+  }
+
+  @Test
+  void theDefaultDataDirsAreUnderHome() {
+    String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+    for (String part : new String[] {"server", "gateway", "relay"}) {
+      assertThat(root().execute(part, "--help")).isZero();
+      assertThat(out.toString()).contains(home + "/.kpam/" + part);
+    }
+  }
+
+  @Test
   void theConfigDirectoryComesFromTheEnvironmentOrTheHomeDirectory() {
     Path home = Path.of("/home/alice");
 

@@ -52,7 +52,7 @@ public final class GatewayCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      defaultValue = "${sys:user.home}/.kpam/gateway",
+      defaultValue = "${env:HOME:-${sys:user.home}}/.kpam/gateway",
       description = "Where the key, certificates and credential live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 

@@ -67,7 +67,7 @@ public final class RelayCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      defaultValue = "${sys:user.home}/.kpam/relay",
+      defaultValue = "${env:HOME:-${sys:user.home}}/.kpam/relay",
       description = "Where the key, certificates and credential live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 

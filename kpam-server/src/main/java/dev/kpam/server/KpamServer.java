@@ -8,6 +8,7 @@ import dev.kpam.crypto.passwords.PasswordHasher;
 import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.KeyStores;
 import dev.kpam.crypto.pki.Pem;
+import dev.kpam.crypto.secrets.PrivateFiles;
 import dev.kpam.crypto.secrets.RootKey;
 import dev.kpam.crypto.secrets.SecretTokens;
 import dev.kpam.server.accounts.AccountRoutes;
@@ -16,6 +17,7 @@ import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditRoutes;
 import dev.kpam.server.auth.AuthRoutes;
 import dev.kpam.server.auth.Authenticator;
+import dev.kpam.server.auth.throttle.LoginThrottle;
 import dev.kpam.server.ca.InternalCa;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.gateways.GatewayEvents;
@@ -146,7 +148,9 @@ public final class KpamServer implements AutoCloseable {
               ? config.bootstrapPassword()
               : SecretTokens.generate("kpam").substring(5, 29);
       boolean bootstrapped = users.bootstrapAdmin(password);
-      Authenticator auth = new Authenticator(db, users, hasher, config.clock(), ids, audit);
+      Authenticator auth =
+          new Authenticator(
+              db, users, hasher, config.clock(), ids, audit, new LoginThrottle(db, config.clock()));
 
       PublicAddress address = new PublicAddress(config);
       Gateways gateways =
@@ -312,9 +316,10 @@ public final class KpamServer implements AutoCloseable {
     }
   }
 
+  /** The data dir holds the database and the root key: only the server's user may enter it. */
   private static void createDataDir(Path dir) {
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data dir " + dir + ": " + e.getMessage(), e);
     }

@@ -2,6 +2,7 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -35,28 +36,65 @@ class AuthTest extends ServerTestBase {
   }
 
   @Test
-  void repeatedFailedLoginsAreThrottledEvenForTheRightPassword() {
+  void repeatedFailedLoginsAreThrottledEvenForTheRightPasswordWithAGrowingDelay() {
     for (int i = 0; i < 5; i++) {
       server
           .anonymous
           .post("/api/v1/auth/login", Map.of("username", "admin", "password", "wrong-" + i))
           .expect(401);
     }
+    var throttled =
+        server.anonymous.post(
+            "/api/v1/auth/login",
+            Map.of("username", "admin", "password", TestServer.ADMIN_PASSWORD));
+    throttled.expectError(429, "too_many_attempts");
+    assertThat(throttled.message()).isEqualTo("too many failed sign-ins; try again in 15 s");
+    assertThat(throttled.headers().firstValue("Retry-After")).contains("15");
+
+    server.clock.advance(Duration.ofSeconds(15));
     server
         .anonymous
-        .post(
-            "/api/v1/auth/login",
-            Map.of("username", "admin", "password", TestServer.ADMIN_PASSWORD))
-        .expectError(429, "too_many_attempts");
+        .post("/api/v1/auth/login", Map.of("username", "admin", "password", "wrong-again"))
+        .expect(401);
     assertThat(
             server
                 .anonymous
-                .post("/api/v1/auth/login", Map.of("username", "admin", "password", "x"))
+                .post(
+                    "/api/v1/auth/login",
+                    Map.of("username", "admin", "password", TestServer.ADMIN_PASSWORD))
+                .expectError(429, "too_many_attempts")
                 .headers()
                 .firstValue("Retry-After"))
-        .contains("900");
-    server.clock.advance(java.time.Duration.ofMinutes(16));
+        .contains("30");
+
+    server.clock.advance(Duration.ofSeconds(30));
     server.anonymous.login("admin", TestServer.ADMIN_PASSWORD);
+    // The successful login cleared the counter: the next wrong password is a plain 401.
+    server
+        .anonymous
+        .post("/api/v1/auth/login", Map.of("username", "admin", "password", "wrong-later"))
+        .expect(401);
+  }
+
+  @Test
+  void aThrottledAnswerIsTheSameForAnUnknownUserAndIsAudited() {
+    for (String name : new String[] {"admin", "ghost"}) {
+      for (int i = 0; i < 5; i++) {
+        server
+            .anonymous
+            .post("/api/v1/auth/login", Map.of("username", name, "password", "wrong-" + i))
+            .expect(401);
+      }
+    }
+    var known =
+        server.anonymous.post("/api/v1/auth/login", Map.of("username", "admin", "password", "x"));
+    var unknown =
+        server.anonymous.post("/api/v1/auth/login", Map.of("username", "ghost", "password", "x"));
+    known.expectError(429, "too_many_attempts");
+    unknown.expectError(429, "too_many_attempts");
+    assertThat(known.message()).isEqualTo(unknown.message());
+    assertThat(server.admin.get("/api/v1/audit?action=auth.login.throttled").expect(200).body())
+        .contains("user:admin", "user:ghost");
   }
 
   @Test
@@ -149,6 +187,63 @@ class AuthTest extends ServerTestBase {
                 .message())
         .isEqualTo("unknown field 'nmae'");
     server.admin.post("/api/v1/users", "{not json").expectError(400, "malformed_request");
+  }
+
+  @Test
+  void weakPasswordsAreRefusedWithTheEstimatorsAdviceButNeverThePassword() {
+    String common =
+        server
+            .admin
+            .post(
+                "/api/v1/users",
+                Map.of("name", "carol", "role", "member", "password", "password123456"))
+            .expectError(400, "invalid_argument")
+            .message();
+    assertThat(common)
+        .startsWith("password: too easy to guess (strength 1 of 4) (expected: strength at least 3;")
+        .contains("commonly used password")
+        .doesNotContain("password123456");
+    assertThat(
+            server
+                .admin
+                .post(
+                    "/api/v1/users",
+                    Map.of(
+                        "name", "carolina-smith", "role", "member", "password", "Carolina-Smith"))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("password: the user name (expected: a password other than the user name)");
+    assertThat(
+            server
+                .admin
+                .post(
+                    "/api/v1/users",
+                    Map.of("name", "carol", "role", "member", "password", " ".repeat(14)))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("password: only whitespace (expected: a password with other characters)");
+    assertThat(
+            server
+                .admin
+                .post(
+                    "/api/v1/users",
+                    Map.of("name", "carol", "role", "member", "password", "x".repeat(10_000)))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("password: 10000 characters (expected: at most 256 characters)");
+    server.user("carol", "member");
+    assertThat(
+            server
+                .admin
+                .patch("/api/v1/users/carol", Map.of("password", "qwertyuiopasdf"))
+                .expectError(400, "invalid_argument")
+                .message())
+        .startsWith("password: too easy to guess")
+        .doesNotContain("qwertyuiopasdf");
+    server
+        .admin
+        .patch("/api/v1/users/carol", Map.of("password", "correct horse battery staple"))
+        .expect(200);
   }
 
   @Test

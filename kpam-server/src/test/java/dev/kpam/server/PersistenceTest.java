@@ -68,7 +68,7 @@ class PersistenceTest {
           .contains(
               "users",
               "api_tokens",
-              "login_failures",
+              "login_throttle",
               "data_keys",
               "certificate_authorities",
               "gateways",
@@ -109,6 +109,60 @@ class PersistenceTest {
         .isEqualTo("rw-------");
     Files.setPosixFilePermissions(rootKey, PosixFilePermissions.fromString("rw-r--r--"));
     assertThatThrownBy(() -> KpamServer.start(config(null))).hasMessageContaining("chmod 600");
+  }
+
+  @Test
+  void theDataDirRootKeyAndDatabaseFilesAreReadableOnlyByTheServersUserAfterStart()
+      throws Exception {
+    TestPostgres.Schema schema = backend == Backend.POSTGRESQL ? TestPostgres.freshSchema() : null;
+    Path dir = dataDir.resolve("server");
+    try {
+      ServerConfig config =
+          ServerConfig.builder()
+              .dataDir(dir)
+              .dbUrl(schema == null ? null : schema.jdbcUrl())
+              .bindHost("127.0.0.1")
+              .httpPort(0)
+              .bootstrapPassword(TestServer.ADMIN_PASSWORD)
+              .build();
+      try (KpamServer server = KpamServer.start(config)) {
+        new Api(server.url()).login("admin", TestServer.ADMIN_PASSWORD);
+        assertPrivate(dir);
+      }
+      // An older version left them readable by others: the next start tightens them.
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      if (schema == null) {
+        Files.setPosixFilePermissions(
+            dir.resolve("kpam.db"), PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      try (KpamServer server = KpamServer.start(config)) {
+        new Api(server.url()).login("admin", TestServer.ADMIN_PASSWORD);
+        assertPrivate(dir);
+      }
+    } finally {
+      if (schema != null) schema.close();
+    }
+  }
+
+  private void assertPrivate(Path dir) throws Exception {
+    assertThat(mode(dir)).isEqualTo("rwx------");
+    List<String> files = new ArrayList<>();
+    try (var listing = Files.list(dir)) {
+      listing.forEach(file -> files.add(file.getFileName().toString()));
+    }
+    if (backend == Backend.SQLITE) {
+      // WAL mode: the -wal and -shm files exist while the database is open.
+      assertThat(files).contains("root.key", "kpam.db", "kpam.db-wal", "kpam.db-shm");
+    } else {
+      assertThat(files).containsExactly("root.key");
+    }
+    for (String file : files) {
+      assertThat(mode(dir.resolve(file))).as(file).isEqualTo("rw-------");
+    }
+  }
+
+  private static String mode(Path path) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   @Test

@@ -67,6 +67,35 @@ class UiTest extends ServerTestBase {
   }
 
   @Test
+  void theSignInFormIsThrottledLikeTheApi() {
+    FormClient browser = new FormClient(server.server.url());
+    FormClient.Page page = browser.get("/ui/login").expect(200);
+    for (int i = 0; i < 5; i++) {
+      page =
+          browser
+              .post(
+                  "/ui/login",
+                  Map.of("_csrf", page.csrf(), "username", "admin", "password", "wrong-" + i))
+              .expect(401);
+    }
+    FormClient.Page throttled =
+        browser
+            .post(
+                "/ui/login",
+                Map.of(
+                    "_csrf",
+                    page.csrf(),
+                    "username",
+                    "admin",
+                    "password",
+                    TestServer.ADMIN_PASSWORD))
+            .expect(429);
+    assertThat(throttled.html()).contains("too many failed sign-ins; try again in 15 s");
+    assertThat(throttled.headers().firstValue("Retry-After")).contains("15");
+    assertThat(browser.cookies.get("kpam_ui")).isNull();
+  }
+
+  @Test
   void aPostWithoutOrWithAWrongCsrfTokenIsForbidden() {
     FormClient anonymous = new FormClient(server.server.url());
     anonymous.get("/ui/login").expect(200);

@@ -2,20 +2,14 @@ package dev.kpam.cli.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.kpam.cli.CliException;
+import dev.kpam.crypto.secrets.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code <configDir>/config.json}, which holds the {@link SavedLogin}. The directory is created
@@ -28,19 +22,12 @@ import java.util.Set;
  * }</pre>
  */
 public final class ConfigStore {
-  private static final Set<PosixFilePermission> DIRECTORY_MODE =
-      PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_MODE =
-      PosixFilePermissions.fromString("rw-------");
-
   private final Path dir;
   private final Path file;
-  private final boolean posix;
 
   public ConfigStore(Path dir) {
     this.dir = dir;
     this.file = dir.resolve("config.json");
-    this.posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
   public Path file() {
@@ -65,25 +52,13 @@ public final class ConfigStore {
     }
   }
 
-  /** Replaces the config file atomically; creates the directory (0700) if needed. */
+  /** Replaces the config file (0600) atomically; creates the directory or tightens it to 0700. */
   public void save(SavedLogin login) {
     try {
-      createDirectory();
-      Path temporary =
-          posix
-              ? Files.createTempFile(dir, ".config-", ".tmp", attribute(FILE_MODE))
-              : Files.createTempFile(dir, ".config-", ".tmp");
-      try {
-        Files.write(
-            temporary,
-            ApiJson.pretty()
-                .writeValueAsString(login)
-                .concat("\n")
-                .getBytes(StandardCharsets.UTF_8));
-        move(temporary);
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
+      PrivateFiles.directory(dir);
+      PrivateFiles.replace(
+          file,
+          ApiJson.pretty().writeValueAsString(login).concat("\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
     }
@@ -103,32 +78,6 @@ public final class ConfigStore {
       throw new CliException("your login has expired or was revoked; run: " + login.loginCommand());
     }
     return ApiClient.loggedIn(login);
-  }
-
-  private void createDirectory() throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    if (posix) {
-      Files.createDirectories(dir, attribute(DIRECTORY_MODE));
-      // The process umask may have taken bits away; this sets exactly 0700.
-      Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
-    } else {
-      Files.createDirectories(dir);
-    }
-  }
-
-  private void move(Path temporary) throws IOException {
-    try {
-      Files.move(
-          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> mode) {
-    return PosixFilePermissions.asFileAttribute(mode);
   }
 
   /** Where the JSON is broken, without quoting it: the file holds a token. */

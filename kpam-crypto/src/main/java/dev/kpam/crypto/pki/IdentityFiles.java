@@ -1,13 +1,11 @@
 package dev.kpam.crypto.pki;
 
+import dev.kpam.crypto.secrets.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
@@ -29,11 +27,9 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class IdentityFiles {
-  private static final Set<PosixFilePermission> SECRET =
-      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> SECRET = PrivateFiles.FILE_MODE;
   private static final Set<PosixFilePermission> PUBLIC =
       PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
   private static final String CREDENTIAL = "credential";
   private static final String CA_CHAIN = "ca.crt";
 
@@ -71,6 +67,20 @@ public final class IdentityFiles {
       return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw failure("read", e);
+    }
+  }
+
+  /**
+   * Tightens the directory to 0700 and the key and credential to 0600, in case someone loosened
+   * them since they were written; called when the identity is loaded at start.
+   */
+  public void secure() {
+    try {
+      PrivateFiles.directory(dir);
+      PrivateFiles.restrict(dir.resolve(keyFile()));
+      PrivateFiles.restrict(dir.resolve(CREDENTIAL));
+    } catch (IOException e) {
+      throw failure("secure", e);
     }
   }
 
@@ -124,25 +134,8 @@ public final class IdentityFiles {
 
   private void write(String name, String content, Set<PosixFilePermission> mode) {
     try {
-      Files.createDirectories(dir);
-      if (posix()) {
-        Files.setPosixFilePermissions(dir, DIR);
-      }
-      Path temp = dir.resolve("." + name + ".tmp");
-      Files.deleteIfExists(temp);
-      if (posix()) {
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(mode));
-      }
-      Files.writeString(temp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(
-            temp,
-            dir.resolve(name),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-      }
+      PrivateFiles.directory(dir);
+      PrivateFiles.replace(dir.resolve(name), content.getBytes(StandardCharsets.UTF_8), mode);
     } catch (IOException e) {
       throw failure("write", e);
     }
@@ -151,9 +144,5 @@ public final class IdentityFiles {
   private UncheckedIOException failure(String what, IOException e) {
     return new UncheckedIOException(
         "cannot " + what + " the " + part + " data in " + dir + ": " + e.getMessage(), e);
-  }
-
-  private static boolean posix() {
-    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 }

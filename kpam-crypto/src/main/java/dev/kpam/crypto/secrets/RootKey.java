@@ -135,7 +135,10 @@ public final class RootKey {
   private static RootKey create(Path file) throws IOException {
     Path directory = file.toAbsolutePath().getParent();
     boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-    Files.createDirectories(directory, posix ? attributes("rwx------") : new FileAttribute<?>[0]);
+    if (!Files.isDirectory(directory)) {
+      // Only a directory made here is tightened: a given --root-key-file may sit in a shared one.
+      PrivateFiles.directory(directory);
+    }
     byte[] key = new byte[AesGcm.KEY_BYTES];
     new SecureRandom().nextBytes(key);
     byte[] text =

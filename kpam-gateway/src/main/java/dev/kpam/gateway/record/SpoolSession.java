@@ -1,13 +1,13 @@
 package dev.kpam.gateway.record;
 
+import dev.kpam.crypto.secrets.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * One session's spool directory: {@code events.jsonl} and {@code acked}. The writer thread owns
@@ -45,13 +45,13 @@ final class SpoolSession {
   /** Opens the events file for appending, creating the directory. */
   void open() throws IOException {
     if (out == null) {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir);
       out =
           FileChannel.open(
               events(),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND);
+              Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+              PrivateFiles.fileAttributes(PrivateFiles.FILE_MODE));
     }
   }
 
@@ -68,13 +68,8 @@ final class SpoolSession {
 
   /** Rewrites {@code acked} atomically (a temporary file moved over it). */
   void writeAcked(long seq) throws IOException {
-    Path tmp = dir.resolve(ACKED + ".tmp");
-    Files.writeString(tmp, Long.toString(seq), StandardCharsets.US_ASCII);
-    try {
-      Files.move(tmp, dir.resolve(ACKED), StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dir.resolve(ACKED), StandardCopyOption.REPLACE_EXISTING);
-    }
+    PrivateFiles.replace(
+        dir.resolve(ACKED), Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
     acked = seq;
   }
 

@@ -1,6 +1,7 @@
 package dev.kpam.gateway.record;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.kpam.crypto.secrets.PrivateFiles;
 import dev.kpam.protocol.sessions.SessionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,10 +55,13 @@ final class SpoolWriter {
   /** Finds what a previous run left: each session continues after its last complete line. */
   void recover() {
     try {
-      Files.createDirectories(root);
+      PrivateFiles.directory(root);
       try (Stream<Path> dirs = Files.list(root)) {
         for (Path dir : dirs.filter(Files::isDirectory).toList()) {
           SpoolSession session = new SpoolSession(SpoolFormat.sessionIdOf(dir), dir);
+          // Recorded traffic is for the server's eyes: tighten what an older version left.
+          PrivateFiles.directory(dir);
+          PrivateFiles.restrict(session.events());
           session.lastSeq = SpoolFormat.recoverLastSeq(session.events());
           session.acked = Math.min(SpoolSession.readAcked(dir), session.lastSeq);
           sessions.put(session.sessionId, session);
@@ -208,7 +212,7 @@ final class SpoolWriter {
   void probe() {
     Path probe = root.resolve(".probe");
     try {
-      Files.createDirectories(root);
+      PrivateFiles.directory(root);
       Files.write(probe, new byte[] {'\n'});
       Files.delete(probe);
       failure = null;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,31 @@ class SpoolTest {
     assertThat(first.get(0).path("type").asText()).isEqualTo("request");
     assertThat(first.get(0).path("time").asText()).endsWith("Z");
     assertThat(seqs(lines(dir.resolve("s%2F2").resolve("events.jsonl")))).isEqualTo(oneTo(300));
+  }
+
+  @Test
+  void theSpoolIsReadableByTheGatewaysUserOnlyAndARestartTightensWhatWasLoose() throws IOException {
+    Path root = dir.resolve("spool");
+    try (Spool spool = Spool.open(root, clock)) {
+      spool.append("s-1", "request", Map.of("n", 1));
+    }
+    Path session = root.resolve("s-1");
+    assertThat(mode(root)).isEqualTo("rwx------");
+    assertThat(mode(session)).isEqualTo("rwx------");
+    assertThat(mode(session.resolve("events.jsonl"))).isEqualTo("rw-------");
+
+    Files.setPosixFilePermissions(session, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        session.resolve("events.jsonl"), PosixFilePermissions.fromString("rw-r--r--"));
+    try (Spool spool = Spool.open(root, clock)) {
+      assertThat(spool.sessionIds()).containsExactly("s-1");
+    }
+    assertThat(mode(session)).isEqualTo("rwx------");
+    assertThat(mode(session.resolve("events.jsonl"))).isEqualTo("rw-------");
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   @Test

@@ -33,10 +33,12 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -78,6 +80,31 @@ class StandaloneRelayTest {
   void stop() {
     if (world != null) world.close();
     group.shutdownGracefully(0, 1, SECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void theDataDirsOfServerGatewayAndRelayAndTheirSecretsAreOnlyTheirOwnersAfterStart()
+      throws Exception {
+    for (String part : List.of("server", "gateway", "relay")) {
+      assertThat(mode(dir.resolve(part))).as(part).isEqualTo("rwx------");
+    }
+    for (String secret :
+        List.of(
+            "server/root.key",
+            "server/kpam.db",
+            "server/kpam.db-wal",
+            "server/kpam.db-shm",
+            "gateway/gateway.key",
+            "gateway/credential",
+            "relay/relay.key",
+            "relay/credential")) {
+      assertThat(mode(dir.resolve(secret))).as(secret).isEqualTo("rw-------");
+    }
+    assertThat(mode(dir.resolve("gateway/spool"))).isEqualTo("rwx------");
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   @Test

@@ -43,6 +43,7 @@ public final class RelayFiles {
   }
 
   public RelayIdentity load() {
+    files.secure();
     ObjectNode meta;
     try {
       meta = (ObjectNode) json.readTree(files.read(META));

@@ -46,6 +46,23 @@ class RelayFilesTest {
   }
 
   @Test
+  void loadingAtStartTightensWhatSomeoneLoosened() throws Exception {
+    RelayFiles files = RelayFiles.in(dir.resolve("relay"));
+    files.save(identity("r-1", List.of("relay.example.com:7443")));
+    Files.setPosixFilePermissions(files.dir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        files.dir().resolve("relay.key"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        files.dir().resolve("credential"), PosixFilePermissions.fromString("rw-rw-rw-"));
+
+    files.load();
+
+    assertThat(mode(files.dir())).isEqualTo("rwx------");
+    assertThat(mode(files.dir().resolve("relay.key"))).isEqualTo("rw-------");
+    assertThat(mode(files.dir().resolve("credential"))).isEqualTo("rw-------");
+  }
+
+  @Test
   void aRenewalReplacesKeyCertificateAndAddressesButKeepsTheCredential() {
     RelayFiles files = RelayFiles.in(dir);
     RelayIdentity first = identity("r-1", List.of("a.example.com:7443"));

@@ -9,6 +9,7 @@ import dev.kpam.protocol.auth.LoginResponse;
 import dev.kpam.server.Ids;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
+import dev.kpam.server.auth.throttle.LoginThrottle;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
 import dev.kpam.server.http.ApiException;
@@ -33,9 +34,6 @@ public final class Authenticator {
   static final Duration LOGIN_TOKEN_TTL = Duration.ofHours(12);
   static final Duration UI_SESSION_TTL = Duration.ofHours(12);
   static final Duration MAX_TOKEN_TTL = Duration.ofDays(366);
-  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
-  static final int MAX_FAILURES_PER_ADDRESS = 5;
-  static final int MAX_FAILURES_PER_USER = 20;
   private static final String TOKEN_PREFIX = "kpam";
 
   private final Database db;
@@ -44,18 +42,26 @@ public final class Authenticator {
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
+  private final LoginThrottle throttle;
 
   /** Checked for unknown names, so that the answer takes as long as for a known one. */
   private final String decoyHash;
 
   public Authenticator(
-      Database db, Users users, PasswordHasher hasher, Clock clock, Ids ids, AuditLog audit) {
+      Database db,
+      Users users,
+      PasswordHasher hasher,
+      Clock clock,
+      Ids ids,
+      AuditLog audit,
+      LoginThrottle throttle) {
     this.db = db;
     this.users = users;
     this.hasher = hasher;
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
+    this.throttle = throttle;
     this.decoyHash = hasher.hash("decoy-password-never-used".toCharArray());
   }
 
@@ -75,7 +81,13 @@ public final class Authenticator {
       String username, String password, String sourceAddress, String kind, Duration ttl) {
     String name = username == null ? "" : username.trim();
     Actor actor = Actor.of(name.isEmpty() ? "-" : name, sourceAddress);
-    throttle(name, sourceAddress);
+    Duration wait = throttle.admit(name, sourceAddress);
+    if (!wait.isZero()) {
+      // Before any password check, and the same for known and unknown names.
+      audit.record(actor, "auth.login.throttled", "user:" + name, "retry in " + wait);
+      throw ApiException.tooManyAttempts(
+          "too many failed sign-ins; try again in " + wait.toSeconds() + " s", wait);
+    }
     Optional<Users.Account> account = users.account(name);
     char[] given = password == null ? new char[0] : password.toCharArray();
     boolean matches;
@@ -86,12 +98,12 @@ public final class Authenticator {
       matches = false;
     }
     if (!matches || account.get().disabled()) {
-      recordFailure(name, sourceAddress);
       String why =
           account.isEmpty() ? "unknown user" : matches ? "user disabled" : "wrong password";
       audit.record(actor, "auth.login.failed", "user:" + name, why);
       throw new ApiException(401, "invalid_credentials", "wrong user name or password");
     }
+    throttle.succeeded(name, sourceAddress);
     Users.Account user = account.get();
     Issued issued = issue(user.id(), kind, kind, ttl);
     audit.record(actor, "auth.login", "user:" + name, "ui".equals(kind) ? "web UI" : null);
@@ -264,49 +276,6 @@ public final class Authenticator {
                     .bind("exp", expires.toEpochMilli())
                     .execute());
     return new Issued(new ApiTokenView(id, name, kind, now, expires, null), token);
-  }
-
-  /** Refuses a login while too many recent attempts for this name failed. */
-  private void throttle(String name, String sourceAddress) {
-    long since = clock.millis() - THROTTLE_WINDOW.toMillis();
-    record Counts(int fromAddress, int total) {}
-    Counts counts =
-        db.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT COALESCE(SUM(CASE WHEN source_address = :src THEN 1 ELSE 0 END), 0)"
-                                + " AS from_address, COUNT(*) AS total FROM login_failures"
-                                + " WHERE username = :name AND failed_at > :since")
-                        .bind("src", sourceAddress)
-                        .bind("name", name)
-                        .bind("since", since)
-                        .map((rs, c) -> new Counts(rs.getInt("from_address"), rs.getInt("total")))
-                        .one());
-    if (counts.fromAddress() >= MAX_FAILURES_PER_ADDRESS
-        || counts.total() >= MAX_FAILURES_PER_USER) {
-      audit.record(Actor.of(name, sourceAddress), "auth.login.throttled", "user:" + name, null);
-      throw ApiException.tooManyAttempts(
-          "too many failed logins for '"
-              + name
-              + "'; try again in "
-              + THROTTLE_WINDOW.toMinutes()
-              + " minutes",
-          THROTTLE_WINDOW);
-    }
-  }
-
-  private void recordFailure(String name, String sourceAddress) {
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createUpdate(
-                        "INSERT INTO login_failures (username, source_address, failed_at)"
-                            + " VALUES (:name, :src, :t)")
-                    .bind("name", name)
-                    .bind("src", sourceAddress == null ? "-" : sourceAddress)
-                    .bind("t", clock.millis())
-                    .execute());
   }
 
   /** The bearer token of the request, or a 401 that says what is missing. */

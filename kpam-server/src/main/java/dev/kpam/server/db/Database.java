@@ -2,8 +2,14 @@ package dev.kpam.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.kpam.crypto.secrets.PrivateFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -61,6 +67,11 @@ public final class Database implements AutoCloseable {
   /** Opens the pool and migrates the schema to the newest version. */
   public static Database open(String jdbcUrl) {
     Kind kind = Kind.of(jdbcUrl);
+    Optional<Path> sqliteFile = kind == Kind.SQLITE ? sqliteFile(jdbcUrl) : Optional.empty();
+    // SQLite gives its -wal, -shm and -journal files the mode of the database file: create that
+    // one 0600 before the driver does (it would use 0644), so no file of the database is readable
+    // by others even for a moment.
+    sqliteFile.ifPresent(file -> secure(file, false));
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("kpam-db");
@@ -89,7 +100,40 @@ public final class Database implements AutoCloseable {
       dataSource.close();
       throw e;
     }
+    sqliteFile.ifPresent(file -> secure(file, true));
     return new Database(dataSource, kind);
+  }
+
+  /** The database file of an SQLite URL, or empty for an in-memory database. */
+  static Optional<Path> sqliteFile(String jdbcUrl) {
+    String rest = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = rest.indexOf('?');
+    String path = query < 0 ? rest : rest.substring(0, query);
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+    }
+    if (path.isEmpty() || path.equals(":memory:") || path.contains("mode=memory")) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(path));
+  }
+
+  /** The database file 0600 (created if missing, unless {@code opened}) and its side files too. */
+  private static void secure(Path file, boolean opened) {
+    try {
+      if (!opened) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+          PrivateFiles.directory(parent);
+        }
+        PrivateFiles.createIfMissing(file);
+      }
+      for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+        PrivateFiles.restrict(file.resolveSibling(file.getFileName() + suffix));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the database " + file + " private: " + e, e);
+    }
   }
 
   public Jdbi jdbi() {

@@ -27,7 +27,6 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Users {
-  static final int MIN_PASSWORD_LENGTH = 12;
   private static final String COLUMNS = "id, name, role, disabled, created_at";
 
   private final Database db;
@@ -58,7 +57,7 @@ public final class Users {
   public UserView create(CreateUserRequest request, Actor actor) {
     String name = Names.user("name", request.name());
     Role role = Role.parse("role", request.role());
-    String hash = hasher.hash(checkedPassword(request.password()).toCharArray());
+    String hash = hasher.hash(checkedPassword(name, request.password()).toCharArray());
     String id = ids.next();
     long now = clock.millis();
     return db.jdbi()
@@ -149,7 +148,7 @@ public final class Users {
     String hash =
         request.password() == null
             ? null
-            : hasher.hash(checkedPassword(request.password()).toCharArray());
+            : hasher.hash(checkedPassword(name, request.password()).toCharArray());
     if (name.equals(actor.name())
         && (disabled || !"admin".equals(role))
         && "admin".equals(current.role())) {
@@ -235,14 +234,8 @@ public final class Users {
     revocations.committed();
   }
 
-  private static String checkedPassword(String password) {
-    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-      throw ApiException.invalid(
-          "password",
-          password == null ? "missing" : password.length() + " characters",
-          "at least " + MIN_PASSWORD_LENGTH + " characters");
-    }
-    return password;
+  private static String checkedPassword(String name, String password) {
+    return Passwords.check(name, password);
   }
 
   private static UserView view(ResultSet rs) throws SQLException {
