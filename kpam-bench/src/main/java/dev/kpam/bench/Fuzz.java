@@ -26,7 +26,17 @@ import java.util.List;
 public final class Fuzz {
   private Fuzz() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      System.exit(fuzz(args) ? 0 : 1);
+    } catch (RuntimeException | Error e) {
+      // The server's threads would keep the JVM up.
+      e.printStackTrace();
+      System.exit(2);
+    }
+  }
+
+  private static boolean fuzz(String[] args) {
     NettyLeakCount leaks = NettyLeakCount.install();
     long cases = args.length > 0 ? Long.parseLong(args[0]) : 20_000;
     long apiCases = args.length > 1 ? Long.parseLong(args[1]) : 3_000;
@@ -56,7 +66,7 @@ public final class Fuzz {
     System.out.printf(
         "total: %,d cases, %d crashes, %d leaked buffers, %d targets%n",
         total, crashes, leaked, reports.size());
-    System.exit(crashes == 0 && leaked == 0 ? 0 : 1);
+    return crashes == 0 && leaked == 0;
   }
 
   private static void run(

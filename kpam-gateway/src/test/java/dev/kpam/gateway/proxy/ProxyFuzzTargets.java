@@ -2,15 +2,36 @@ package dev.kpam.gateway.proxy;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kpam.gateway.record.SessionEvents;
+import dev.kpam.gateway.record.SessionRecording;
+import dev.kpam.gateway.session.SessionDeniedException;
+import dev.kpam.gateway.session.SessionDirectory;
+import dev.kpam.gateway.session.SessionDirectoryUnavailableException;
+import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Fuzz targets of the gateway's proxy: the server-to-client WebSocket frame boundary tracker and
@@ -18,10 +39,12 @@ import java.util.List;
  * KubeProxy} installs them).
  */
 public final class ProxyFuzzTargets {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private ProxyFuzzTargets() {}
 
   public static List<FuzzTarget> all() {
-    return List.of(webSocketFrameBoundary(), httpRequestDecoding());
+    return List.of(webSocketFrameBoundary(), httpRequestDecoding(), requestPipeline());
   }
 
   /**
@@ -110,13 +133,126 @@ public final class ProxyFuzzTargets {
           byte[] bytes = in.remainingBytes();
           for (int i = 0; i < bytes.length && channel.isOpen(); i += chunk) {
             ByteBuf piece =
-                in.buffer(
-                    java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk)));
+                in.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk)));
             channel.writeInbound(piece);
             drain(channel, in);
           }
           channel.finish();
           drain(channel, in);
+        });
+  }
+
+  private static final String SA_TOKEN = "sa-token-of-the-account";
+
+  /**
+   * Requests fed to the gateway's request pipeline after TLS, as {@link KubeProxy} builds it (HTTP
+   * codec, exchange recorder, session check, header sanitizer, credential injector), with a session
+   * that is active, denied, expired or unverifiable: nothing escapes, every buffer is released, the
+   * events recorded are plain JSON values, and every request that goes on carries the account's
+   * credential and none of kubectl's.
+   */
+  static FuzzTarget requestPipeline() {
+    return FuzzTarget.of(
+        "proxy-request-pipeline",
+        httpRequestDecoding().seeds(),
+        in -> {
+          int outcome = in.consumeInt(0, 3);
+          int chunk = in.consumeInt(1, 512);
+          byte[] bytes = in.remainingBytes();
+          Instant now = Instant.parse("2026-12-02T10:00:00Z");
+          Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+          SessionLookup active =
+              ProxyFixture.lookup(
+                  "s-1", "https://127.0.0.1:6443/prefix", null, SA_TOKEN, now.plusSeconds(3600));
+          CompletableFuture<SessionLookup> lookup =
+              switch (outcome) {
+                case 0 -> CompletableFuture.completedFuture(active);
+                case 1 ->
+                    CompletableFuture.failedFuture(
+                        new SessionDeniedException("s-1", "kpam session s-1 has ended"));
+                case 2 ->
+                    CompletableFuture.completedFuture(
+                        ProxyFixture.lookup(
+                            "s-1", "https://127.0.0.1:6443", null, SA_TOKEN, now.minusSeconds(1)));
+                default ->
+                    CompletableFuture.failedFuture(
+                        new SessionDirectoryUnavailableException("server down", null));
+              };
+          SessionDirectory directory =
+              new SessionDirectory() {
+                @Override
+                public CompletionStage<SessionLookup> lookup(String id) {
+                  return lookup;
+                }
+
+                @Override
+                public void invalidate(String id) {}
+
+                @Override
+                public void invalidateAll() {}
+              };
+          List<String> problems = new ArrayList<>();
+          SessionEvents events =
+              (sessionId, type, data) -> {
+                try {
+                  JSON.writeValueAsString(data);
+                } catch (JsonProcessingException e) {
+                  problems.add("event " + type + " is not JSON: " + e);
+                }
+              };
+          EmbeddedChannel channel = new EmbeddedChannel();
+          ProxyConnection connection = new ProxyConnection(channel, "s-1");
+          connection.recorder = new ExchangeRecorder(connection, events);
+          channel
+              .pipeline()
+              .addLast(new HttpServerCodec(4096, 64 * 1024, 8192))
+              .addLast(connection.recorder)
+              .addLast(
+                  new SessionCheck(
+                      connection,
+                      directory,
+                      new SessionConnections(),
+                      SessionRecording.NONE,
+                      clock))
+              .addLast(HeaderSanitizer.INSTANCE)
+              .addLast(new CredentialInjector(connection))
+              .addLast(
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                      if (msg instanceof HttpRequest request) {
+                        HttpHeaders headers = request.headers();
+                        if (!headers
+                                .getAll(HttpHeaderNames.AUTHORIZATION)
+                                .equals(List.of("Bearer " + SA_TOKEN))
+                            || headers.names().stream()
+                                .anyMatch(
+                                    n -> n.toLowerCase(Locale.ROOT).startsWith("impersonate-"))) {
+                          problems.add("forwarded with " + headers);
+                        }
+                        if (outcome != 0) {
+                          problems.add("forwarded although the session is refused");
+                        }
+                      }
+                      ReferenceCountUtil.release(msg);
+                    }
+                  });
+          try {
+            for (int i = 0; i < bytes.length && channel.isOpen(); i += chunk) {
+              channel.writeInbound(
+                  in.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk))));
+              channel.runPendingTasks();
+              drain(channel, in);
+            }
+          } finally {
+            channel.close();
+            channel.runPendingTasks();
+            drain(channel, in);
+            channel.finishAndReleaseAll();
+          }
+          if (!problems.isEmpty()) {
+            throw new AssertionError(String.join("; ", problems));
+          }
         });
   }
 
