@@ -3,8 +3,13 @@ package dev.kpam.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,7 +142,13 @@ public final class ApiFuzz implements AutoCloseable {
         List.of(seeds),
         in -> {
           String contentType = in.pick("application/json", "application/json; charset=utf-8", "");
-          byte[] body = in.remainingBytes();
+          // Half the cases keep the body well-formed JSON and change the values' types and sizes.
+          boolean structured = in.consumeBoolean();
+          byte[] body =
+              structured
+                  ? Api.JSON.writeValueAsBytes(
+                      reshape(Api.JSON.readTree(seeds[in.consumeInt(0, seeds.length - 1)]), in))
+                  : in.remainingBytes();
           HttpRequest.Builder request =
               HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
           if (token != null) {
@@ -150,6 +161,55 @@ public final class ApiFuzz implements AutoCloseable {
               HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
           check(response);
         });
+  }
+
+  /** {@code node} with some values replaced by others of any type, some fields dropped or added. */
+  private static JsonNode reshape(JsonNode node, FuzzInput in) {
+    if (node.isObject()) {
+      ObjectNode out = Api.JSON.createObjectNode();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        switch (in.consumeInt(0, 7)) {
+          case 0 -> {} // dropped
+          case 1 -> out.set(field.getKey(), anyValue(in));
+          default -> out.set(field.getKey(), reshape(field.getValue(), in));
+        }
+      }
+      if (in.consumeInt(0, 7) == 0) {
+        out.set(in.pick("extra", "id", "seq", "__proto__", ""), anyValue(in));
+      }
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = Api.JSON.createArrayNode();
+      for (JsonNode element : node) {
+        out.add(reshape(element, in));
+        if (in.consumeInt(0, 7) == 0) {
+          out.add(in.consumeBoolean() ? reshape(element, in) : anyValue(in));
+        }
+      }
+      return out;
+    }
+    return in.consumeInt(0, 3) == 0 ? anyValue(in) : node;
+  }
+
+  private static JsonNode anyValue(FuzzInput in) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    return switch (in.consumeInt(0, 11)) {
+      case 0 -> json.nullNode();
+      case 1 -> json.booleanNode(in.consumeBoolean());
+      case 2 -> json.numberNode(in.consumeInt(Integer.MIN_VALUE, Integer.MAX_VALUE));
+      case 3 -> json.numberNode(Long.MAX_VALUE);
+      case 4 -> json.numberNode(new BigDecimal("1e400"));
+      case 5 -> json.numberNode(-0.5);
+      case 6 -> json.textNode("");
+      case 7 -> json.textNode("x".repeat(in.consumeInt(1, 70_000)));
+      case 8 -> json.textNode(in.consumeString(64));
+      case 9 -> json.arrayNode().add(in.consumeString(8));
+      case 10 -> json.objectNode().put("a", in.consumeString(8));
+      default ->
+          json.textNode(
+              in.pick("PT0S", "-1h", "999999h", "P1D", "2026-13-45T99:00:00Z", "\u0000", "💥"));
+    };
   }
 
   private static void check(HttpResponse<String> response) throws IOException {

@@ -1,5 +1,6 @@
 package dev.kpam.gateway.proxy.spdy;
 
+import dev.kpam.gateway.LoggedThrowables;
 import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import io.netty.buffer.ByteBuf;
@@ -194,16 +195,22 @@ public final class SpdyFuzzTargets {
                 }
               };
           SpdyStreams streams = new SpdyStreams(listener);
-          for (int i = 0; i < Math.max(client.length, server.length); i += chunk) {
-            show(streams::fromClient, client, i, chunk, in);
-            show(streams::fromServer, server, i, chunk, in);
-            if (streams.serverAtFrameStart()) {
-              ByteBuf frame = in.track(Unpooled.buffer());
-              SpdyStreams.writeDataFrame(frame, 7, new byte[] {1}, false);
-              frame.release();
+          try (LoggedThrowables logged = LoggedThrowables.of(SpdyStreams.class)) {
+            for (int i = 0; i < Math.max(client.length, server.length); i += chunk) {
+              show(streams::fromClient, client, i, chunk, in);
+              show(streams::fromServer, server, i, chunk, in);
+              if (streams.serverAtFrameStart()) {
+                ByteBuf frame = in.track(Unpooled.buffer());
+                SpdyStreams.writeDataFrame(frame, 7, new byte[] {1}, false);
+                frame.release();
+              }
+            }
+            streams.close();
+            // It gives up quietly on a malformed frame; anything else it caught is a crash.
+            for (Throwable caught : logged.throwables()) {
+              throw new AssertionError("SpdyStreams caught " + caught, caught);
             }
           }
-          streams.close();
           if (!open.isEmpty() || !streams.streams().isEmpty()) {
             throw new AssertionError("streams left open after close: " + open);
           }

@@ -2,7 +2,9 @@ package dev.kpam.gateway.record.cast;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.kpam.gateway.LoggedThrowables;
 import dev.kpam.gateway.proxy.StreamTap;
+import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import io.netty.buffer.ByteBuf;
@@ -180,15 +182,24 @@ public final class CastFuzzTargets {
                   .open(
                       new StreamTap.Upgrade(
                           "s-1", "r-1", EXEC, protocol, "v4.channel.k8s.io", true));
-          try (dev.kpam.gateway.proxy.spdy.SpdyStreams streams =
-              new dev.kpam.gateway.proxy.spdy.SpdyStreams(tap.spdyListener())) {
-            boolean spdyStream = protocol.equals("SPDY/3.1");
-            for (int i = 0; i < Math.max(client.length, server.length); i += chunk) {
-              show(spdyStream ? streams::fromClient : tap::fromClient, client, i, chunk, in);
-              show(spdyStream ? streams::fromServer : tap::fromServer, server, i, chunk, in);
+          try (LoggedThrowables logged =
+              LoggedThrowables.of(UpgradedStream.class, SpdyStreams.class)) {
+            try (SpdyStreams streams = new SpdyStreams(tap.spdyListener())) {
+              boolean spdyStream = protocol.equals("SPDY/3.1");
+              for (int i = 0; i < Math.max(client.length, server.length); i += chunk) {
+                show(spdyStream ? streams::fromClient : tap::fromClient, client, i, chunk, in);
+                show(spdyStream ? streams::fromServer : tap::fromServer, server, i, chunk, in);
+              }
+            }
+            tap.closed();
+            // The tap stops recording on a failure; only a frame longer than 2^63 bytes is one.
+            for (Throwable caught : logged.throwables()) {
+              if (!(caught instanceof IllegalStateException)
+                  || !caught.getMessage().startsWith("WebSocket frame of -")) {
+                throw new AssertionError("the tap caught " + caught, caught);
+              }
             }
           }
-          tap.closed();
         });
   }
 
