@@ -49,8 +49,8 @@ public final class ProxyFuzzTargets {
 
   /**
    * Frames built from the input (any opcode, masked or not, every length encoding), fed in pieces
-   * of any size: the tracker reports a frame start exactly where a frame ended, never inside one.
-   * Then raw bytes: it keeps up without throwing.
+   * of any size: the tracker reports a frame start exactly where a frame ended, never inside one,
+   * and none after a length it cannot follow. Then raw bytes: it keeps up without throwing.
    */
   static FuzzTarget webSocketFrameBoundary() {
     return FuzzTarget.of(
@@ -65,20 +65,31 @@ public final class ProxyFuzzTargets {
             writeFrame(wire, in);
             ends.add(wire.writerIndex());
           }
-          int fed = 0;
-          while (fed < wire.writerIndex()) {
-            int chunk = Math.min(in.consumeInt(1, 40), wire.writerIndex() - fed);
-            ByteBuf piece = in.track(wire.retainedSlice(fed, chunk));
-            boundary.observe(piece);
-            piece.release();
-            fed += chunk;
-            boolean expected = ends.contains(fed);
-            if (boundary.atFrameStart() != expected) {
-              throw new AssertionError(
-                  "atFrameStart " + boundary.atFrameStart() + " after " + fed + " of " + ends);
-            }
+          // Now and then a length with its most significant bit set (RFC 6455 §5.2 forbids it):
+          // no boundary can be known after it, whatever follows.
+          int lost = -1;
+          if (in.consumeInt(0, 3) == 0) {
+            wire.writeByte(0x82).writeByte(127).writeLong(Long.MIN_VALUE | in.consumeInt(0, 300));
+            lost = wire.writerIndex();
+            wire.writeBytes(in.consumeBytes(in.consumeInt(0, 64)));
           }
-          wire.release();
+          int fed = 0;
+          try {
+            while (fed < wire.writerIndex()) {
+              int chunk = Math.min(in.consumeInt(1, 40), wire.writerIndex() - fed);
+              ByteBuf piece = in.track(wire.retainedSlice(fed, chunk));
+              boundary.observe(piece);
+              piece.release();
+              fed += chunk;
+              boolean expected = ends.contains(fed) && (lost < 0 || fed < lost);
+              if (boundary.atFrameStart() != expected) {
+                throw new AssertionError(
+                    "atFrameStart " + boundary.atFrameStart() + " after " + fed + " of " + ends);
+              }
+            }
+          } finally {
+            wire.release();
+          }
           ByteBuf raw = in.buffer(in.remainingBytes());
           boundary.observe(raw);
           raw.release();
