@@ -42,6 +42,7 @@ public final class Fuzz {
     long apiCases = args.length > 1 ? Long.parseLong(args[1]) : 3_000;
     Duration limit = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 120);
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 20261202L;
+    String only = args.length > 4 ? args[4] : "";
     Fuzzer fuzzer = new Fuzzer(seed);
     System.out.printf(
         "fuzz: %,d cases per target (API %,d), at most %d s each, seed %d, leak detection %s%n",
@@ -50,11 +51,15 @@ public final class Fuzz {
     List<Long> detected = new ArrayList<>();
     List<FuzzTarget> targets = new ArrayList<>(GatewayFuzzTargets.all());
     targets.addAll(AccessFuzzTargets.all());
+    targets.removeIf(target -> !target.name().startsWith(only));
     for (FuzzTarget target : targets) {
       run(fuzzer, target, cases, limit, leaks, reports, detected);
     }
     try (ApiFuzz api = ApiFuzz.start()) {
       for (FuzzTarget target : api.targets()) {
+        if (!target.name().startsWith(only)) {
+          continue;
+        }
         run(fuzzer, target, apiCases, limit, leaks, reports, detected);
       }
     }
