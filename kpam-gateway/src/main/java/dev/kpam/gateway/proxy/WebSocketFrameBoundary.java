@@ -10,9 +10,10 @@ final class WebSocketFrameBoundary {
   private final byte[] header = new byte[14];
   private int headerBytes;
   private long payloadLeft;
+  private boolean lost;
 
   void observe(ByteBuf bytes) {
-    for (int i = bytes.readerIndex(); i < bytes.writerIndex(); ) {
+    for (int i = bytes.readerIndex(); i < bytes.writerIndex() && !lost; ) {
       if (payloadLeft > 0) {
         int skip = (int) Math.min(payloadLeft, bytes.writerIndex() - i);
         payloadLeft -= skip;
@@ -24,13 +25,16 @@ final class WebSocketFrameBoundary {
       if (headerBytes == needed) {
         payloadLeft = payloadLength();
         headerBytes = 0;
+        // A 64-bit length with its most significant bit set (RFC 6455 §5.2 forbids it): where
+        // this frame ends cannot be known, so no later boundary can be either.
+        lost = payloadLeft < 0;
       }
     }
   }
 
-  /** Whether the bytes seen so far end exactly at a frame boundary. */
+  /** Whether the bytes seen so far end exactly at a frame boundary; never after a bad length. */
   boolean atFrameStart() {
-    return headerBytes == 0 && payloadLeft == 0;
+    return !lost && headerBytes == 0 && payloadLeft == 0;
   }
 
   private int headerLength() {

@@ -490,6 +490,7 @@ public final class Sessions {
     }
     for (int i = 0; i < events.size(); i++) {
       SessionEvent event = events.get(i);
+      if (event == null) throw ApiException.invalid("events[" + i + "]", "null", "an event");
       if (event.seq() < 1)
         throw ApiException.invalid("events[" + i + "].seq", event.seq(), "1 or more");
       if (event.time() == null)

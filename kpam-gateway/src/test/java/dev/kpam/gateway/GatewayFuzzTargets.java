@@ -1,0 +1,30 @@
+package dev.kpam.gateway;
+
+import dev.kpam.gateway.proxy.ProxyFuzzTargets;
+import dev.kpam.gateway.proxy.spdy.SpdyFuzzTargets;
+import dev.kpam.gateway.record.RecordFuzzTargets;
+import dev.kpam.gateway.record.cast.CastFuzzTargets;
+import dev.kpam.testing.fuzz.FuzzTarget;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every fuzz target of the gateway, for {@code GatewayFuzzTest} and the kpam-bench {@code Fuzz}
+ * long run.
+ *
+ * <pre>{@code
+ * GatewayFuzzTargets.all().forEach(target -> fuzzer.run(target, 100_000, Duration.ofMinutes(1)));
+ * }</pre>
+ */
+public final class GatewayFuzzTargets {
+  private GatewayFuzzTargets() {}
+
+  public static List<FuzzTarget> all() {
+    List<FuzzTarget> targets = new ArrayList<>();
+    targets.addAll(ProxyFuzzTargets.all());
+    targets.addAll(SpdyFuzzTargets.all());
+    targets.addAll(RecordFuzzTargets.all());
+    targets.addAll(CastFuzzTargets.all());
+    return List.copyOf(targets);
+  }
+}
