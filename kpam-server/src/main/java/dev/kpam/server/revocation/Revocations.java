@@ -11,11 +11,11 @@ import org.jdbi.v3.core.Handle;
 /**
  * Ends the sessions whose authorisation was taken away. A session is bound to what authorised it:
  * its user (existing, enabled, an admin or holding a grant on the account), the account by its id,
- * the account's resource, and that resource's gateway. {@link #why} says which of these no longer
+ * the account's resource, and that resource's gateway. {@code why} says which of these no longer
  * holds; {@link #revoke} runs in the transaction of the change that took access away and terminates
  * every affected ACTIVE session with a reason naming the change and who made it ("access revoked:
  * grant removed by admin"). The gateways hear of it through the push channel, and their lookups ask
- * {@link #why} again, for a push that was lost.
+ * the same question again ({@link #enforce}), for a push that was lost.
  *
  * <pre>{@code
  * db.jdbi().useTransaction(h -> {
@@ -101,7 +101,7 @@ public final class Revocations {
    * Why the ACTIVE session {@code sessionId} is no longer authorised ("access revoked: user alice
    * disabled"), or empty while it is (or when it is not ACTIVE).
    */
-  public Optional<String> why(Handle h, String sessionId) {
+  private Optional<String> why(Handle h, String sessionId) {
     return bindings(h, Scope.session(sessionId)).stream()
         .findFirst()
         .flatMap(Binding::broken)
