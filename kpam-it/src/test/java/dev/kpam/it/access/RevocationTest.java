@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.cli.access.Outcome;
+import dev.kpam.server.db.Database;
 import dev.kpam.testing.TestPostgres;
 import dev.kpam.testing.kube.Kubectl;
 import java.io.IOException;
@@ -266,6 +267,50 @@ class RevocationTest {
       assertThat(refused.stderr())
           .contains("access revoked: user " + grant.user() + " disabled by admin");
     } finally {
+      access.close();
+    }
+  }
+
+  @Test
+  void aRevocationWhosePushNeverCameStillEndsTheOpenWatchAtTheGatewaysNextCheck() throws Exception {
+    Grant grant = newGrant("member");
+    Path kubeconfig = dir.resolve(grant.user() + "-kubeconfig");
+    // The CLI asks the server only every minute: what ends the watch is the gateway's own check.
+    AccessSession access =
+        world.access(
+            grant.user(),
+            grant.token(),
+            grant.resource(),
+            "admin",
+            "1h",
+            kubeconfig,
+            Duration.ofMinutes(1));
+    Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
+    long watchesBefore = watches();
+    Process watch = kubectl.start("get", "pods", "-w");
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> watches() > watchesBefore);
+
+      // Behind the server's back: no transaction of the server runs, so nothing is pushed.
+      try (Database db = Database.open(world.plane.server().config().effectiveDbUrl())) {
+        db.jdbi()
+            .useHandle(
+                h ->
+                    h.createUpdate("UPDATE users SET disabled = TRUE WHERE name = :n")
+                        .bind("n", grant.user())
+                        .execute());
+      }
+
+      // The gateway asks again about its open sessions every 10 s (GatewayConfig.lookupRefresh).
+      assertThat(watch.waitFor(30, TimeUnit.SECONDS)).as("watch ends").isTrue();
+      var session = world.call("GET", "/api/v1/sessions/" + access.sessionId(), admin(), null);
+      assertThat(session.get("status").asText()).isEqualTo("TERMINATED");
+      assertThat(session.get("endReason").asText())
+          .isEqualTo("access revoked: user " + grant.user() + " disabled");
+      Kubectl.Result refused = kubectl.run("get", "pods");
+      assertThat(refused.stderr()).contains("access revoked: user " + grant.user() + " disabled");
+    } finally {
+      Processes.destroy(watch);
       access.close();
     }
   }
