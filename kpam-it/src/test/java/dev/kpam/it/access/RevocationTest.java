@@ -247,15 +247,7 @@ class RevocationTest {
     Grant grant = newGrant("member");
     // The CLI keeps serving: it asks the server about the session only every minute.
     Path kubeconfig = dir.resolve(grant.user() + "-kubeconfig");
-    AccessSession access =
-        world.access(
-            grant.user(),
-            grant.token(),
-            grant.resource(),
-            "admin",
-            "1h",
-            kubeconfig,
-            Duration.ofMinutes(1));
+    AccessSession access = accessPolledEveryMinute(grant, kubeconfig);
     try {
       Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
       assertThat(kubectl.run("get", "pods").exitCode()).isZero();
@@ -276,15 +268,7 @@ class RevocationTest {
     Grant grant = newGrant("member");
     Path kubeconfig = dir.resolve(grant.user() + "-kubeconfig");
     // The CLI asks the server only every minute: what ends the watch is the gateway's own check.
-    AccessSession access =
-        world.access(
-            grant.user(),
-            grant.token(),
-            grant.resource(),
-            "admin",
-            "1h",
-            kubeconfig,
-            Duration.ofMinutes(1));
+    AccessSession access = accessPolledEveryMinute(grant, kubeconfig);
     Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
     long watchesBefore = watches();
     Process watch = kubectl.start("get", "pods", "-w");
@@ -376,6 +360,18 @@ class RevocationTest {
         "1h",
         kubeconfig,
         Duration.ofMillis(200));
+  }
+
+  /** An access whose CLI asks the server about the session only every minute. */
+  private AccessSession accessPolledEveryMinute(Grant grant, Path kubeconfig) {
+    return world.access(
+        grant.user(),
+        grant.token(),
+        grant.resource(),
+        "admin",
+        "1h",
+        kubeconfig,
+        Duration.ofMinutes(1));
   }
 
   private record Grant(String user, String token, String resource) {}
