@@ -184,6 +184,11 @@ public final class KpamWorld implements AutoCloseable {
     return standaloneRelay;
   }
 
+  /** Waits until the gateway has a tunnel at its relay (it redials after losing one). */
+  void awaitGatewayTunnel() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> relayTunnels().containsKey(gatewayId));
+  }
+
   /** Gateway id → tunnels, at the relay the gateway dials (embedded or standalone). */
   private Map<String, Integer> relayTunnels() {
     return standaloneRelay != null

@@ -313,6 +313,9 @@ class RevocationTest {
 
   /** A new user of {@code role} with a grant on account "admin" of a new resource. */
   private Grant newGrant(String role) {
+    // Ending many connections at once can cost the gateway its tunnel (see the issue 10 note);
+    // each scenario starts once the gateway is back at the relay.
+    world.awaitGatewayTunnel();
     int n = NEXT.incrementAndGet();
     String user = "user" + n;
     String resource = "cluster" + n;
