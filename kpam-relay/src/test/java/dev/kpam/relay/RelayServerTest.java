@@ -29,7 +29,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import javax.net.ssl.SSLException;
@@ -291,6 +293,51 @@ class RelayServerTest {
   }
 
   @Test
+  void hundredsOfStreamsResetByEitherSideWithinSecondsLeaveTheTunnelUp() throws Exception {
+    // Netty's HTTP/2 server allows 200 RST_STREAMs each way per 30 s by default (rapid-reset
+    // protection), and the gateway is the server of its tunnel: a revocation ending a session's
+    // connections, or kubectl closing its own, once took the whole tunnel down.
+    RelayServer relay = relay(ALLOW_ALL);
+    BlockingQueue<Channel> streams = new LinkedBlockingQueue<>();
+    AtomicInteger drops = new AtomicInteger();
+    TunnelListener listener =
+        new TunnelListener() {
+          @Override
+          public void connected(String address) {}
+
+          @Override
+          public void disconnected(String address) {
+            drops.incrementAndGet();
+          }
+        };
+    tunnelClient(
+        "127.0.0.1:" + relay.port(),
+        pki.gateway("dc1"),
+        (stream, info) -> {
+          stream.pipeline().addLast(new Echo());
+          stream.read();
+          streams.add(stream);
+        },
+        listener);
+    awaitTunnels(relay, "dc1", 1);
+
+    for (int i = 0; i < 240; i++) {
+      // The client goes away: the relay resets the stream towards the gateway.
+      Channel client = dial(relay, pki.session("c" + i, "dc1"));
+      streams.poll(10, SECONDS);
+      client.close().syncUninterruptibly();
+    }
+    for (int i = 0; i < 240; i++) {
+      // The gateway ends the stream (as a revocation does): it resets it towards the relay.
+      dial(relay, pki.session("g" + i, "dc1"));
+      streams.poll(10, SECONDS).close().syncUninterruptibly();
+    }
+
+    assertEchoes(dial(relay, pki.session("after", "dc1")));
+    assertThat(drops.get()).as("tunnel drops").isZero();
+  }
+
+  @Test
   void theRelaySeesOnlyCiphertextOfTheInnerTls() throws Exception {
     RelayServer relay = relay(ALLOW_ALL);
     TcpProxy tap = new TcpProxy(new InetSocketAddress("127.0.0.1", relay.port()));
@@ -350,6 +397,14 @@ class RelayServerTest {
   }
 
   TunnelClient tunnelClient(String relay, TestPki.Identity identity, TunnelStreamHandler handler) {
+    return tunnelClient(relay, identity, handler, TunnelListener.none());
+  }
+
+  TunnelClient tunnelClient(
+      String relay,
+      TestPki.Identity identity,
+      TunnelStreamHandler handler,
+      TunnelListener listener) {
     SslContext tls = identity.relayClientTls(pki.ca);
     TunnelClient client =
         TunnelClient.start(
@@ -357,7 +412,7 @@ class RelayServerTest {
                 List.of(relay),
                 () -> tls,
                 handler,
-                TunnelListener.none(),
+                listener,
                 group,
                 Duration.ofMillis(50),
                 Duration.ofMillis(200),

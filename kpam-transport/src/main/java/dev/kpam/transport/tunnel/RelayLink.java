@@ -172,6 +172,13 @@ final class RelayLink {
                   Http2FrameCodecBuilder.forServer()
                       .initialSettings(
                           TunnelWindows.settings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+                      // Netty's server default closes the connection after 200 RST_STREAMs in
+                      // 30 s either way (rapid-reset protection). Here the gateway serves the
+                      // authenticated relay, and every kubectl connection that ends, or that a
+                      // revocation ends, resets its stream: the limit would take the tunnel, and
+                      // every session on it, down. The relay bounds connections at its edge.
+                      .decoderEnforceMaxRstFramesPerWindow(0, 0)
+                      .encoderEnforceMaxRstFramesPerWindow(0, 0)
                       .build())
               .addAfter("h2", "h2-streams", new Http2MultiplexHandler(new StreamInitializer()));
           TunnelWindows.widenConnectionWindow(ctx.channel());
