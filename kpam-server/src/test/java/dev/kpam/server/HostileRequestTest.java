@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Requests no careful client sends: they are answered with {@code {code, message}} (HTML under
@@ -79,6 +82,31 @@ class HostileRequestTest {
                 + server.admin.token()
                 + "\r\nConnection: close\r\n\r\n");
     assertJsonError(answer, 404, "not_found");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        // Found by Jazzer: NULs made Jackson guess UTF-32 and fail outside its parse errors (500).
+        "7b2275730000000000000000656e616d7265223a2261646d696e222c22706173000000000000000073776f7264",
+        // Not UTF-8 at all.
+        "7b22757365726e616d65223a22ff222c2270617373776f7264223a2278227d",
+        // UTF-16 with a byte-order mark.
+        "feff007b002200780022003a0031007d"
+      })
+  void aJsonBodyThatIsNotUtf8IsMalformedNeverAnInternalError(String hex) {
+    byte[] body = HexFormat.of().parseHex(hex);
+    byte[] head =
+        ("POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                + "\r\nConnection: close\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] request = new byte[head.length + body.length];
+    System.arraycopy(head, 0, request, 0, head.length);
+    System.arraycopy(body, 0, request, head.length, body.length);
+
+    assertJsonError(RawHttp.exchange(url, request), 400, "malformed_request");
   }
 
   @Test

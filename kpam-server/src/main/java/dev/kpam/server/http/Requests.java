@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -28,7 +32,7 @@ public final class Requests {
       throw new ApiException(400, "malformed_request", "request body is empty (expected: JSON)");
     }
     try {
-      T value = json.readValue(bytes, type);
+      T value = json.readValue(utf8(bytes), type);
       if (value == null) {
         throw new ApiException(
             400, "malformed_request", "request body is null (expected: a JSON object)");
@@ -38,6 +42,23 @@ public final class Requests {
       throw new ApiException(400, "malformed_request", ErrorMapping.describe(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The body as text. JSON on the wire is UTF-8 (RFC 8259 §8.1); decoding it strictly here keeps
+   * Jackson from guessing UTF-16 or UTF-32 from NUL bytes and failing outside its parse errors.
+   */
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ApiException(400, "malformed_request", "request body is not valid UTF-8");
     }
   }
 
