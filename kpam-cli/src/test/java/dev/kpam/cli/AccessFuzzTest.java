@@ -11,8 +11,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The local proxy's request path under a short bounded fuzz run (the long run is kpam-bench {@code
- * Fuzz}).
+ * The local proxy's request path under a short deterministic mutation run ({@code AccessJazzerTest}
+ * is the coverage-guided one).
  */
 class AccessFuzzTest {
   @TestFactory

@@ -4,20 +4,24 @@ import dev.kpam.gateway.proxy.ProxyFuzzTargets;
 import dev.kpam.gateway.proxy.spdy.SpdyFuzzTargets;
 import dev.kpam.gateway.record.RecordFuzzTargets;
 import dev.kpam.gateway.record.cast.CastFuzzTargets;
+import dev.kpam.testing.fuzz.FuzzSuite;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every fuzz target of the gateway, for {@code GatewayFuzzTest} and the kpam-bench {@code Fuzz}
- * long run.
+ * Every fuzz target of the gateway, for {@code GatewayFuzzTest}, {@code GatewayJazzerTest} and the
+ * kpam-bench {@code Fuzz} and {@code JazzerFuzz} long runs.
  *
  * <pre>{@code
  * GatewayFuzzTargets.all().forEach(target -> fuzzer.run(target, 100_000, Duration.ofMinutes(1)));
  * }</pre>
  */
-public final class GatewayFuzzTargets {
-  private GatewayFuzzTargets() {}
+public final class GatewayFuzzTargets implements FuzzSuite {
+  @Override
+  public List<FuzzTarget> targets() {
+    return all();
+  }
 
   public static List<FuzzTarget> all() {
     List<FuzzTarget> targets = new ArrayList<>();

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The gateway's parsers and handlers under a short bounded fuzz run (the long run is kpam-bench
- * {@code Fuzz}): each target its seeds and a few thousand mutants, a second at most.
+ * The gateway's parsers and handlers under a short deterministic mutation run: each target its
+ * seeds and a few thousand mutants, a second at most ({@code GatewayJazzerTest} is the
+ * coverage-guided one).
  */
 class GatewayFuzzTest {
   @TestFactory

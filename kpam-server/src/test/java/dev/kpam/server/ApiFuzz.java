@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kpam.testing.fuzz.FuzzInput;
+import dev.kpam.testing.fuzz.FuzzSuite;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -54,6 +55,17 @@ public final class ApiFuzz implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       throw e;
+    }
+  }
+
+  /**
+   * The targets on a server that stays up until the JVM ends, for a Jazzer run in a child JVM
+   * ({@code JazzerRun.of(ApiFuzz.Suite.class)}).
+   */
+  public static final class Suite implements FuzzSuite {
+    @Override
+    public List<FuzzTarget> targets() {
+      return start().targets();
     }
   }
 

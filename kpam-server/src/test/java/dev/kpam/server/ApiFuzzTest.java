@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON endpoints under a short bounded fuzz run (the long run is kpam-bench {@code Fuzz}): any
- * body gets a 2xx or a 4xx {@code {code, message}}, never a 500.
+ * The JSON endpoints under a short bounded fuzz run (the long, coverage-guided run is kpam-bench
+ * {@code JazzerFuzz}): any body gets a 2xx or a 4xx {@code {code, message}}, never a 500.
  */
 class ApiFuzzTest {
   private static ApiFuzz api;

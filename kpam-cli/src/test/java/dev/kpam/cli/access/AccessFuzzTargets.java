@@ -3,6 +3,7 @@ package dev.kpam.cli.access;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.kpam.testing.fuzz.FuzzInput;
+import dev.kpam.testing.fuzz.FuzzSuite;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,10 +21,13 @@ import java.util.concurrent.CompletableFuture;
  * an upstream channel, and the gateway's answer back through {@link ResponseForwarder} (and {@link
  * UpgradeRewire} after a 101), both legs in {@link EmbeddedChannel}s.
  */
-public final class AccessFuzzTargets {
+public final class AccessFuzzTargets implements FuzzSuite {
   static final String TOKEN = "t0ken-of-the-session";
 
-  private AccessFuzzTargets() {}
+  @Override
+  public List<FuzzTarget> targets() {
+    return all();
+  }
 
   public static List<FuzzTarget> all() {
     return List.of(localProxyExchange());

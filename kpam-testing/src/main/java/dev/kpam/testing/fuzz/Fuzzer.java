@@ -1,13 +1,9 @@
 package dev.kpam.testing.fuzz;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * A bounded mutation fuzzer: each case is a seed of the target, mutated a few times (bit flips,
@@ -22,7 +18,6 @@ import java.util.Set;
  */
 public final class Fuzzer {
   private static final int MAX_INPUT = 4096;
-  private static final int KEPT_CRASHES = 5;
   private static final byte[] INTERESTING = {
     0, 1, 0x7e, 0x7f, (byte) 0x80, (byte) 0xfe, (byte) 0xff, '\r', '\n', ':', ' ', '"', '{', '}'
   };
@@ -39,43 +34,15 @@ public final class Fuzzer {
     List<byte[]> seeds = target.seeds().isEmpty() ? List.of(new byte[0]) : target.seeds();
     long start = System.nanoTime();
     long deadline = start + maxTime.toNanos();
-    long cases = 0;
-    long crashes = 0;
-    long leaked = 0;
-    Set<String> kinds = new HashSet<>();
-    List<String> first = new ArrayList<>();
-    while (cases < maxCases && (cases % 64 != 0 || System.nanoTime() < deadline)) {
+    Findings findings = new Findings();
+    while (findings.cases() < maxCases
+        && (findings.cases() % 64 != 0 || System.nanoTime() < deadline)) {
       // The seeds themselves first, then mutants.
+      long cases = findings.cases();
       byte[] data = cases < seeds.size() ? seeds.get((int) cases) : mutant(random, seeds, cases);
-      cases++;
-      FuzzInput input = new FuzzInput(data);
-      try {
-        target.run(input);
-      } catch (Throwable e) {
-        crashes++;
-        String kind = kind(e);
-        if (kinds.add(kind) && first.size() < KEPT_CRASHES) {
-          first.add(kind + " on input " + HexFormat.of().formatHex(data));
-        }
-      }
-      int left = input.leaked();
-      if (left > 0) {
-        leaked += left;
-        input.releaseLeaked();
-        String kind = "leak of " + left + " buffer(s)";
-        if (kinds.add(kind) && first.size() < KEPT_CRASHES) {
-          first.add(kind + " on input " + HexFormat.of().formatHex(data));
-        }
-      }
+      findings.run(target, data);
     }
-    return new FuzzReport(
-        target.name(), cases, crashes, first, leaked, Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  private static String kind(Throwable e) {
-    StackTraceElement[] trace = e.getStackTrace();
-    String where = trace.length == 0 ? "?" : trace[0].toString();
-    return e.getClass().getName() + ": " + e.getMessage() + " at " + where;
+    return findings.report(target.name(), 0, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private static byte[] mutant(Random random, List<byte[]> seeds, long cases) {
