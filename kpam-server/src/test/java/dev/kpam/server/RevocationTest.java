@@ -141,6 +141,31 @@ class RevocationTest extends ServerTestBase {
   }
 
   @Test
+  void deletingAGatewayEndsTheSessionsStillOnIt() {
+    // A gateway in use by resources cannot be deleted, and moving or deleting those resources ends
+    // their sessions; what is left for the deletion is a session whose resource moved behind the
+    // service's back (or in a race), still bound to the gateway by its id.
+    Fixtures.enrolledGateway(server, "dc2");
+    String session = Fixtures.openSession(alice, "prod", "admin", "1h");
+    try (Database db = Database.open(server.server.config().effectiveDbUrl())) {
+      db.jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "UPDATE resources SET gateway_id = (SELECT id FROM gateways WHERE name ="
+                          + " 'dc2') WHERE name = 'prod'"));
+    }
+
+    server.admin.delete("/api/v1/gateways/dc1").expect(204);
+
+    JsonNode ended = session(session);
+    assertThat(ended.get("status").asText()).isEqualTo("TERMINATED");
+    assertThat(ended.get("endReason").asText())
+        .isEqualTo("access revoked: gateway dc1 deleted by admin");
+    assertThat(dc1.api().get("/api/v1/gateway/sessions/" + session).status()).isEqualTo(401);
+  }
+
+  @Test
   void rotatingTheAccountsTokenKeepsTheSessionAndTheNextLookupHasTheNewToken() {
     String session = Fixtures.openSession(alice, "prod", "admin", "1h");
 

@@ -313,8 +313,8 @@ class RevocationTest {
 
   /** A new user of {@code role} with a grant on account "admin" of a new resource. */
   private Grant newGrant(String role) {
-    // Ending many connections at once can cost the gateway its tunnel (see the issue 10 note);
-    // each scenario starts once the gateway is back at the relay.
+    // Each scenario starts with the gateway at the relay (a tunnel lost after the previous one's
+    // revocation would read as gateway_offline here; see RelayServerTest for that once-real bug).
     world.awaitGatewayTunnel();
     int n = NEXT.incrementAndGet();
     String user = "user" + n;
