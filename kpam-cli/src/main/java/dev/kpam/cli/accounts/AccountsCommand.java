@@ -28,8 +28,19 @@ public final class AccountsCommand extends CommandGroup {
           .column("NAME", AccountView::name)
           .column("MAX DURATION", AccountView::maxSessionDuration)
           .column("TOKEN", account -> account.tokenStored() ? "stored" : "missing")
+          .column("POLICY", AccountsCommand::policy)
           .column("GRANTS", AccountView::grants)
           .column("DESCRIPTION", AccountView::description);
+
+  /** The preset, "custom (N rules)", or "-" when sessions may do all the account may. */
+  static String policy(AccountView account) {
+    if (account.policy() == null) {
+      return "-";
+    }
+    return account.policy().preset() != null
+        ? account.policy().preset()
+        : "custom (" + account.policy().rules().size() + " rules)";
+  }
 
   static String accounts(String resource) {
     return "/api/v1/resources/" + Query.encode(resource) + "/accounts";

@@ -42,7 +42,9 @@ final class CreateAccountCommand implements Callable<Integer> {
             settings.description,
             settings.maxDuration,
             settings.recordStdin,
-            settings.recordingFailurePolicy);
+            settings.recordingFailurePolicy,
+            settings.policy(),
+            settings.preset);
     api.printOne(
         api.client().post(AccountsCommand.accounts(target.resource), request, AccountView.class),
         AccountsCommand.TABLE);

@@ -37,7 +37,7 @@ final class UpdateAccountCommand implements Callable<Integer> {
     if (tokenFile == null && settings.isEmpty()) {
       throw new CliException(
           "nothing to change; give one or more of --token-file, --max-duration, --description,"
-              + " --record-stdin, --recording-failure-policy");
+              + " --record-stdin, --recording-failure-policy, --policy, --preset");
     }
     String token =
         tokenFile == null
@@ -50,7 +50,9 @@ final class UpdateAccountCommand implements Callable<Integer> {
             settings.description,
             settings.maxDuration,
             settings.recordStdin,
-            settings.recordingFailurePolicy);
+            settings.recordingFailurePolicy,
+            settings.policy(),
+            settings.preset);
     api.printOne(
         api.client().patch(target.path(), request, AccountView.class), AccountsCommand.TABLE);
     return 0;

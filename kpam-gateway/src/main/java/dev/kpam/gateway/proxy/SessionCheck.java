@@ -1,8 +1,10 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.policy.RequestPolicy;
 import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectory;
+import dev.kpam.protocol.policy.PolicyDecision;
 import dev.kpam.protocol.sessions.SessionLookup;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * SessionDirectory}) runs off the event loop; meanwhile this connection reads nothing more and the
  * pieces of the request already decoded wait here (at most one read's worth). A session that is
  * over gets a 403 {@code Status}; an unreachable control plane a 503 (an outage is never a denial),
- * and so does a fail-closed session while its events cannot be spooled. The first good lookup
- * schedules the session's expiry on this event loop.
+ * and so does a fail-closed session while its events cannot be spooled. A request the account's
+ * policy forbids gets a 403 {@code Status} with the policy's line and a {@code denial} event. The
+ * first good lookup schedules the session's expiry on this event loop.
  */
 final class SessionCheck extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(SessionCheck.class);
@@ -118,6 +121,16 @@ final class SessionCheck extends ChannelDuplexHandler {
           ctx,
           KubeStatus.badGateway("the resource's API server address is invalid: " + e.getMessage()));
       return;
+    }
+    if (held.peek() instanceof HttpRequest request) {
+      PolicyDecision decision = RequestPolicy.decide(lookup, request);
+      if (!decision.allowed()) {
+        log.info("session {}: {}", connection.sessionId, decision.message());
+        recording.append(
+            connection.sessionId, "denial", RequestPolicy.denialEvent(lookup, request, decision));
+        refuse(ctx, KubeStatus.forbidden(decision.message()));
+        return;
+      }
     }
     connection.lookup = lookup;
     connection.target = target;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectoryUnavailableException;
+import dev.kpam.protocol.policy.KubePolicy;
 import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.testing.kube.FakeKubeApiServer;
 import dev.kpam.testing.kube.RecordedRequest;
@@ -120,6 +121,34 @@ class KubeProxyTest {
 
     assertThat(answer.status()).isEqualTo(502);
     assertThat(answer.body()).contains("TLS verification of the API server failed");
+  }
+
+  @Test
+  void aRequestThePolicyForbidsGetsA403StatusWithItsLineAndNeverReachesTheCluster()
+      throws Exception {
+    SessionLookup readOnly =
+        ProxyFixture.withPolicy(
+            lookupOf(kube.url().toString(), kube.caCertificatePem()),
+            KubePolicy.preset("read-only"));
+    start(id -> CompletableFuture.completedFuture(readOnly));
+    FullHttpRequest delete =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.DELETE, "/api/v1/namespaces/default/pods/web");
+    delete.headers().set("Host", "127.0.0.1");
+
+    TestHttpClient.Answer denied =
+        TestHttpClient.send(fixture, fixture.sessionTls(SESSION, ProxyFixture.GATEWAY_ID), delete);
+    TestHttpClient.Answer allowed =
+        TestHttpClient.send(
+            fixture, fixture.sessionTls(SESSION, ProxyFixture.GATEWAY_ID), listPods());
+
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.body())
+        .contains("\"reason\":\"Forbidden\"")
+        .contains("kpam: policy of prod/admin forbids delete on pods in default");
+    assertThat(allowed.status()).isEqualTo(200);
+    assertThat(kube.requests()).hasSize(1);
+    assertThat(kube.requests().get(0).method()).isEqualTo("GET");
   }
 
   @Test

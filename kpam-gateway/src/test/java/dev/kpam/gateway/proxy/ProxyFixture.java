@@ -4,6 +4,7 @@ import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.KeyPairs;
 import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.session.SessionDirectory;
+import dev.kpam.protocol.policy.KubePolicy;
 import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.transport.tls.TlsContexts;
 import io.netty.bootstrap.Bootstrap;
@@ -127,7 +128,27 @@ final class ProxyFixture implements AutoCloseable {
         "admin",
         token,
         false,
-        recordingFailurePolicy);
+        recordingFailurePolicy,
+        null);
+  }
+
+  /** {@code lookup} with the account's Kubernetes policy. */
+  static SessionLookup withPolicy(SessionLookup lookup, KubePolicy policy) {
+    return new SessionLookup(
+        lookup.sessionId(),
+        lookup.user(),
+        lookup.status(),
+        lookup.expiresAt(),
+        lookup.resource(),
+        lookup.url(),
+        lookup.caCert(),
+        lookup.serverName(),
+        lookup.insecureSkipTlsVerify(),
+        lookup.account(),
+        lookup.token(),
+        lookup.recordStdin(),
+        lookup.recordingFailurePolicy(),
+        policy);
   }
 
   /** Client TLS with a session certificate for {@code sessionId} through {@code gatewayId}. */

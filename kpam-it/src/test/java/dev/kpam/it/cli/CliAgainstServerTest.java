@@ -229,6 +229,97 @@ class CliAgainstServerTest {
   }
 
   @Test
+  void anAccountsPolicyIsSetByPresetOrYamlFileAndShownInTheList() throws IOException {
+    String resource = resource();
+    ok(
+        admin.runWithInput(
+            "a-service-account-token\n",
+            "accounts",
+            "create",
+            "--resource",
+            resource,
+            "--name",
+            "viewer",
+            "--token-file",
+            "-",
+            "--preset",
+            "read-only"));
+    KpamCli.Result table = ok(admin.run("accounts", "list", "--resource", resource));
+    assertThat(table.out()).contains("POLICY").contains("read-only");
+
+    Path policy = temp.resolve(unique("policy") + ".yaml");
+    Files.writeString(
+        policy,
+        """
+        # only the web team's namespaces, and no deleting there
+        rules:
+          - effect: deny
+            verbs: [delete, deletecollection]
+          - effect: allow
+            verbs: ["*"]
+            namespaces: [web, web-*]
+        """);
+    JsonNode updated =
+        ok(admin.run(
+                "accounts",
+                "update",
+                "--resource",
+                resource,
+                "--name",
+                "viewer",
+                "--policy",
+                policy.toString(),
+                "-o",
+                "json"))
+            .json();
+    assertThat(updated.at("/policy/rules/1/namespaces/1").asText()).isEqualTo("web-*");
+    JsonNode listed =
+        ok(admin.run("accounts", "list", "--resource", resource, "-o", "json")).json();
+    assertThat(listed.get(0).at("/policy/rules").size()).isEqualTo(2);
+    assertThat(ok(admin.run("accounts", "list", "--resource", resource)).out())
+        .contains("custom (2 rules)");
+
+    Files.writeString(policy, "rules:\n  - effect: allow\n    verbs: [ecex]\n");
+    KpamCli.Result wrong =
+        admin.run(
+            "accounts",
+            "update",
+            "--resource",
+            resource,
+            "--name",
+            "viewer",
+            "--policy",
+            policy.toString());
+    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.err()).contains("policy.rules[0].verbs: unknown verb 'ecex'");
+    KpamCli.Result both =
+        admin.run(
+            "accounts",
+            "update",
+            "--resource",
+            resource,
+            "--name",
+            "viewer",
+            "--policy",
+            policy.toString(),
+            "--preset",
+            "no-exec");
+    assertThat(both.exitCode()).isNotZero();
+    assertThat(both.err()).contains("give --policy or --preset, not both");
+
+    ok(
+        admin.run(
+            "accounts", "update", "--resource", resource, "--name", "viewer", "--preset", "none"));
+    assertThat(
+            ok(admin.run("accounts", "list", "--resource", resource, "-o", "json"))
+                .json()
+                .get(0)
+                .get("policy")
+                .isNull())
+        .isTrue();
+  }
+
+  @Test
   void theAccountTokenNeverAppearsInAnyOutputOrInTheConfig() throws IOException {
     String token = "eyJhbGciOiJSUzI1NiJ9.never-shown-" + names.incrementAndGet();
     String resource = resource();

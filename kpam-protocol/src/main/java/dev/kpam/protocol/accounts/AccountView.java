@@ -1,12 +1,13 @@
 package dev.kpam.protocol.accounts;
 
+import dev.kpam.protocol.policy.KubePolicy;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * An account (a stored service-account token of a resource) as the API shows it: never the token,
  * only whether one is stored. {@code grants} lists the members who may use it (admins always may);
- * it is empty for members.
+ * it is empty for members. {@code policy} is null when sessions may do all the service account may.
  */
 public record AccountView(
     String id,
@@ -17,6 +18,7 @@ public record AccountView(
     boolean tokenStored,
     boolean recordStdin,
     String recordingFailurePolicy,
+    KubePolicy policy,
     List<String> grants,
     Instant createdAt,
     Instant updatedAt) {}

@@ -3,6 +3,7 @@ package dev.kpam.server.accounts;
 import dev.kpam.protocol.GoDuration;
 import dev.kpam.protocol.accounts.AccountRequest;
 import dev.kpam.protocol.accounts.AccountView;
+import dev.kpam.protocol.policy.KubePolicy;
 import dev.kpam.server.Ids;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
@@ -11,6 +12,7 @@ import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
 import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.policy.AccountPolicies;
 import dev.kpam.server.resources.Resources;
 import dev.kpam.server.revocation.Revocations;
 import dev.kpam.server.revocation.Revocations.Scope;
@@ -88,7 +90,8 @@ public final class Accounts {
       String gatewayId,
       Duration maxSession,
       boolean recordStdin,
-      String recordingFailurePolicy) {}
+      String recordingFailurePolicy,
+      KubePolicy policy) {}
 
   public AccountView create(String resource, AccountRequest request, Actor actor) {
     Resources.Stored owner = resources.stored(resource);
@@ -96,6 +99,7 @@ public final class Accounts {
     byte[] token = checkedToken(request.token());
     Duration max = maxSession(request.maxSessionDuration(), DEFAULT_MAX_SESSION);
     String policy = failurePolicy(request.recordingFailurePolicy(), "fail-closed");
+    String kubePolicy = AccountPolicies.change(request).column(null);
     String id = ids.next();
     Sealed sealed = secrets.seal(token, sealContext(id));
     long now = clock.millis();
@@ -116,8 +120,8 @@ public final class Accounts {
               h.createUpdate(
                       "INSERT INTO accounts (id, resource_id, name, description, token_data_key,"
                           + " token_sealed, max_session_seconds, record_stdin, recording_failure_policy,"
-                          + " created_at, updated_at) VALUES (:id, :r, :n, :d, :kid, :sealed, :max,"
-                          + " :stdin, :policy, :t, :t)")
+                          + " kube_policy, created_at, updated_at) VALUES (:id, :r, :n, :d, :kid,"
+                          + " :sealed, :max, :stdin, :policy, :kube, :t, :t)")
                   .bind("id", id)
                   .bind("r", owner.view().id())
                   .bind("n", name)
@@ -127,6 +131,7 @@ public final class Accounts {
                   .bind("max", max.toSeconds())
                   .bind("stdin", Boolean.TRUE.equals(request.recordStdin()))
                   .bind("policy", policy)
+                  .bind("kube", kubePolicy)
                   .bind("t", now)
                   .execute();
               audit.record(
@@ -134,7 +139,9 @@ public final class Accounts {
                   actor,
                   "account.create",
                   target(resource, name),
-                  "maxSessionDuration=" + GoDuration.format(max));
+                  "maxSessionDuration="
+                      + GoDuration.format(max)
+                      + (kubePolicy == null ? "" : " policy=" + kubePolicy));
             });
     return get(resource, name);
   }
@@ -153,13 +160,15 @@ public final class Accounts {
     String policy =
         failurePolicy(request.recordingFailurePolicy(), current.recordingFailurePolicy());
     boolean stdin = request.recordStdin() == null ? current.recordStdin() : request.recordStdin();
+    AccountPolicies.Change kubePolicy = AccountPolicies.change(request);
     db.jdbi()
         .useTransaction(
             h -> {
               h.createUpdate(
                       "UPDATE accounts SET description = COALESCE(:d, description),"
                           + " max_session_seconds = :max, record_stdin = :stdin,"
-                          + " recording_failure_policy = :policy, updated_at = :t WHERE id = :id")
+                          + " recording_failure_policy = :policy, kube_policy = :kube,"
+                          + " updated_at = :t WHERE id = :id")
                   .bind(
                       "d",
                       request.description() == null
@@ -168,6 +177,7 @@ public final class Accounts {
                   .bind("max", max.toSeconds())
                   .bind("stdin", stdin)
                   .bind("policy", policy)
+                  .bind("kube", kubePolicy.column(AccountPolicies.column(current.policy())))
                   .bind("t", clock.millis())
                   .bind("id", current.id())
                   .execute();
@@ -191,7 +201,7 @@ public final class Accounts {
                   actor,
                   "account.update",
                   target(resource, name),
-                  token == null ? null : "token replaced");
+                  auditDetails(token != null, kubePolicy));
             });
     events.committed();
     return get(resource, name);
@@ -360,7 +370,21 @@ public final class Accounts {
         rs.getString("gateway_id"),
         Duration.ofSeconds(rs.getLong("max_session_seconds")),
         rs.getBoolean("record_stdin"),
-        rs.getString("recording_failure_policy"));
+        rs.getString("recording_failure_policy"),
+        AccountPolicies.parse(rs.getString("kube_policy")));
+  }
+
+  private static String auditDetails(boolean tokenReplaced, AccountPolicies.Change kubePolicy) {
+    String policy =
+        !kubePolicy.changes()
+            ? null
+            : kubePolicy.policy() == null
+                ? "policy removed"
+                : "policy=" + AccountPolicies.column(kubePolicy.policy());
+    if (tokenReplaced) {
+      return policy == null ? "token replaced" : "token replaced, " + policy;
+    }
+    return policy;
   }
 
   /** Whether the user may open sessions on the account. */
@@ -483,6 +507,7 @@ public final class Accounts {
         true,
         rs.getBoolean("record_stdin"),
         rs.getString("recording_failure_policy"),
+        AccountPolicies.parse(rs.getString("kube_policy")),
         grants.getOrDefault(id, List.of()),
         Millis.instant(rs.getLong("created_at")),
         Millis.instant(rs.getLong("updated_at")));

@@ -398,7 +398,8 @@ public final class Sessions {
         account.name(),
         accounts.token(account.id()),
         account.recordStdin(),
-        account.recordingFailurePolicy());
+        account.recordingFailurePolicy(),
+        account.policy());
   }
 
   /**

@@ -188,7 +188,9 @@ public final class AccountPages {
               emptyToNull(form.description()),
               emptyToNull(form.maxDuration()),
               form.recordStdin(),
-              form.failurePolicy()),
+              form.failurePolicy(),
+              null,
+              null),
           me.actor());
       ctx.redirect(listPath(resource), HttpStatus.SEE_OTHER);
     } catch (ApiException e) {
@@ -216,7 +218,9 @@ public final class AccountPages {
               form.description(),
               emptyToNull(form.maxDuration()),
               form.recordStdin(),
-              form.failurePolicy()),
+              form.failurePolicy(),
+              null,
+              null),
           me.actor());
       ctx.redirect(listPath(account.resource()), HttpStatus.SEE_OTHER);
     } catch (ApiException e) {
