@@ -27,6 +27,8 @@ import dev.kpam.server.http.ErrorMapping;
 import dev.kpam.server.http.HttpGuards;
 import dev.kpam.server.http.Requests;
 import dev.kpam.server.openapi.OpenApiRoutes;
+import dev.kpam.server.policy.PolicyRoutes;
+import dev.kpam.server.policy.WhatIf;
 import dev.kpam.server.relays.RelayRoutes;
 import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.ResourceRoutes;
@@ -214,6 +216,7 @@ public final class KpamServer implements AutoCloseable {
       GatewayRoutes.register(app, auth, gateways, events, requests);
       ResourceRoutes.register(app, auth, resources, requests);
       AccountRoutes.register(app, auth, accounts, requests);
+      PolicyRoutes.register(app, auth, new WhatIf(db, accounts, config.clock()), requests);
       SessionHistory history = new SessionHistory(db, sessions, json);
       SessionRoutes.register(app, auth, gateways, sessions, history, requests);
       RelayRoutes.register(app, auth, relays, sessions, requests);

@@ -12,14 +12,16 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "accounts",
-    description = "Create, list, update, delete, grant and revoke accounts of resources.",
+    description =
+        "Create, list, update, delete, grant and revoke accounts of resources; try policies.",
     subcommands = {
       CreateAccountCommand.class,
       ListAccountsCommand.class,
       UpdateAccountCommand.class,
       DeleteAccountCommand.class,
       GrantAccountCommand.class,
-      RevokeAccountCommand.class
+      RevokeAccountCommand.class,
+      WhatIfCommand.class
     })
 public final class AccountsCommand extends CommandGroup {
   static final Table<AccountView> TABLE =

@@ -43,8 +43,8 @@ final class CreateAccountCommand implements Callable<Integer> {
             settings.maxDuration,
             settings.recordStdin,
             settings.recordingFailurePolicy,
-            settings.policy(),
-            settings.preset);
+            settings.policy.policy(),
+            settings.policy.preset);
     api.printOne(
         api.client().post(AccountsCommand.accounts(target.resource), request, AccountView.class),
         AccountsCommand.TABLE);

@@ -51,8 +51,8 @@ final class UpdateAccountCommand implements Callable<Integer> {
             settings.maxDuration,
             settings.recordStdin,
             settings.recordingFailurePolicy,
-            settings.policy(),
-            settings.preset);
+            settings.policy.policy(),
+            settings.policy.preset);
     api.printOne(
         api.client().patch(target.path(), request, AccountView.class), AccountsCommand.TABLE);
     return 0;

@@ -156,6 +156,78 @@ class PolicyThroughKpamTest {
     }
   }
 
+  @Test
+  void whatIfReplaysAScriptedSessionExactlyByUserAndCommand() throws Exception {
+    String account = account(Map.of());
+    AccessSession access = access(account);
+    String session = access.sessionId();
+    try {
+      Kubectl kubectl = kubectl(Kubectl.V1_33, account);
+      for (String[] command :
+          new String[][] {
+            {"get", "pods"},
+            {"get", "pods", "web"},
+            {"logs", "web"},
+            {"create", "configmap", "wi-" + account},
+            {"delete", "configmap", "wi-" + account},
+            {"exec", "web", "--", "echo", "hi"}
+          }) {
+        Kubectl.Result result = kubectl.run(command);
+        assertThat(result.exitCode())
+            .as(String.join(" ", command) + ": " + result.stderr())
+            .isZero();
+      }
+    } finally {
+      access.close();
+    }
+    world.awaitFinishedRecording(session);
+
+    JsonNode[] report = {null};
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              report[0] =
+                  world.call(
+                      "POST",
+                      "/api/v1/resources/prod/accounts/" + account + "/what-if",
+                      world.adminToken,
+                      Map.of("preset", "read-only", "since", "1h"));
+              return report[0].get("denied").asLong() >= 3
+                  && group(report[0], "kubectl exec") != null;
+            });
+    String policy = "kpam: policy of prod/" + account + " forbids ";
+    assertThat(report[0].get("denied").asLong()).as(report[0].toPrettyString()).isEqualTo(3);
+    assertThat(report[0].get("sessions").asLong()).isEqualTo(1);
+    assertThat(group(report[0], "kubectl get").get("denied").asLong()).isZero();
+    assertThat(group(report[0], "kubectl logs").get("denied").asLong()).isZero();
+    assertThat(group(report[0], "kubectl create configmap").get("denied").asLong()).isEqualTo(1);
+    assertThat(group(report[0], "kubectl create configmap").get("example").asText())
+        .isEqualTo(policy + "create on configmaps in default");
+    assertThat(group(report[0], "kubectl delete").get("example").asText())
+        .isEqualTo(policy + "delete on configmaps in default");
+    assertThat(group(report[0], "kubectl exec").get("denied").asLong()).isEqualTo(1);
+    assertThat(report[0].get("groups").get(0).get("denied").asLong()).isEqualTo(1);
+    assertThat(report[0].get("groups").get(0).get("user").asText()).isEqualTo("admin");
+
+    JsonNode none =
+        world.call(
+            "POST",
+            "/api/v1/resources/prod/accounts/" + account + "/what-if",
+            world.adminToken,
+            Map.of("preset", "no-exec", "since", "1h"));
+    assertThat(none.get("denied").asLong()).isEqualTo(1);
+  }
+
+  private static JsonNode group(JsonNode report, String command) {
+    for (JsonNode group : report.get("groups")) {
+      if (group.get("command").asText().equals(command)) {
+        return group;
+      }
+    }
+    return null;
+  }
+
   private static void assertRefused(Kubectl.Result result, String line) {
     assertThat(result.exitCode()).as(result.stderr()).isNotZero();
     assertThat(result.stderr()).contains(line);

@@ -310,6 +310,39 @@ class CliAgainstServerTest {
     ok(
         admin.run(
             "accounts", "update", "--resource", resource, "--name", "viewer", "--preset", "none"));
+    KpamCli.Result whatIf =
+        ok(
+            admin.run(
+                "accounts",
+                "what-if",
+                "--resource",
+                resource,
+                "--name",
+                "viewer",
+                "--preset",
+                "read-only",
+                "--since",
+                "2d"));
+    assertThat(whatIf.out())
+        .contains(resource + "/viewer since ")
+        .contains(": 0 of 0 recorded requests would have been denied (0 sessions)");
+    KpamCli.Result noDraft =
+        admin.run("accounts", "what-if", "--resource", resource, "--name", "viewer");
+    assertThat(noDraft.exitCode()).isNotZero();
+    assertThat(noDraft.err()).contains("give the draft: --policy FILE or --preset NAME");
+    KpamCli.Result tooFar =
+        admin.run(
+            "accounts",
+            "what-if",
+            "--resource",
+            resource,
+            "--name",
+            "viewer",
+            "--preset",
+            "no-exec",
+            "--since",
+            "400d");
+    assertThat(tooFar.err()).contains("since: '400d' (expected: more than 0 and at most 90d)");
     assertThat(
             ok(admin.run("accounts", "list", "--resource", resource, "-o", "json"))
                 .json()

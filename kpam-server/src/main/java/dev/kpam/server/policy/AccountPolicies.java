@@ -69,6 +69,18 @@ public final class AccountPolicies {
     }
   }
 
+  /** A draft for what-if: the preset or the rules, one of them required. */
+  public static KubePolicy draft(KubePolicy policy, String preset) {
+    if (policy == null && preset == null) {
+      throw ApiException.invalid("policy", "missing", "a policy (rules) or a preset to try");
+    }
+    Change change = change(new AccountRequest(null, null, null, null, null, null, policy, preset));
+    if (change.policy() == null) {
+      throw ApiException.invalid("policy", "none", "a policy with rules, or a preset");
+    }
+    return change.policy();
+  }
+
   public static String column(KubePolicy policy) {
     if (policy == null) {
       return null;
