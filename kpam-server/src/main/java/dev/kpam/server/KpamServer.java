@@ -216,7 +216,8 @@ public final class KpamServer implements AutoCloseable {
       GatewayRoutes.register(app, auth, gateways, events, requests);
       ResourceRoutes.register(app, auth, resources, requests);
       AccountRoutes.register(app, auth, accounts, requests);
-      PolicyRoutes.register(app, auth, new WhatIf(db, accounts, config.clock()), requests);
+      WhatIf whatIf = new WhatIf(db, accounts, config.clock());
+      PolicyRoutes.register(app, auth, whatIf, requests);
       SessionHistory history = new SessionHistory(db, sessions, json);
       SessionRoutes.register(app, auth, gateways, sessions, history, requests);
       RelayRoutes.register(app, auth, relays, sessions, requests);
@@ -230,6 +231,7 @@ public final class KpamServer implements AutoCloseable {
               relays,
               resources,
               accounts,
+              whatIf,
               sessions,
               history,
               audit,

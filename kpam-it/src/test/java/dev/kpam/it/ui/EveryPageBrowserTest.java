@@ -62,6 +62,7 @@ final class EveryPageBrowserTest {
                 "kpam k8s access --resource prod --account admin",
                 "account-access"),
             new Page(account + "/edit", "#token-stored", "stored", null),
+            new Page(account + "/policy", "#current-policy", "Now: none", "policy-form"),
             new Page("/ui/sessions", "#sessions tr[data-id=\"" + sessionId + "\"]", "ended", null),
             new Page(session, "#commands", "kubectl get pods", null),
             new Page(session, "#commands", "kubectl exec", null),

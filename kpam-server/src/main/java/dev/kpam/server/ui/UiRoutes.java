@@ -7,6 +7,7 @@ import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.auth.Principal;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.policy.WhatIf;
 import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.Resources;
 import dev.kpam.server.sessions.SessionHistory;
@@ -40,6 +41,7 @@ public final class UiRoutes {
       Relays relays,
       Resources resources,
       Accounts accounts,
+      WhatIf whatIf,
       Sessions sessions,
       SessionHistory history,
       AuditLog audit,
@@ -71,6 +73,7 @@ public final class UiRoutes {
         services.accounts(),
         services.users(),
         services.publicUrl());
+    PolicyPages.register(app, kit, services.accounts(), services.whatIf());
     GatewayPages.register(app, kit, services.gateways(), services.clock());
     UserPages.register(app, kit, services.users());
     AuditPages.register(app, kit, services.audit(), services.clock());
