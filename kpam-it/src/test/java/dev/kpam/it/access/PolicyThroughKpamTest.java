@@ -90,6 +90,24 @@ class PolicyThroughKpamTest {
               policy + "get on secrets in default",
               policy + "exec on pods in default",
               policy + "portforward on pods in default");
+      // The refused request itself carries the line, which the session page shows as "denied by
+      // kpam" on the command.
+      JsonNode refused =
+          world.call(
+              "GET",
+              "/api/v1/sessions/" + access.sessionId() + "/events?type=request&limit=1000",
+              world.adminToken,
+              null);
+      List<String> errors = new ArrayList<>();
+      refused
+          .get("items")
+          .forEach(
+              item -> {
+                if (item.at("/data/status").asInt() == 403) {
+                  errors.add(item.at("/data/error").asText());
+                }
+              });
+      assertThat(errors).contains(policy + "delete on pods in default");
     } finally {
       access.close();
     }
