@@ -76,7 +76,7 @@ public final class KubeProxy {
     p.addLast("session", new SessionCheck(connection, directory, connections, recording, clock));
     p.addLast("sanitize", HeaderSanitizer.INSTANCE);
     p.addLast("credentials", new CredentialInjector(connection));
-    p.addLast("forward", new UpstreamForwarder(connection, pools, taps));
+    p.addLast("forward", new UpstreamForwarder(connection, pools, taps, clock));
     channel.read();
   }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
  * rewire both pipelines from HTTP to a raw byte relay (STYLE.md: rewire, don't add modes). From
  * here on the bytes are SPDY/3.1 or WebSocket frames, seen by the {@link StreamTap}; the gateway
  * also follows the WebSocket frame boundaries or the SPDY streams itself, so that {@link
- * SessionTermination} can tell kubectl why its stream ends.
+ * SessionTermination} can tell kubectl why its stream ends, and {@link ExpiryNotice} can tell the
+ * person at a terminal that the session ends soon.
  */
 final class ProtocolSwitch {
   static final String RELAY = "relay";
@@ -31,7 +33,8 @@ final class ProtocolSwitch {
       ProxyConnection connection,
       Exchange exchange,
       HttpResponse switching,
-      StreamTap.Factory taps) {
+      StreamTap.Factory taps,
+      Clock clock) {
     Channel client = forwarderCtx.channel();
     Channel upstream = exchange.upstream;
     String protocol = protocol(switching);
@@ -64,6 +67,9 @@ final class ProtocolSwitch {
       fromServer = gatewayThenTap(streams::fromServer, fromServer);
     }
     client.closeFuture().addListener(f -> tap.closed());
+    if (connection.lookup != null) {
+      ExpiryNotice.schedule(connection, exchange.uri, connection.lookup.expiresAt(), clock);
+    }
 
     forwarderCtx.write(switching);
     forwarderCtx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);

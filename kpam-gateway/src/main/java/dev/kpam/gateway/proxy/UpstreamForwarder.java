@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayDeque;
 
 /**
@@ -29,14 +30,17 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
   private final ProxyConnection connection;
   private final UpstreamPools pools;
   private final StreamTap.Factory taps;
+  private final Clock clock;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private Exchange exchange;
 
-  UpstreamForwarder(ProxyConnection connection, UpstreamPools pools, StreamTap.Factory taps) {
+  UpstreamForwarder(
+      ProxyConnection connection, UpstreamPools pools, StreamTap.Factory taps, Clock clock) {
     this.connection = connection;
     this.pools = pools;
     this.taps = taps;
+    this.clock = clock;
   }
 
   @Override
@@ -152,7 +156,7 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
       ex.responseStarted = true;
       if (ex.upgrade && response.status().code() == 101) {
         exchange = null;
-        ProtocolSwitch.apply(ctx, connection, ex, response, taps);
+        ProtocolSwitch.apply(ctx, connection, ex, response, taps, clock);
         return;
       }
       ex.upstreamReusable = HttpUtil.isKeepAlive(response) && !ex.upgrade;

@@ -63,6 +63,10 @@ class SpdyExecThroughProxyTest {
   }
 
   private Channel execCat(Instant expiresAt) throws Exception {
+    return execCat(expiresAt, "command=cat&stdin=true&stdout=true&stderr=true");
+  }
+
+  private Channel execCat(Instant expiresAt, String query) throws Exception {
     fixture =
         new ProxyFixture(
             SESSION,
@@ -81,7 +85,7 @@ class SpdyExecThroughProxyTest {
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
             HttpMethod.POST,
-            "/api/v1/namespaces/default/pods/web/exec?command=cat&stdin=true&stdout=true&stderr=true");
+            "/api/v1/namespaces/default/pods/web/exec?" + query);
     upgrade.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
     upgrade.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer user-token");
     upgrade.headers().set(HttpHeaderNames.CONNECTION, "Upgrade");
@@ -92,7 +96,11 @@ class SpdyExecThroughProxyTest {
     assertThat(switched.get(10, TimeUnit.SECONDS).status().code()).isEqualTo(101);
 
     List<String> replies = new ArrayList<>();
-    String[] types = {"error", "stdin", "stdout", "stderr"};
+    // kubectl opens a resize stream instead of stderr for a TTY; the API server waits for it.
+    String[] types =
+        ExpiryNotice.isTty("/?" + query)
+            ? new String[] {"error", "stdin", "stdout", "resize"}
+            : new String[] {"error", "stdin", "stdout", "stderr"};
     for (int i = 0; i < types.length; i++) {
       DefaultSpdySynStreamFrame syn = new DefaultSpdySynStreamFrame(2 * i + 1, 0, (byte) 0);
       syn.headers().set("streamtype", types[i]);
@@ -108,6 +116,28 @@ class SpdyExecThroughProxyTest {
   private static DefaultSpdyDataFrame stdin(String text) {
     return new DefaultSpdyDataFrame(
         STDIN, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aTerminalOverSpdyHearsFiveMinutesAheadThatTheSessionEnds() throws Exception {
+    Instant expires = Instant.now().plus(ExpiryNotice.BEFORE.get(0)).plusMillis(3000);
+    Channel channel = execCat(expires, "command=cat&stdin=true&stdout=true&tty=true");
+    channel.writeAndFlush(stdin("typing\n"));
+
+    List<String> seen = new ArrayList<>();
+    String notice = "DATA 5: \r\nkpam: this session ends in 5 minutes\r\n";
+    while (!seen.contains(notice)) {
+      String frame = frames.poll(10, TimeUnit.SECONDS);
+      assertThat(frame).as("frames so far: %s", seen).isNotNull();
+      seen.add(frame);
+    }
+    channel.writeAndFlush(stdin("more\n"));
+    while (!seen.contains("DATA 5: more\n")) {
+      String frame = frames.poll(10, TimeUnit.SECONDS);
+      assertThat(frame).as("frames so far: %s", seen).isNotNull();
+      seen.add(frame);
+    }
+    assertThat(seen).contains("DATA 5: typing\n").doesNotHaveDuplicates();
   }
 
   @Test

@@ -21,6 +21,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,6 +51,10 @@ class WebSocketExecThroughProxyTest {
   }
 
   private Channel execCat(Instant expiresAt) throws Exception {
+    return execCat(expiresAt, "command=cat&stdin=true&stdout=true&stderr=true");
+  }
+
+  private Channel execCat(Instant expiresAt, String query) throws Exception {
     fixture =
         new ProxyFixture(
             SESSION,
@@ -64,7 +70,8 @@ class WebSocketExecThroughProxyTest {
         URI.create(
             "wss://127.0.0.1:"
                 + fixture.port()
-                + "/api/v1/namespaces/default/pods/web/exec?command=cat&stdin=true&stdout=true&stderr=true");
+                + "/api/v1/namespaces/default/pods/web/exec?"
+                + query);
     DefaultHttpHeaders headers = new DefaultHttpHeaders();
     headers.set("Authorization", "Bearer user-token");
     WebSocketClientHandshaker handshaker =
@@ -137,5 +144,34 @@ class WebSocketExecThroughProxyTest {
 
     assertThat(status).startsWith("3:").contains("kpam session s-1 has expired");
     await().atMost(Duration.ofSeconds(5)).until(() -> !channel.isActive());
+  }
+
+  @Test
+  void aTerminalHearsFiveMinutesAheadThatTheSessionEndsAndAProgramNeverDoes() throws Exception {
+    Instant expires = Instant.now().plus(ExpiryNotice.BEFORE.get(0)).plusMillis(3000);
+    Channel tty = execCat(expires, "command=cat&stdin=true&stdout=true&tty=true");
+    tty.writeAndFlush(stdin("typing\n"));
+
+    List<String> seen = new ArrayList<>();
+    String notice = "1:\r\nkpam: this session ends in 5 minutes\r\n";
+    while (!seen.contains(notice)) {
+      String frame = frames.poll(10, TimeUnit.SECONDS);
+      assertThat(frame).as("frames so far: %s", seen).isNotNull();
+      seen.add(frame);
+    }
+    tty.writeAndFlush(stdin("still typing\n"));
+    assertThat(frames.poll(10, TimeUnit.SECONDS)).isEqualTo("1:still typing\n");
+    assertThat(seen).contains("1:typing\n").doesNotHaveDuplicates();
+    tty.close().syncUninterruptibly();
+    fixture.close();
+
+    frames.clear();
+    Channel program =
+        execCat(
+            Instant.now().plus(ExpiryNotice.BEFORE.get(0)).plusMillis(1000),
+            "command=cat&stdin=true&stdout=true&stderr=true");
+    program.writeAndFlush(stdin("data\n"));
+    assertThat(frames.poll(10, TimeUnit.SECONDS)).isEqualTo("1:data\n");
+    assertThat(frames.poll(3, TimeUnit.SECONDS)).as("nothing added to a non-TTY stream").isNull();
   }
 }
