@@ -18,6 +18,7 @@ import dev.kpam.relay.StandaloneRelayConfig;
 import dev.kpam.relay.enroll.RelayEnrollment;
 import dev.kpam.relay.enroll.RelayFiles;
 import dev.kpam.server.ServerConfig;
+import dev.kpam.testing.TestPostgres;
 import dev.kpam.testing.kube.FakeKubeApiServer;
 import dev.kpam.testing.kube.Kubectl;
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class KpamWorld implements AutoCloseable {
   private volatile Gateway gateway;
   private final StandaloneRelay standaloneRelay;
   private final StringWriter accessOutput = new StringWriter();
+  private TestPostgres.Schema schema;
 
   private KpamWorld(
       Path dir,
@@ -122,6 +124,25 @@ public final class KpamWorld implements AutoCloseable {
 
   public static KpamWorld start(Path dir) {
     return start(dir, server -> server);
+  }
+
+  /**
+   * A world whose server runs on {@code backend}: {@code sqlite} (in {@code dir}) or {@code
+   * postgresql} (a fresh schema of the test database, dropped when the world closes).
+   */
+  public static KpamWorld onBackend(Path dir, String backend) {
+    if (!backend.equals("postgresql")) {
+      return start(dir);
+    }
+    TestPostgres.Schema schema = TestPostgres.freshSchema();
+    try {
+      KpamWorld world = start(dir, server -> server.dbUrl(schema.jdbcUrl()));
+      world.schema = schema;
+      return world;
+    } catch (RuntimeException e) {
+      schema.close();
+      throw e;
+    }
   }
 
   /**
@@ -391,5 +412,6 @@ public final class KpamWorld implements AutoCloseable {
     if (standaloneRelay != null) standaloneRelay.close();
     plane.close();
     kube.close();
+    if (schema != null) schema.close();
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.cli.access.AccessSession;
-import dev.kpam.testing.TestPostgres;
 import dev.kpam.testing.kube.Kubectl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,25 +37,18 @@ class PolicyThroughKpamTest {
 
   @Parameter String backend;
   private Path dir;
-  private TestPostgres.Schema schema;
   private KpamWorld world;
 
   @BeforeParameterizedClassInvocation
   void start() throws IOException {
     dir = Files.createTempDirectory("kpam-policy-" + backend);
-    if (backend.equals("postgresql")) {
-      schema = TestPostgres.freshSchema();
-      world = KpamWorld.start(dir, server -> server.dbUrl(schema.jdbcUrl()));
-    } else {
-      world = KpamWorld.start(dir);
-    }
+    world = KpamWorld.onBackend(dir, backend);
     world.kube.addPod("team-a", "api");
   }
 
   @AfterParameterizedClassInvocation
   void stop() {
     if (world != null) world.close();
-    if (schema != null) schema.close();
   }
 
   @ParameterizedTest

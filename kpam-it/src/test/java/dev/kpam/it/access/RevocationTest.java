@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.cli.access.Outcome;
 import dev.kpam.server.db.Database;
-import dev.kpam.testing.TestPostgres;
 import dev.kpam.testing.kube.Kubectl;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,24 +40,17 @@ class RevocationTest {
 
   @Parameter String backend;
   private Path dir;
-  private TestPostgres.Schema schema;
   private KpamWorld world;
 
   @BeforeParameterizedClassInvocation
   void start() throws IOException {
     dir = Files.createTempDirectory("kpam-revocation-" + backend);
-    if (backend.equals("postgresql")) {
-      schema = TestPostgres.freshSchema();
-      world = KpamWorld.start(dir, server -> server.dbUrl(schema.jdbcUrl()));
-    } else {
-      world = KpamWorld.start(dir);
-    }
+    world = KpamWorld.onBackend(dir, backend);
   }
 
   @AfterParameterizedClassInvocation
   void stop() {
     if (world != null) world.close();
-    if (schema != null) schema.close();
   }
 
   @Test
