@@ -100,7 +100,8 @@ class PolicyPagesTest extends ServerTestBase {
 
     assertThat(whatIf.html())
         .contains("id=\"what-if-report\"")
-        .contains("0 of 0 requests recorded since");
+        .contains("0 of 0 requests recorded since")
+        .contains("name=\"since\" type=\"text\" value=\"3d\"");
     assertThat(
             server
                 .admin

@@ -77,6 +77,7 @@ public final class PolicyPages {
       String account,
       String current,
       String text,
+      String since,
       String error,
       boolean saved,
       WhatIfReport report) {
@@ -102,6 +103,7 @@ public final class PolicyPages {
         200,
         account,
         yaml(account.policy()),
+        "7d",
         null,
         "saved".equals(ctx.queryParam("done")),
         null);
@@ -112,6 +114,7 @@ public final class PolicyPages {
     AccountView account = accounts.get(me, ctx.pathParam("resource"), ctx.pathParam("account"));
     String text = ctx.formParam("policy") == null ? "" : ctx.formParam("policy");
     String action = String.valueOf(ctx.formParam("action"));
+    String since = UiKit.text(ctx, "since").isEmpty() ? "7d" : UiKit.text(ctx, "since");
     try {
       if (action.equals("remove")) {
         accounts.update(account.resource(), account.name(), request(null, "none"), me.actor());
@@ -122,10 +125,8 @@ public final class PolicyPages {
       if (action.equals("what-if")) {
         WhatIfReport report =
             whatIf.replay(
-                account.resource(),
-                account.name(),
-                new WhatIfRequest(draft, null, UiKit.text(ctx, "since")));
-        render(ctx, me, 200, account, text, null, false, report);
+                account.resource(), account.name(), new WhatIfRequest(draft, null, since));
+        render(ctx, me, 200, account, text, since, null, false, report);
         return;
       }
       accounts.update(account.resource(), account.name(), request(draft, null), me.actor());
@@ -134,7 +135,7 @@ public final class PolicyPages {
       if (e.status() != 400) {
         throw e;
       }
-      render(ctx, me, 400, account, text, e.getMessage(), false, null);
+      render(ctx, me, 400, account, text, since, e.getMessage(), false, null);
     }
   }
 
@@ -144,6 +145,7 @@ public final class PolicyPages {
       int status,
       AccountView account,
       String text,
+      String since,
       String error,
       boolean saved,
       WhatIfReport report) {
@@ -157,6 +159,7 @@ public final class PolicyPages {
             account.name(),
             summary(account.policy()),
             text,
+            since,
             error,
             saved,
             report));
