@@ -3,7 +3,12 @@ package dev.kpam.app;
 import dev.kpam.relay.RelayLimits;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
+import dev.kpam.server.notify.WebhookSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +124,30 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "${env:KPAM_BOOTSTRAP_PASSWORD}")
   String bootstrapPassword;
 
+  @Option(
+      names = "--webhook-url",
+      paramLabel = "URL",
+      description =
+          "Send notifications (session terminated, ...) as signed JSON POSTs to this URL;"
+              + " the secret comes from --webhook-secret-file or KPAM_WEBHOOK_SECRET.")
+  URI webhookUrl;
+
+  @Option(
+      names = "--webhook-secret-file",
+      paramLabel = "FILE",
+      description = "File with the secret (16 bytes or more) that signs each notification.")
+  Path webhookSecretFile;
+
+  @Option(names = "--webhook-secret", hidden = true, defaultValue = "${env:KPAM_WEBHOOK_SECRET}")
+  String webhookSecret;
+
+  @Option(
+      names = "--webhook-format",
+      paramLabel = "FORMAT",
+      defaultValue = "json",
+      description = "json (kpam's events; default) or slack (a Slack-compatible {\"text\": ...}).")
+  String webhookFormat;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -143,6 +172,7 @@ public final class ServerCommand implements Callable<Integer> {
               .rootKeyFile(rootKeyFile)
               .rootKey(blankToNull(rootKey))
               .bootstrapPassword(blankToNull(bootstrapPassword))
+              .webhook(webhook())
               .build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -191,5 +221,30 @@ public final class ServerCommand implements Callable<Integer> {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
+  }
+
+  /** The webhook of the flags; the secret from its file, else from the environment. */
+  private WebhookSettings webhook() {
+    if (webhookUrl == null) {
+      if (webhookSecretFile != null) {
+        throw new IllegalArgumentException("--webhook-secret-file: given without --webhook-url");
+      }
+      return WebhookSettings.NONE;
+    }
+    byte[] secret;
+    if (webhookSecretFile != null) {
+      try {
+        secret = Files.readString(webhookSecretFile).strip().getBytes(StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--webhook-secret-file: cannot read " + webhookSecretFile + ": " + e.getMessage());
+      }
+    } else {
+      secret =
+          blankToNull(webhookSecret) == null
+              ? null
+              : webhookSecret.strip().getBytes(StandardCharsets.UTF_8);
+    }
+    return new WebhookSettings(webhookUrl, secret, webhookFormat);
   }
 }

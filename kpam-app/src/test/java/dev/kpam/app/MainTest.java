@@ -54,6 +54,37 @@ class MainTest {
   }
 
   @Test
+  void aWebhookWithoutASecretOrWithAnUnknownFormatIsRefusedBeforeTheServerStarts() {
+    Path dataDir = configDir.resolve("server");
+    int noSecret =
+        root()
+            .execute(
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--webhook-url",
+                "https://hooks.example/k");
+    assertThat(noSecret).isEqualTo(2);
+    assertThat(err.toString()).contains("webhook-secret: missing or shorter than 16 bytes");
+
+    int badFormat =
+        root()
+            .execute(
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--webhook-url",
+                "https://hooks.example/k",
+                "--webhook-secret",
+                "sixteen-bytes-or-more",
+                "--webhook-format",
+                "teams");
+    assertThat(badFormat).isEqualTo(2);
+    assertThat(err.toString()).contains("webhook-format: 'teams' (expected: json or slack)");
+    assertThat(err.toString()).doesNotContain("sixteen-bytes-or-more");
+  }
+
+  @Test
   void outsideAJarTheVersionIsDev() {
     assertThat(root().execute("--version")).isZero();
     assertThat(out.toString()).isEqualTo("kpam dev\n");

@@ -26,6 +26,7 @@ import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ErrorMapping;
 import dev.kpam.server.http.HttpGuards;
 import dev.kpam.server.http.Requests;
+import dev.kpam.server.notify.Notifications;
 import dev.kpam.server.openapi.OpenApiRoutes;
 import dev.kpam.server.policy.PolicyRoutes;
 import dev.kpam.server.policy.WhatIf;
@@ -141,7 +142,8 @@ public final class KpamServer implements AutoCloseable {
       CertificateAuthority ca = InternalCa.loadOrCreate(db, secrets, config.clock());
       AuditLog audit = new AuditLog(db, config.clock());
       events = new GatewayEvents(db, config.clock(), json);
-      SessionEnds ends = new SessionEnds(events, audit, config.clock());
+      Notifications notifications = new Notifications(db, config.webhook(), config.clock(), json);
+      SessionEnds ends = new SessionEnds(events, audit, notifications, config.clock());
       Revocations revocations = new Revocations(ends);
       PasswordHasher hasher = PasswordHasher.defaults();
       Users users = new Users(db, hasher, config.clock(), ids, audit, revocations);
@@ -240,15 +242,18 @@ public final class KpamServer implements AutoCloseable {
       app.start();
       address.bound(app.port());
 
+      // Two threads: a slow webhook receiver never delays session expiry.
       scheduler =
-          Executors.newSingleThreadScheduledExecutor(
+          Executors.newScheduledThreadPool(
+              2,
               r -> {
-                Thread thread = new Thread(r, "kpam-session-expiry");
+                Thread thread = new Thread(r, "kpam-server-scheduler");
                 thread.setDaemon(true);
                 return thread;
               });
       long every = config.expiryInterval().toMillis();
       scheduler.scheduleWithFixedDelay(() -> expire(sessions), every, every, TimeUnit.MILLISECONDS);
+      notifications.start(scheduler);
       return new KpamServer(
           config,
           db,

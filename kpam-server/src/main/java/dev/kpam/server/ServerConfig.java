@@ -1,5 +1,6 @@
 package dev.kpam.server;
 
+import dev.kpam.server.notify.WebhookSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import java.util.List;
  * @param relayCertificateLifetime the same for standalone relays
  * @param headerTimeout how long a client has to send a request's line and headers, from opening the
  *     connection or from the previous response; then the connection is closed
+ * @param webhook where notifications go ({@link WebhookSettings#NONE}: nowhere)
  */
 public record ServerConfig(
     Path dataDir,
@@ -57,7 +59,8 @@ public record ServerConfig(
     Duration expiryInterval,
     Duration gatewayCertificateLifetime,
     Duration relayCertificateLifetime,
-    Duration headerTimeout) {
+    Duration headerTimeout,
+    WebhookSettings webhook) {
   static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
   static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
@@ -93,6 +96,7 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "headerTimeout: " + headerTimeout + " (expected: between 100ms and 10m)");
     }
+    webhook = webhook == null ? WebhookSettings.NONE : webhook;
     if (bindHost == null || bindHost.isBlank()) {
       throw new IllegalArgumentException(
           "bindHost: missing (expected: an address such as 0.0.0.0)");
@@ -172,6 +176,7 @@ public record ServerConfig(
     private Duration gatewayCertificateLifetime = Duration.ofDays(30);
     private Duration relayCertificateLifetime = Duration.ofDays(30);
     private Duration headerTimeout = Duration.ofSeconds(20);
+    private WebhookSettings webhook = WebhookSettings.NONE;
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -261,6 +266,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder webhook(WebhookSettings value) {
+      webhook = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -280,7 +290,8 @@ public record ServerConfig(
           expiryInterval,
           gatewayCertificateLifetime,
           relayCertificateLifetime,
-          headerTimeout);
+          headerTimeout,
+          webhook);
     }
   }
 }

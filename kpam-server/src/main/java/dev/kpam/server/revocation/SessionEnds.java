@@ -3,8 +3,11 @@ package dev.kpam.server.revocation;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
 import dev.kpam.server.gateways.GatewayEvents;
+import dev.kpam.server.notify.Notifications;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -21,11 +24,14 @@ import org.jdbi.v3.core.Handle;
 public final class SessionEnds {
   private final GatewayEvents events;
   private final AuditLog audit;
+  private final Notifications notifications;
   private final Clock clock;
 
-  public SessionEnds(GatewayEvents events, AuditLog audit, Clock clock) {
+  public SessionEnds(
+      GatewayEvents events, AuditLog audit, Notifications notifications, Clock clock) {
     this.events = events;
     this.audit = audit;
+    this.notifications = notifications;
     this.clock = clock;
   }
 
@@ -48,14 +54,30 @@ public final class SessionEnds {
     if (updated == 0) {
       return false;
     }
-    String gatewayId =
-        h.createQuery("SELECT gateway_id FROM sessions WHERE id = :id")
+    Map<String, Object> session =
+        h.createQuery(
+                "SELECT gateway_id, user_name, resource_name, account_name FROM sessions"
+                    + " WHERE id = :id")
             .bind("id", sessionId)
-            .mapTo(String.class)
+            .mapToMap()
             .one();
     events.publish(
-        h, gatewayId, "session." + status.toLowerCase(Locale.ROOT), sessionId, null, reason);
+        h,
+        (String) session.get("gateway_id"),
+        "session." + status.toLowerCase(Locale.ROOT),
+        sessionId,
+        null,
+        reason);
     audit.record(h, actor, action, "session:" + sessionId, reason);
+    if (status.equals("TERMINATED")) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("session", sessionId);
+      data.put("user", session.get("user_name"));
+      data.put("account", session.get("resource_name") + "/" + session.get("account_name"));
+      data.put("by", actor.name());
+      data.put("reason", reason);
+      notifications.enqueue(h, "session.terminated", data);
+    }
     return true;
   }
 

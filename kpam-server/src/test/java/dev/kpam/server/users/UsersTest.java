@@ -14,6 +14,8 @@ import dev.kpam.server.audit.AuditLog.Actor;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.notify.Notifications;
+import dev.kpam.server.notify.WebhookSettings;
 import dev.kpam.server.revocation.Revocations;
 import dev.kpam.server.revocation.SessionEnds;
 import dev.kpam.testing.TestPostgres;
@@ -51,7 +53,13 @@ class UsersTest {
     Clock clock = Clock.systemUTC();
     AuditLog audit = new AuditLog(db, clock);
     events = new GatewayEvents(db, clock, KpamServer.objectMapper());
-    Revocations revocations = new Revocations(new SessionEnds(events, audit, clock));
+    Revocations revocations =
+        new Revocations(
+            new SessionEnds(
+                events,
+                audit,
+                new Notifications(db, WebhookSettings.NONE, clock, KpamServer.objectMapper()),
+                clock));
     users = new Users(db, PasswordHasher.defaults(), clock, Ids.random(), audit, revocations);
   }
 
