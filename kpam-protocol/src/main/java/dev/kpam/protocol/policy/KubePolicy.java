@@ -138,15 +138,18 @@ public record KubePolicy(String preset, List<PolicyRule> rules) {
                   + ")");
         }
       }
-      checkGlobs(at + ".apiGroups", rule.apiGroups(), true);
-      checkGlobs(at + ".resources", rule.resources(), false);
-      checkGlobs(at + ".namespaces", rule.namespaces(), false);
-      checkGlobs(at + ".names", rule.names(), false);
+      checkGlobs(at + ".apiGroups", rule.apiGroups(), true, true);
+      checkGlobs(at + ".resources", rule.resources(), false, true);
+      checkGlobs(at + ".namespaces", rule.namespaces(), false, true);
+      // Object names are freer than DNS names (RBAC's "system:controller:…"): any text.
+      checkGlobs(at + ".names", rule.names(), false, false);
     }
     return this;
   }
 
-  private static void checkGlobs(String field, List<String> globs, boolean emptyAllowed) {
+  /** {@code dnsLike}: lower-case letters, digits, '-', '.', '/' and the glob characters only. */
+  private static void checkGlobs(
+      String field, List<String> globs, boolean emptyAllowed, boolean dnsLike) {
     if (globs == null) {
       return;
     }
@@ -157,9 +160,7 @@ public record KubePolicy(String preset, List<PolicyRule> rules) {
       if (glob == null || (glob.isEmpty() && !emptyAllowed) || glob.length() > 253) {
         throw new PolicyException(field, "'" + glob + "' is not a name or a glob");
       }
-      if (!glob.isEmpty()
-          && !field.endsWith(".names")
-          && !DNS_LABEL_GLOB.matcher(glob.replace("/", "")).matches()) {
+      if (!glob.isEmpty() && dnsLike && !DNS_LABEL_GLOB.matcher(glob.replace("/", "")).matches()) {
         throw new PolicyException(
             field, "'" + glob + "' is not a Kubernetes name or a glob of one");
       }
