@@ -107,6 +107,35 @@ public final class Kubectl {
     }
   }
 
+  /**
+   * Starts kubectl on a pseudo-terminal of its own (util-linux {@code script}), as a person at a
+   * terminal runs {@code kubectl exec -it}: what is written to the process reaches kubectl's
+   * terminal, and its output (terminal echo included) comes back on the process's stdout.
+   */
+  public Process startInTerminal(String... args) {
+    StringBuilder line = new StringBuilder(quote(binary)).append(' ');
+    line.append(quote("--kubeconfig=" + kubeconfig));
+    for (String arg : args) {
+      line.append(' ').append(quote(arg));
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            "script", "--quiet", "--return", "--command", line.toString(), "/dev/null");
+    builder.environment().put("HOME", home.toString());
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().putAll(env);
+    try {
+      Files.createDirectories(home);
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String quote(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
   private static Thread drain(InputStream in, ByteArrayOutputStream sink) {
     Thread thread =
         new Thread(
