@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
  * <pre>{@code
  * 2026-11-28 13:00:01  200  1.2s     kubectl get pods -n web
  * 2026-11-28 13:00:09  101  2m05s    kubectl exec api-7d9 -- sh
+ * 2026-11-28 13:01:30  403  40ms     kubectl delete pod api-7d9   [kpam: policy of prod/ro forbids delete on pods in web]
  * }</pre>
  */
 final class CommandLog {
@@ -26,11 +27,12 @@ final class CommandLog {
   String line(SessionCommand command) {
     String status = command.status() == 0 ? "-" : Integer.toString(command.status());
     return String.format(
-        "%s  %-3s  %-7s  %s",
-        TIME.format(command.startedAt().atZone(zone)),
-        status,
-        duration(command.durationMs()),
-        command.line());
+            "%s  %-3s  %-7s  %s",
+            TIME.format(command.startedAt().atZone(zone)),
+            status,
+            duration(command.durationMs()),
+            command.line())
+        + (command.refusal() == null ? "" : "   [" + command.refusal() + "]");
   }
 
   /** {@code 120ms}, {@code 3.2s}, {@code 1m05s}, {@code 1h02m}. */

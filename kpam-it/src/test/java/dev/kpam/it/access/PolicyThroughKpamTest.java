@@ -100,6 +100,22 @@ class PolicyThroughKpamTest {
                 }
               });
       assertThat(errors).contains(policy + "delete on pods in default");
+      JsonNode commands =
+          world.call(
+              "GET",
+              "/api/v1/sessions/" + access.sessionId() + "/commands",
+              world.adminToken,
+              null);
+      List<String> refusals = new ArrayList<>();
+      commands
+          .get("items")
+          .forEach(
+              command -> {
+                if (command.get("line").asText().startsWith("kubectl delete")) {
+                  refusals.add(command.get("refusal").asText());
+                }
+              });
+      assertThat(refusals).containsExactly(policy + "delete on pods in default");
     } finally {
       access.close();
     }

@@ -9,7 +9,9 @@ import java.util.List;
  * ({@code kubectl get pods -n web}); {@code status} is the highest status among the requests, 101
  * counted as success; {@code errors} counts requests answered with 400 or more; {@code running}
  * counts requests still in progress (a watch, {@code logs -f}, exec or port-forward that has begun
- * and not ended: its {@code request_open} event has no {@code request} event yet).
+ * and not ended: its {@code request_open} event has no {@code request} event yet). {@code refusal}
+ * is kpam's own reason when kpam refused one of its requests with 403 (the account's policy, or the
+ * session's state), e.g. "kpam: policy of prod/ro forbids delete on pods in default".
  *
  * <pre>{@code
  * for (SessionCommand c : commands) System.out.println(c.startedAt() + " " + c.status() + " " + c.line());
@@ -26,8 +28,37 @@ public record SessionCommand(
     int requests,
     int errors,
     int running,
-    List<String> requestIds) {
+    List<String> requestIds,
+    String refusal) {
   public SessionCommand {
     requestIds = List.copyOf(requestIds);
+  }
+
+  /** A command kpam refused nothing of. */
+  public SessionCommand(
+      int index,
+      String kubectlSession,
+      String line,
+      Instant startedAt,
+      Instant endedAt,
+      long durationMs,
+      int status,
+      int requests,
+      int errors,
+      int running,
+      List<String> requestIds) {
+    this(
+        index,
+        kubectlSession,
+        line,
+        startedAt,
+        endedAt,
+        durationMs,
+        status,
+        requests,
+        errors,
+        running,
+        requestIds,
+        null);
   }
 }

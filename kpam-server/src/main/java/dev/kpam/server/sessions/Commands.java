@@ -56,6 +56,7 @@ final class Commands {
     int status = 0;
     int rank = -1;
     int errors = 0;
+    String refusal = null;
     for (RecordedRequest request : counted) {
       if (request.open()) {
         continue;
@@ -70,6 +71,9 @@ final class Commands {
       if (request.status() >= 400) {
         errors++;
       }
+      if (refusal == null && request.status() == 403 && request.error() != null) {
+        refusal = request.error();
+      }
     }
     return new SessionCommand(
         index,
@@ -82,7 +86,8 @@ final class Commands {
         requests.size(),
         errors,
         (int) requests.stream().filter(RecordedRequest::open).count(),
-        requests.stream().map(RecordedRequest::id).filter(Objects::nonNull).toList());
+        requests.stream().map(RecordedRequest::id).filter(Objects::nonNull).toList(),
+        refusal);
   }
 
   /** apply GETs each object before it writes it; delete GETs each until it is gone (--wait). */

@@ -1,0 +1,36 @@
+package dev.kpam.cli.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kpam.protocol.sessions.SessionCommand;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommandLogTest {
+  private static final Instant T0 = Instant.parse("2026-12-02T13:00:01Z");
+
+  @Test
+  void aCommandKpamRefusedShowsKpamsReasonAfterItsLine() {
+    SessionCommand refused =
+        new SessionCommand(
+            3,
+            "ks-1",
+            "kubectl delete pod web -n default",
+            T0,
+            T0.plusMillis(40),
+            40,
+            403,
+            2,
+            1,
+            0,
+            List.of("r-1", "r-2"),
+            "kpam: policy of prod/ro forbids delete on pods in default");
+
+    assertThat(new CommandLog(ZoneOffset.UTC).line(refused))
+        .isEqualTo(
+            "2026-12-02 13:00:01  403  40ms     kubectl delete pod web -n default"
+                + "   [kpam: policy of prod/ro forbids delete on pods in default]");
+  }
+}
