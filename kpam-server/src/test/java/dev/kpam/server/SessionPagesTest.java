@@ -186,6 +186,7 @@ class SessionPagesTest extends ServerTestBase {
             "<tr class=\"request denied\" data-id=\"r-2\">",
             "denied by kpam</span>",
             "not granted by policy",
+            "<p class=\"refusal\">not granted by policy</p>",
             "<tr class=\"request denied\" data-id=\"r-3\">",
             "denied by Kubernetes</span>",
             "<tr class=\"request error\" data-id=\"r-4\">",
