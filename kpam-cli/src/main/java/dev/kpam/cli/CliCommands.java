@@ -8,6 +8,7 @@ import dev.kpam.cli.gateways.GatewaysCommand;
 import dev.kpam.cli.login.LoginCommand;
 import dev.kpam.cli.login.LogoutCommand;
 import dev.kpam.cli.relays.RelaysCommand;
+import dev.kpam.cli.requests.RequestsCommand;
 import dev.kpam.cli.resources.ResourcesCommand;
 import dev.kpam.cli.sessions.SessionsCommand;
 import dev.kpam.cli.users.UsersCommand;
@@ -45,6 +46,7 @@ public final class CliCommands {
           ResourcesCommand.class,
           AccountsCommand.class,
           SessionsCommand.class,
+          RequestsCommand.class,
           K8sCommand.class,
           AuditCommand.class);
 

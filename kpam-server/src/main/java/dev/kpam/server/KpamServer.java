@@ -13,6 +13,8 @@ import dev.kpam.crypto.secrets.RootKey;
 import dev.kpam.crypto.secrets.SecretTokens;
 import dev.kpam.server.accounts.AccountRoutes;
 import dev.kpam.server.accounts.Accounts;
+import dev.kpam.server.approvals.AccessRequests;
+import dev.kpam.server.approvals.RequestRoutes;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditRoutes;
 import dev.kpam.server.auth.AuthRoutes;
@@ -176,11 +178,14 @@ public final class KpamServer implements AutoCloseable {
       Accounts accounts =
           new Accounts(
               db, resources, users, secrets, events, revocations, config.clock(), ids, audit);
+      AccessRequests accessRequests =
+          new AccessRequests(db, accounts, revocations, notifications, audit, config.clock(), ids);
       Sessions sessions =
           new Sessions(
               db,
               resources,
               accounts,
+              accessRequests,
               ca,
               ends,
               revocations,
@@ -220,6 +225,7 @@ public final class KpamServer implements AutoCloseable {
       AccountRoutes.register(app, auth, accounts, requests);
       WhatIf whatIf = new WhatIf(db, accounts, config.clock());
       PolicyRoutes.register(app, auth, whatIf, requests);
+      RequestRoutes.register(app, auth, accessRequests, requests);
       SessionHistory history = new SessionHistory(db, sessions, json);
       SessionRoutes.register(app, auth, gateways, sessions, history, requests);
       RelayRoutes.register(app, auth, relays, sessions, requests);
@@ -252,7 +258,8 @@ public final class KpamServer implements AutoCloseable {
                 return thread;
               });
       long every = config.expiryInterval().toMillis();
-      scheduler.scheduleWithFixedDelay(() -> expire(sessions), every, every, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(
+          () -> expire(sessions, accessRequests), every, every, TimeUnit.MILLISECONDS);
       notifications.start(scheduler);
       return new KpamServer(
           config,
@@ -273,14 +280,18 @@ public final class KpamServer implements AutoCloseable {
     }
   }
 
-  private static void expire(Sessions sessions) {
+  private static void expire(Sessions sessions, AccessRequests accessRequests) {
     try {
       int expired = sessions.expireDue();
       if (expired > 0) {
         log.info("{} session(s) expired", expired);
       }
+      int requests = accessRequests.expireDue();
+      if (requests > 0) {
+        log.info("{} access request(s) expired", requests);
+      }
     } catch (RuntimeException e) {
-      log.warn("session expiry failed, will retry: {}", e.toString());
+      log.warn("expiry failed, will retry: {}", e.toString());
     }
   }
 

@@ -2,6 +2,8 @@ package dev.kpam.cli.access;
 
 import dev.kpam.cli.ApiOptions;
 import dev.kpam.cli.CliEnvironment;
+import dev.kpam.cli.CliException;
+import dev.kpam.cli.api.ApiException;
 import dev.kpam.cli.kubeconfig.Kubeconfigs;
 import dev.kpam.protocol.GoDuration;
 import java.nio.file.Path;
@@ -36,8 +38,24 @@ final class AccessCommand implements Callable<Integer> {
       description = "The local proxy's port on 127.0.0.1 (default: any free port).")
   int port;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record.")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description = "Why, for the record (and for the approvers, where access needs approval).")
   String reason;
+
+  @Option(
+      names = "--request",
+      paramLabel = "ID",
+      description = "Open the session under this approved access request.")
+  String request;
+
+  @Option(
+      names = "--break-glass",
+      description =
+          "Open the session at once without approval, where the account allows it; needs --reason"
+              + " and notifies the approvers.")
+  boolean breakGlass;
 
   @Option(
       names = "--kubeconfig-out",
@@ -57,21 +75,26 @@ final class AccessCommand implements Callable<Integer> {
         kubeconfigOut != null
             ? kubeconfigOut.toAbsolutePath()
             : Kubeconfigs.defaultFile(env.variables());
-    AccessSession session =
-        AccessSession.start(
-            new AccessSettings(
-                ApiOptions.client(env),
-                resource,
-                account,
-                duration,
-                reason,
-                port,
-                kubeconfig,
-                kubeconfigOut != null,
-                env.configDir(),
-                env.clock(),
-                env.stdout(),
-                AccessSettings.POLL_INTERVAL));
+    if (breakGlass && request != null) {
+      throw new CliException("give --request or --break-glass, not both");
+    }
+    AccessSettings settings =
+        new AccessSettings(
+            ApiOptions.client(env),
+            resource,
+            account,
+            duration,
+            reason,
+            request,
+            breakGlass,
+            port,
+            kubeconfig,
+            kubeconfigOut != null,
+            env.configDir(),
+            env.clock(),
+            env.stdout(),
+            AccessSettings.POLL_INTERVAL);
+    AccessSession session = open(settings);
     // Ctrl-C: end the session and clean up, then exit 0 (not 130): the user ended it on purpose.
     Thread onCtrlC =
         new Thread(
@@ -97,6 +120,21 @@ final class AccessCommand implements Callable<Integer> {
       env.stderr().flush();
     }
     return outcome.exitCode();
+  }
+
+  /** The session; on an account that requires approval, once a request for it is approved. */
+  private AccessSession open(AccessSettings settings) {
+    try {
+      return AccessSession.start(settings);
+    } catch (ApiException e) {
+      if (!"approval_required".equals(e.code()) || request != null || breakGlass) {
+        throw e;
+      }
+      String approved =
+          new ApprovalWait(settings.api(), env.stdout(), settings.pollInterval())
+              .await(resource, account, duration, reason);
+      return AccessSession.start(settings.withRequest(approved));
+    }
   }
 
   static final class DurationText implements ITypeConverter<String> {

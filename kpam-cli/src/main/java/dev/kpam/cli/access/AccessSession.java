@@ -120,7 +120,9 @@ public final class AccessSession implements AutoCloseable {
                     settings.account(),
                     settings.duration(),
                     settings.reason(),
-                    Csrs.create(key, "kpam-cli")),
+                    Csrs.create(key, "kpam-cli"),
+                    settings.request(),
+                    settings.breakGlass() ? Boolean.TRUE : null),
                 CreatedSession.class);
     SessionView session = created.session();
     LocalProxy proxy = null;

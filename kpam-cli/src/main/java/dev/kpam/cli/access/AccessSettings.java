@@ -12,12 +12,15 @@ import java.util.Objects;
  * where the local proxy listens, which kubeconfig to change, and the world it runs in.
  *
  * <pre>{@code
- * var settings = new AccessSettings(api, "prod", "admin", "1h", null, 0, kubeconfig, false,
- *     configDir, Clock.systemUTC(), out, AccessSettings.POLL_INTERVAL);
+ * var settings = new AccessSettings(api, "prod", "admin", "1h", null, null, false, 0, kubeconfig,
+ *     false, configDir, Clock.systemUTC(), out, AccessSettings.POLL_INTERVAL);
  * }</pre>
  *
  * @param duration like {@code 1h}; null for the server's default
  * @param reason why, for the record; null for none
+ * @param request the approved access request to open the session under; null for the caller's open
+ *     one, if the account requires approval
+ * @param breakGlass open without approval where the account allows it (needs {@code reason})
  * @param port the local proxy's port on 127.0.0.1; 0 for any free one
  * @param kubeconfig the kubeconfig file to add the context to, or to write when {@code standalone}
  * @param standalone write {@code kubeconfig} as a file of its own ({@code --kubeconfig-out})
@@ -30,6 +33,8 @@ public record AccessSettings(
     String account,
     String duration,
     String reason,
+    String request,
+    boolean breakGlass,
     int port,
     Path kubeconfig,
     boolean standalone,
@@ -54,6 +59,25 @@ public record AccessSettings(
     if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval: " + pollInterval + " (expected: positive)");
     }
+  }
+
+  /** The same settings, under the approved request {@code id}. */
+  public AccessSettings withRequest(String id) {
+    return new AccessSettings(
+        api,
+        resource,
+        account,
+        duration,
+        reason,
+        id,
+        breakGlass,
+        port,
+        kubeconfig,
+        standalone,
+        configDir,
+        clock,
+        out,
+        pollInterval);
   }
 
   private static void requireText(String field, String value) {

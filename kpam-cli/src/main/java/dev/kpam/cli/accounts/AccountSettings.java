@@ -31,11 +31,14 @@ final class AccountSettings {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin AccessOptions access;
+
   boolean isEmpty() {
     return maxDuration == null
         && description == null
         && recordStdin == null
         && recordingFailurePolicy == null
-        && policy.isEmpty();
+        && policy.isEmpty()
+        && access.isEmpty();
   }
 }

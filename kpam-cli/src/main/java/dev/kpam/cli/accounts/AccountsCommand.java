@@ -4,6 +4,9 @@ import dev.kpam.cli.CommandGroup;
 import dev.kpam.cli.Table;
 import dev.kpam.cli.api.Query;
 import dev.kpam.protocol.accounts.AccountView;
+import dev.kpam.protocol.approvals.AccessRules;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /**
@@ -31,6 +34,7 @@ public final class AccountsCommand extends CommandGroup {
           .column("MAX DURATION", AccountView::maxSessionDuration)
           .column("TOKEN", account -> account.tokenStored() ? "stored" : "missing")
           .column("POLICY", AccountsCommand::policy)
+          .column("ACCESS", AccountsCommand::access)
           .column("GRANTS", AccountView::grants)
           .column("DESCRIPTION", AccountView::description);
 
@@ -42,6 +46,23 @@ public final class AccountsCommand extends CommandGroup {
     return account.policy().preset() != null
         ? account.policy().preset()
         : "custom (" + account.policy().rules().size() + " rules)";
+  }
+
+  /** "approval (1 of carol, dave)", "break-glass", both, or "open". */
+  static String access(AccountView account) {
+    AccessRules rules = account.access();
+    if (rules == null) {
+      return "open";
+    }
+    List<String> parts = new ArrayList<>();
+    if (Boolean.TRUE.equals(rules.requiresApproval())) {
+      String who = rules.approvers().isEmpty() ? "admins" : String.join(", ", rules.approvers());
+      parts.add("approval (" + rules.approvalsNeeded() + " of " + who + ")");
+    }
+    if (Boolean.TRUE.equals(rules.breakGlass())) {
+      parts.add("break-glass");
+    }
+    return parts.isEmpty() ? "open" : String.join(", ", parts);
   }
 
   static String accounts(String resource) {

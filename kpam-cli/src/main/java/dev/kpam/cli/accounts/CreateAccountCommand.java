@@ -44,7 +44,8 @@ final class CreateAccountCommand implements Callable<Integer> {
             settings.recordStdin,
             settings.recordingFailurePolicy,
             settings.policy.policy(),
-            settings.policy.preset);
+            settings.policy.preset,
+            settings.access.access());
     api.printOne(
         api.client().post(AccountsCommand.accounts(target.resource), request, AccountView.class),
         AccountsCommand.TABLE);

@@ -37,7 +37,9 @@ final class UpdateAccountCommand implements Callable<Integer> {
     if (tokenFile == null && settings.isEmpty()) {
       throw new CliException(
           "nothing to change; give one or more of --token-file, --max-duration, --description,"
-              + " --record-stdin, --recording-failure-policy, --policy, --preset");
+              + " --record-stdin, --recording-failure-policy, --policy, --preset,"
+              + " --requires-approval, --approvers, --approvals-needed, --request-timeout,"
+              + " --break-glass, --break-glass-max");
     }
     String token =
         tokenFile == null
@@ -52,7 +54,8 @@ final class UpdateAccountCommand implements Callable<Integer> {
             settings.recordStdin,
             settings.recordingFailurePolicy,
             settings.policy.policy(),
-            settings.policy.preset);
+            settings.policy.preset,
+            settings.access.access());
     api.printOne(
         api.client().patch(target.path(), request, AccountView.class), AccountsCommand.TABLE);
     return 0;

@@ -30,7 +30,7 @@ public final class SessionsCommand extends CommandGroup {
           .column("USER", SessionView::user)
           .column("RESOURCE", SessionView::resource)
           .column("ACCOUNT", SessionView::account)
-          .column("STATUS", SessionView::status)
+          .column("STATUS", SessionsCommand::status)
           .column("CREATED", SessionView::createdAt)
           .column("EXPIRES", SessionView::expiresAt)
           .column("ENDED", SessionView::endedAt);
@@ -43,7 +43,8 @@ public final class SessionsCommand extends CommandGroup {
           .column("RESOURCE", SessionView::resource)
           .column("ACCOUNT", SessionView::account)
           .column("GATEWAY", SessionView::gateway)
-          .column("STATUS", SessionView::status)
+          .column("STATUS", SessionsCommand::status)
+          .column("REQUEST", SessionView::requestId)
           .column("REASON", SessionView::reason)
           .column("CREATED", SessionView::createdAt)
           .column("FIRST SEEN", SessionView::firstSeenAt)
@@ -53,6 +54,11 @@ public final class SessionsCommand extends CommandGroup {
           .column("ENDED BY", SessionView::endedBy)
           .column("CLIENT ADDRESS", SessionView::clientAddress)
           .column("CLIENT AGENT", SessionView::clientAgent);
+
+  /** The status, marked when the session broke the glass: "ACTIVE BREAK-GLASS". */
+  static String status(SessionView session) {
+    return session.breakGlass() ? session.status() + " BREAK-GLASS" : session.status();
+  }
 
   static String path(String id) {
     return PATH + "/" + Query.encode(id);

@@ -147,6 +147,8 @@ class AccessSessionTest {
             account,
             "1h",
             "ticket 42",
+            null,
+            false,
             0,
             kubeconfig,
             false,

@@ -341,6 +341,8 @@ public final class KpamWorld implements AutoCloseable {
             account,
             duration,
             "e2e test",
+            null,
+            false,
             0,
             kubeconfig,
             true,

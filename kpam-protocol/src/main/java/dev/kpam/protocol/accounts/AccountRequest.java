@@ -1,5 +1,6 @@
 package dev.kpam.protocol.accounts;
 
+import dev.kpam.protocol.approvals.AccessRules;
 import dev.kpam.protocol.policy.KubePolicy;
 
 /**
@@ -8,7 +9,8 @@ import dev.kpam.protocol.policy.KubePolicy;
  * keep their value. {@code recordingFailurePolicy} is {@code fail-closed} (default) or {@code
  * fail-open}. {@code policy} (rules, see {@link KubePolicy}) or {@code preset} ({@code read-only},
  * {@code no-exec}, {@code namespaces:a,b}; {@code none} removes the policy) narrows what sessions
- * on the account may do; a policy without rules removes it too.
+ * on the account may do; a policy without rules removes it too. {@code access} sets approval and
+ * break-glass ({@link AccessRules}; its null fields keep their value).
  */
 public record AccountRequest(
     String name,
@@ -18,7 +20,8 @@ public record AccountRequest(
     Boolean recordStdin,
     String recordingFailurePolicy,
     KubePolicy policy,
-    String preset) {
+    String preset,
+    AccessRules access) {
   @Override
   public String toString() {
     return "AccountRequest[name="

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A session as the API shows it. {@code status} is {@code ACTIVE}, {@code ENDED}, {@code
  * TERMINATED} or {@code EXPIRED}. {@code summary} counts what happened in it (docs/RECORDING.md
- * §5).
+ * §5). {@code requestId} is the approved access request it was opened under, {@code breakGlass}
+ * whether it was opened by break-glass (without approval).
  */
 public record SessionView(
     String id,
@@ -24,4 +25,6 @@ public record SessionView(
     String endedBy,
     String clientAddress,
     String clientAgent,
+    String requestId,
+    boolean breakGlass,
     SessionSummary summary) {}

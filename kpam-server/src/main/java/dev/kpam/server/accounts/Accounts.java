@@ -3,8 +3,10 @@ package dev.kpam.server.accounts;
 import dev.kpam.protocol.GoDuration;
 import dev.kpam.protocol.accounts.AccountRequest;
 import dev.kpam.protocol.accounts.AccountView;
+import dev.kpam.protocol.approvals.AccessRules;
 import dev.kpam.protocol.policy.KubePolicy;
 import dev.kpam.server.Ids;
+import dev.kpam.server.approvals.AccountAccess;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
 import dev.kpam.server.auth.Principal;
@@ -81,7 +83,7 @@ public final class Accounts {
     this.audit = audit;
   }
 
-  /** An account as other features need it (ids and policy, no token). */
+  /** An account as other features need it (ids, policy and access rules, no token). */
   public record Stored(
       String id,
       String name,
@@ -91,7 +93,8 @@ public final class Accounts {
       Duration maxSession,
       boolean recordStdin,
       String recordingFailurePolicy,
-      KubePolicy policy) {}
+      KubePolicy policy,
+      AccessRules access) {}
 
   public AccountView create(String resource, AccountRequest request, Actor actor) {
     Resources.Stored owner = resources.stored(resource);
@@ -100,6 +103,7 @@ public final class Accounts {
     Duration max = maxSession(request.maxSessionDuration(), DEFAULT_MAX_SESSION);
     String policy = failurePolicy(request.recordingFailurePolicy(), "fail-closed");
     String kubePolicy = AccountPolicies.change(request).column(null);
+    String access = AccountAccess.column(accessRules(AccountAccess.DEFAULT, request));
     String id = ids.next();
     Sealed sealed = secrets.seal(token, sealContext(id));
     long now = clock.millis();
@@ -120,8 +124,8 @@ public final class Accounts {
               h.createUpdate(
                       "INSERT INTO accounts (id, resource_id, name, description, token_data_key,"
                           + " token_sealed, max_session_seconds, record_stdin, recording_failure_policy,"
-                          + " kube_policy, created_at, updated_at) VALUES (:id, :r, :n, :d, :kid,"
-                          + " :sealed, :max, :stdin, :policy, :kube, :t, :t)")
+                          + " kube_policy, access_rules, created_at, updated_at) VALUES (:id, :r, :n,"
+                          + " :d, :kid, :sealed, :max, :stdin, :policy, :kube, :access, :t, :t)")
                   .bind("id", id)
                   .bind("r", owner.view().id())
                   .bind("n", name)
@@ -132,6 +136,7 @@ public final class Accounts {
                   .bind("stdin", Boolean.TRUE.equals(request.recordStdin()))
                   .bind("policy", policy)
                   .bind("kube", kubePolicy)
+                  .bind("access", access)
                   .bind("t", now)
                   .execute();
               audit.record(
@@ -141,7 +146,8 @@ public final class Accounts {
                   target(resource, name),
                   "maxSessionDuration="
                       + GoDuration.format(max)
-                      + (kubePolicy == null ? "" : " policy=" + kubePolicy));
+                      + (kubePolicy == null ? "" : " policy=" + kubePolicy)
+                      + (access == null ? "" : " access=" + access));
             });
     return get(resource, name);
   }
@@ -161,6 +167,7 @@ public final class Accounts {
         failurePolicy(request.recordingFailurePolicy(), current.recordingFailurePolicy());
     boolean stdin = request.recordStdin() == null ? current.recordStdin() : request.recordStdin();
     AccountPolicies.Change kubePolicy = AccountPolicies.change(request);
+    AccessRules access = accessRules(current.access(), request);
     db.jdbi()
         .useTransaction(
             h -> {
@@ -168,7 +175,7 @@ public final class Accounts {
                       "UPDATE accounts SET description = COALESCE(:d, description),"
                           + " max_session_seconds = :max, record_stdin = :stdin,"
                           + " recording_failure_policy = :policy, kube_policy = :kube,"
-                          + " updated_at = :t WHERE id = :id")
+                          + " access_rules = :access, updated_at = :t WHERE id = :id")
                   .bind(
                       "d",
                       request.description() == null
@@ -178,6 +185,7 @@ public final class Accounts {
                   .bind("stdin", stdin)
                   .bind("policy", policy)
                   .bind("kube", kubePolicy.column(AccountPolicies.column(current.policy())))
+                  .bind("access", AccountAccess.column(access))
                   .bind("t", clock.millis())
                   .bind("id", current.id())
                   .execute();
@@ -201,7 +209,10 @@ public final class Accounts {
                   actor,
                   "account.update",
                   target(resource, name),
-                  auditDetails(token != null, kubePolicy));
+                  auditDetails(
+                      token != null,
+                      kubePolicy,
+                      access.equals(current.access()) ? null : AccountAccess.summary(access)));
             });
     events.committed();
     return get(resource, name);
@@ -371,20 +382,26 @@ public final class Accounts {
         Duration.ofSeconds(rs.getLong("max_session_seconds")),
         rs.getBoolean("record_stdin"),
         rs.getString("recording_failure_policy"),
-        AccountPolicies.parse(rs.getString("kube_policy")));
+        AccountPolicies.parse(rs.getString("kube_policy")),
+        AccountAccess.parse(rs.getString("access_rules")));
   }
 
-  private static String auditDetails(boolean tokenReplaced, AccountPolicies.Change kubePolicy) {
-    String policy =
-        !kubePolicy.changes()
-            ? null
-            : kubePolicy.policy() == null
-                ? "policy removed"
-                : "policy=" + AccountPolicies.column(kubePolicy.policy());
-    if (tokenReplaced) {
-      return policy == null ? "token replaced" : "token replaced, " + policy;
+  private AccessRules accessRules(AccessRules current, AccountRequest request) {
+    return AccountAccess.merge(current, request.access(), name -> users.find(name).isPresent());
+  }
+
+  private static String auditDetails(
+      boolean tokenReplaced, AccountPolicies.Change kubePolicy, String access) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (tokenReplaced) parts.add("token replaced");
+    if (kubePolicy.changes()) {
+      parts.add(
+          kubePolicy.policy() == null
+              ? "policy removed"
+              : "policy=" + AccountPolicies.column(kubePolicy.policy()));
     }
-    return policy;
+    if (access != null) parts.add("access=" + access);
+    return parts.isEmpty() ? null : String.join(", ", parts);
   }
 
   /** Whether the user may open sessions on the account. */
@@ -508,6 +525,7 @@ public final class Accounts {
         rs.getBoolean("record_stdin"),
         rs.getString("recording_failure_policy"),
         AccountPolicies.parse(rs.getString("kube_policy")),
+        AccountAccess.parse(rs.getString("access_rules")),
         grants.getOrDefault(id, List.of()),
         Millis.instant(rs.getLong("created_at")),
         Millis.instant(rs.getLong("updated_at")));

@@ -74,7 +74,8 @@ public final class AccountPolicies {
     if (policy == null && preset == null) {
       throw ApiException.invalid("policy", "missing", "a policy (rules) or a preset to try");
     }
-    Change change = change(new AccountRequest(null, null, null, null, null, null, policy, preset));
+    Change change =
+        change(new AccountRequest(null, null, null, null, null, null, policy, preset, null));
     if (change.policy() == null) {
       throw ApiException.invalid("policy", "none", "a policy with rules, or a preset");
     }

@@ -5,17 +5,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Ends the sessions whose authorisation was taken away. A session is bound to what authorised it:
  * its user (existing, enabled, an admin or holding a grant on the account), the account by its id,
- * the account's resource, and that resource's gateway. {@code why} says which of these no longer
- * holds; {@link #revoke} runs in the transaction of the change that took access away and terminates
- * every affected ACTIVE session with a reason naming the change and who made it ("access revoked:
- * grant removed by admin"). The gateways hear of it through the push channel, and their lookups ask
- * the same question again ({@link #enforce}), for a push that was lost.
+ * the account's resource, that resource's gateway, and the approved access request it was opened
+ * under, if any. {@code why} says which of these no longer holds; {@link #revoke} runs in the
+ * transaction of the change that took access away and terminates every affected ACTIVE session with
+ * a reason naming the change and who made it ("access revoked: grant removed by admin"). The
+ * gateways hear of it through the push channel, and their lookups ask the same question again
+ * ({@link #enforce}), for a push that was lost.
  *
  * <pre>{@code
  * db.jdbi().useTransaction(h -> {
@@ -34,7 +36,8 @@ public final class Revocations {
           + " u.id AS user_row, u.disabled, u.role, a.id AS account_row,"
           + " a.resource_id AS account_resource, r.id AS resource_row,"
           + " r.gateway_id AS resource_gateway, rg.name AS resource_gateway_name,"
-          + " g.id AS gateway_row,"
+          + " g.id AS gateway_row, s.request_id, q.status AS request_status,"
+          + " q.decided_by AS request_decided_by,"
           + " (SELECT COUNT(*) FROM account_grants ag WHERE ag.account_id = s.account_id"
           + " AND ag.user_id = s.user_id) AS grants"
           + " FROM sessions s"
@@ -43,6 +46,7 @@ public final class Revocations {
           + " LEFT JOIN resources r ON r.id = s.resource_id"
           + " LEFT JOIN gateways rg ON rg.id = r.gateway_id"
           + " LEFT JOIN gateways g ON g.id = s.gateway_id"
+          + " LEFT JOIN access_requests q ON q.id = s.request_id"
           + " WHERE s.status = 'ACTIVE'";
 
   private final SessionEnds ends;
@@ -73,6 +77,10 @@ public final class Revocations {
 
     public static Scope gateway(String gatewayId) {
       return new Scope("s.gateway_id = :first", gatewayId, null);
+    }
+
+    public static Scope request(String requestId) {
+      return new Scope("s.request_id = :first", requestId, null);
     }
 
     static Scope session(String sessionId) {
@@ -148,7 +156,10 @@ public final class Revocations {
       boolean resourceOnGateway,
       String resourceGatewayName,
       boolean gatewayExists,
-      boolean granted) {
+      boolean granted,
+      String requestId,
+      String requestStatus,
+      String requestDecidedBy) {
     static Binding of(ResultSet rs) throws SQLException {
       String resourceId = rs.getString("resource_row");
       String resourceGateway = rs.getString("resource_gateway");
@@ -167,7 +178,10 @@ public final class Revocations {
           rs.getString("gateway_id").equals(resourceGateway),
           rs.getString("resource_gateway_name"),
           rs.getString("gateway_row") != null,
-          rs.getLong("grants") > 0);
+          rs.getLong("grants") > 0,
+          rs.getString("request_id"),
+          rs.getString("request_status"),
+          rs.getString("request_decided_by"));
     }
 
     /** The first broken link, from the user down to the gateway, as a past event. */
@@ -183,6 +197,17 @@ public final class Revocations {
         return Optional.of("resource " + resource + " moved to gateway " + resourceGatewayName);
       }
       if (!admin && !granted) return Optional.of("no grant on " + resource + "/" + account);
+      if (requestId != null && !"APPROVED".equals(requestStatus)) {
+        String status = requestStatus == null ? "deleted" : requestStatus.toLowerCase(Locale.ROOT);
+        return Optional.of(
+            "request "
+                + requestId
+                + " "
+                + status
+                + (requestDecidedBy == null || "EXPIRED".equals(requestStatus)
+                    ? ""
+                    : " by " + requestDecidedBy));
+      }
       return Optional.empty();
     }
   }

@@ -18,6 +18,7 @@ import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.protocol.sessions.SessionView;
 import dev.kpam.server.Ids;
 import dev.kpam.server.accounts.Accounts;
+import dev.kpam.server.approvals.AccessRequests;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
 import dev.kpam.server.auth.Principal;
@@ -45,12 +46,12 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Sessions: opening one (policy check, session certificate valid exactly until expiry), listing,
- * ending, terminating, expiring on time, and the gateway's side (lookup with the decrypted token,
- * event upload).
+ * Sessions: opening one (grant and approval check, session certificate valid exactly until expiry),
+ * listing, ending, terminating, expiring on time, and the gateway's side (lookup with the decrypted
+ * token, event upload).
  *
  * <pre>{@code
- * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr), ip, agent);
+ * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr, null, null), ip, agent);
  * sessions.terminate(admin, s.session().id(), "incident 42");
  * }</pre>
  */
@@ -73,11 +74,13 @@ public final class Sessions {
   private final ObjectMapper json;
   private final Supplier<String> relayAddress;
   private final Summaries summaries;
+  private final AccessRequests approvals;
 
   public Sessions(
       Database db,
       Resources resources,
       Accounts accounts,
+      AccessRequests approvals,
       CertificateAuthority ca,
       SessionEnds ends,
       Revocations revocations,
@@ -89,6 +92,7 @@ public final class Sessions {
     this.db = db;
     this.resources = resources;
     this.accounts = accounts;
+    this.approvals = approvals;
     this.ca = ca;
     this.ends = ends;
     this.revocations = revocations;
@@ -111,12 +115,24 @@ public final class Sessions {
           "account", "missing", "the name of an account" + choices(principal));
     }
     Accounts.Stored account = usableAccount(principal, request.resource(), request.account());
-    Duration duration = duration(request.duration(), account.maxSession());
     String reason =
         request.reason() == null || request.reason().isBlank() ? null : request.reason().trim();
     if (reason != null && reason.length() > 1000) {
       throw ApiException.invalid("reason", reason.length() + " characters", "at most 1000");
     }
+    AccessRequests.Admission admission =
+        approvals.admit(
+            principal,
+            account,
+            request.request(),
+            Boolean.TRUE.equals(request.breakGlass()),
+            reason);
+    // Under an approved request, a session lasts what is left of its window unless asked otherwise.
+    Duration duration =
+        admission.requestId() != null
+                && (request.duration() == null || request.duration().isBlank())
+            ? admission.max()
+            : duration(request.duration(), admission.max(), admission.limit());
     if (request.csr() == null || request.csr().isBlank()) {
       throw ApiException.invalid(
           "csr", "missing", "a PEM certificate signing request for the client's key");
@@ -137,9 +153,9 @@ public final class Sessions {
               h.createUpdate(
                       "INSERT INTO sessions (id, user_id, user_name, resource_id, resource_name,"
                           + " account_id, account_name, gateway_id, gateway_name, reason, status,"
-                          + " created_at, expires_at, client_address, client_agent) VALUES (:id, :u,"
-                          + " :un, :r, :rn, :a, :an, :g, :gn, :reason, 'ACTIVE', :t, :exp, :addr,"
-                          + " :agent)")
+                          + " created_at, expires_at, client_address, client_agent, request_id,"
+                          + " break_glass) VALUES (:id, :u, :un, :r, :rn, :a, :an, :g, :gn, :reason,"
+                          + " 'ACTIVE', :t, :exp, :addr, :agent, :request, :breakGlass)")
                   .bind("id", id)
                   .bind("u", principal.userId())
                   .bind("un", principal.name())
@@ -154,6 +170,8 @@ public final class Sessions {
                   .bind("exp", expires.toEpochMilli())
                   .bind("addr", clientAddress)
                   .bind("agent", truncate(clientAgent, 255))
+                  .bind("request", admission.requestId())
+                  .bind("breakGlass", admission.breakGlass())
                   .execute();
               audit.record(
                   h,
@@ -165,7 +183,12 @@ public final class Sessions {
                       + account.name()
                       + " for "
                       + GoDuration.format(duration)
+                      + (admission.breakGlass() ? " BREAK-GLASS" : "")
+                      + (admission.requestId() == null
+                          ? ""
+                          : " under request " + admission.requestId())
                       + (reason == null ? "" : " reason: " + reason));
+              approvals.opened(h, admission, principal, account, id, duration, reason);
             });
     X509Certificate certificate =
         ca.issueSessionCertificate(csr.publicKey(), id, account.gatewayId(), expires);
@@ -211,8 +234,8 @@ public final class Sessions {
     return "; you may access: " + listed + (usable.size() > MAX_LISTED_CHOICES ? ", …" : "");
   }
 
-  /** The requested duration; none asked for is the default, or the account's maximum if less. */
-  private static Duration duration(String text, Duration max) {
+  /** The requested duration; none asked for is the default, or {@code max} if less. */
+  private static Duration duration(String text, Duration max, String limit) {
     if (text == null || text.isBlank()) {
       return DEFAULT_DURATION.compareTo(max) > 0 ? max : DEFAULT_DURATION;
     }
@@ -226,7 +249,7 @@ public final class Sessions {
       throw ApiException.invalid(
           "duration",
           GoDuration.format(duration),
-          "between 1m and " + GoDuration.format(max) + ", the account's maximum");
+          "between 1m and " + GoDuration.format(max) + ", " + limit);
     }
     return duration;
   }
@@ -606,6 +629,8 @@ public final class Sessions {
         rs.getString("ended_by"),
         rs.getString("client_address"),
         rs.getString("client_agent"),
+        rs.getString("request_id"),
+        rs.getBoolean("break_glass"),
         null);
   }
 }

@@ -119,6 +119,8 @@ final class Summaries {
         s.endedBy(),
         s.clientAddress(),
         s.clientAgent(),
+        s.requestId(),
+        s.breakGlass(),
         summary);
   }
 }

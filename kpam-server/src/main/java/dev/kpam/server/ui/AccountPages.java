@@ -190,6 +190,7 @@ public final class AccountPages {
               form.recordStdin(),
               form.failurePolicy(),
               null,
+              null,
               null),
           me.actor());
       ctx.redirect(listPath(resource), HttpStatus.SEE_OTHER);
@@ -219,6 +220,7 @@ public final class AccountPages {
               emptyToNull(form.maxDuration()),
               form.recordStdin(),
               form.failurePolicy(),
+              null,
               null,
               null),
           me.actor());

@@ -176,7 +176,7 @@ public final class PolicyPages {
   }
 
   private static AccountRequest request(KubePolicy policy, String preset) {
-    return new AccountRequest(null, null, null, null, null, null, policy, preset);
+    return new AccountRequest(null, null, null, null, null, null, policy, preset, null);
   }
 
   /** The field as a policy; an empty field is no policy. */
