@@ -279,6 +279,8 @@ class SessionHistoryCommandsTest {
         null,
         null,
         null,
+        null,
+        false,
         new SessionSummary(600_000, 3, 6, 0, 7_000, 1, 1, false));
   }
 

@@ -128,6 +128,8 @@ class AccessSessionTest {
         "bob",
         null,
         null,
+        null,
+        false,
         null);
   }
 

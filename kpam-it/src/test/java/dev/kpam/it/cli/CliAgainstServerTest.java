@@ -668,7 +668,9 @@ class CliAgainstServerTest {
                     account,
                     "30m",
                     "testing",
-                    Csrs.create(KeyPairs.generateEcP256(), "cli")));
+                    Csrs.create(KeyPairs.generateEcP256(), "cli"),
+                    null,
+                    null));
     HttpResponse<String> response =
         send(
             HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions"))
