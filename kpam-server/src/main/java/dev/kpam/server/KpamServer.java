@@ -242,6 +242,7 @@ public final class KpamServer implements AutoCloseable {
               whatIf,
               sessions,
               history,
+              accessRequests,
               audit,
               config.clock(),
               address::url));

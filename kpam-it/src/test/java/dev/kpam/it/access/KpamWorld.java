@@ -131,12 +131,18 @@ public final class KpamWorld implements AutoCloseable {
    * postgresql} (a fresh schema of the test database, dropped when the world closes).
    */
   public static KpamWorld onBackend(Path dir, String backend) {
+    return onBackend(dir, backend, server -> server);
+  }
+
+  /** Like {@link #onBackend(Path, String)}, with the server's settings changed. */
+  public static KpamWorld onBackend(
+      Path dir, String backend, UnaryOperator<ServerConfig.Builder> serverSettings) {
     if (!backend.equals("postgresql")) {
-      return start(dir);
+      return start(dir, serverSettings);
     }
     TestPostgres.Schema schema = TestPostgres.freshSchema();
     try {
-      KpamWorld world = start(dir, server -> server.dbUrl(schema.jdbcUrl()));
+      KpamWorld world = start(dir, server -> serverSettings.apply(server).dbUrl(schema.jdbcUrl()));
       world.schema = schema;
       return world;
     } catch (RuntimeException e) {

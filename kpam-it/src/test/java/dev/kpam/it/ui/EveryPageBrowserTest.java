@@ -63,6 +63,8 @@ final class EveryPageBrowserTest {
                 "account-access"),
             new Page(account + "/edit", "#token-stored", "stored", null),
             new Page(account + "/policy", "#current-policy", "Now: none", "policy-form"),
+            new Page(account + "/approval", "#approval-form", "Approvers", "approval-form"),
+            new Page("/ui/requests", "#requests", "No access requests", null),
             new Page("/ui/sessions", "#sessions tr[data-id=\"" + sessionId + "\"]", "ended", null),
             new Page(session, "#commands", "kubectl get pods", null),
             new Page(session, "#commands", "kubectl exec", null),

@@ -4,6 +4,7 @@ import dev.kpam.protocol.accounts.AccountRequest;
 import dev.kpam.protocol.accounts.AccountView;
 import dev.kpam.protocol.users.UserView;
 import dev.kpam.server.accounts.Accounts;
+import dev.kpam.server.approvals.AccountAccess;
 import dev.kpam.server.auth.Principal;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.resources.Resources;
@@ -87,7 +88,12 @@ public final class AccountPages {
 
   /** The page that shows how to open a session to one account from the command line. */
   public record AccessPage(
-      Chrome chrome, String resource, String account, String command, String loginCommand) {}
+      Chrome chrome,
+      String resource,
+      String account,
+      String command,
+      String loginCommand,
+      String approval) {}
 
   /**
    * The create or edit form, with what was typed (never the token) and the message for each field
@@ -166,7 +172,12 @@ public final class AccountPages {
             account.resource(),
             account.name(),
             accessCommand(account.resource(), account.name()),
-            loginCommand(me)));
+            loginCommand(me),
+            account.access().requiresApproval()
+                ? "Sessions on this account need approval by "
+                    + AccountAccess.approverText(account.access())
+                    + ": add --reason TEXT and the command asks for it and waits."
+                : null));
   }
 
   private void newAccount(Context ctx) {

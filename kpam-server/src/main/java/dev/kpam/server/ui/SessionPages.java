@@ -12,7 +12,6 @@ import dev.kpam.server.sessions.Sessions;
 import dev.kpam.server.ui.UiPages.Chrome;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,31 +56,11 @@ public final class SessionPages {
   static void register(Javalin app, UiKit kit, Sessions sessions, SessionHistory history) {
     SessionPages pages = new SessionPages(kit, sessions, history);
     app.get("/ui/sessions", kit.page(pages::sessionList));
-    app.get("/ui/sessions/rows", pages.fragment(pages::sessionRows));
+    app.get("/ui/sessions/rows", kit.fragment(pages::sessionRows));
     app.get("/ui/sessions/{id}", kit.page(pages::sessionPage));
-    app.get("/ui/sessions/{id}/live", pages.fragment(pages::sessionLive));
+    app.get("/ui/sessions/{id}/live", kit.fragment(pages::sessionLive));
     app.get("/ui/sessions/{id}/terminate", kit.page(pages::confirmTerminate));
     app.post("/ui/sessions/{id}/terminate", kit.page(pages::terminate));
-  }
-
-  /**
-   * A route htmx polls. When the sign-in has lapsed, a redirect would be followed inside htmx's
-   * request and the sign-in page swapped into the table; {@code HX-Redirect} makes htmx load it as
-   * the whole page instead.
-   */
-  private Handler fragment(Handler handler) {
-    return kit.page(
-        ctx -> {
-          try {
-            handler.handle(ctx);
-          } catch (ApiException e) {
-            if (e.status() != 401 || ctx.header("HX-Request") == null) {
-              throw e;
-            }
-            kit.session.end(ctx);
-            ctx.header("HX-Redirect", "/ui/login").status(HttpStatus.NO_CONTENT);
-          }
-        });
   }
 
   /** The list: the filter form, the first rows, links to older and newer pages. */

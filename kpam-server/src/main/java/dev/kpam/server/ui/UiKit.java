@@ -72,6 +72,26 @@ final class UiKit {
     };
   }
 
+  /**
+   * A route htmx polls. When the sign-in has lapsed, a redirect would be followed inside htmx's
+   * request and the sign-in page swapped into the table; {@code HX-Redirect} makes htmx load it as
+   * the whole page instead.
+   */
+  Handler fragment(Handler handler) {
+    return page(
+        ctx -> {
+          try {
+            handler.handle(ctx);
+          } catch (ApiException e) {
+            if (e.status() != 401 || ctx.header("HX-Request") == null) {
+              throw e;
+            }
+            session.end(ctx);
+            ctx.header("HX-Redirect", "/ui/login").status(HttpStatus.NO_CONTENT);
+          }
+        });
+  }
+
   private void error(Context ctx, int status, String title, String message) {
     Principal me = UiSession.known(ctx);
     Chrome chrome = me == null ? null : chrome(ctx, me);

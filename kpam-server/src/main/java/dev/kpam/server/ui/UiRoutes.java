@@ -2,6 +2,7 @@ package dev.kpam.server.ui;
 
 import dev.kpam.protocol.auth.LoginResponse;
 import dev.kpam.server.accounts.Accounts;
+import dev.kpam.server.approvals.AccessRequests;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.auth.Principal;
@@ -44,6 +45,7 @@ public final class UiRoutes {
       WhatIf whatIf,
       Sessions sessions,
       SessionHistory history,
+      AccessRequests accessRequests,
       AuditLog audit,
       Clock clock,
       Supplier<String> publicUrl) {}
@@ -74,6 +76,8 @@ public final class UiRoutes {
         services.users(),
         services.publicUrl());
     PolicyPages.register(app, kit, services.accounts(), services.whatIf());
+    ApprovalPages.register(app, kit, services.accounts());
+    RequestPages.register(app, kit, services.accessRequests());
     GatewayPages.register(app, kit, services.gateways(), services.clock());
     UserPages.register(app, kit, services.users());
     AuditPages.register(app, kit, services.audit(), services.clock());
