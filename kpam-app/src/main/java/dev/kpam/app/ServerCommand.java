@@ -135,7 +135,9 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--webhook-secret-file",
       paramLabel = "FILE",
-      description = "File with the secret (16 bytes or more) that signs each notification.")
+      description =
+          "File with the secret (16 bytes or more) that signs each notification, to the server's"
+              + " webhook and to those of accounts.")
   Path webhookSecretFile;
 
   @Option(names = "--webhook-secret", hidden = true, defaultValue = "${env:KPAM_WEBHOOK_SECRET}")
@@ -225,12 +227,6 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** The webhook of the flags; the secret from its file, else from the environment. */
   private WebhookSettings webhook() {
-    if (webhookUrl == null) {
-      if (webhookSecretFile != null) {
-        throw new IllegalArgumentException("--webhook-secret-file: given without --webhook-url");
-      }
-      return WebhookSettings.NONE;
-    }
     byte[] secret;
     if (webhookSecretFile != null) {
       try {
@@ -245,6 +241,9 @@ public final class ServerCommand implements Callable<Integer> {
               ? null
               : webhookSecret.strip().getBytes(StandardCharsets.UTF_8);
     }
-    return new WebhookSettings(webhookUrl, secret, webhookFormat);
+    // A secret alone signs the webhooks of accounts (docs/API.md "Notifications").
+    return webhookUrl == null && secret == null
+        ? WebhookSettings.NONE
+        : new WebhookSettings(webhookUrl, secret, webhookFormat);
   }
 }

@@ -243,7 +243,8 @@ class SessionHistoryCommandsTest {
         requests,
         status >= 400 ? 1 : 0,
         0,
-        ids);
+        ids,
+        null);
   }
 
   private static SessionCommand running(SessionCommand c) {
@@ -258,7 +259,8 @@ class SessionHistoryCommandsTest {
         c.requests(),
         c.errors(),
         1,
-        c.requestIds());
+        c.requestIds(),
+        null);
   }
 
   private static SessionView session(String status) {

@@ -177,7 +177,16 @@ public final class KpamServer implements AutoCloseable {
           new Resources(db, gateways, events, revocations, config.clock(), ids, audit);
       Accounts accounts =
           new Accounts(
-              db, resources, users, secrets, events, revocations, config.clock(), ids, audit);
+              db,
+              resources,
+              users,
+              secrets,
+              events,
+              revocations,
+              config.clock(),
+              ids,
+              audit,
+              config.webhook().signs());
       AccessRequests accessRequests =
           new AccessRequests(db, accounts, revocations, notifications, audit, config.clock(), ids);
       Sessions sessions =

@@ -40,3 +40,8 @@ CREATE TABLE access_reviews (
   created_at BIGINT NOT NULL,
   PRIMARY KEY (request_id, reviewer)
 );
+
+-- An account may have a webhook of its own: its notifications get a row of their own, addressed to
+-- it (NULL: the server's webhook).
+ALTER TABLE notifications ADD COLUMN target_url VARCHAR(2048);
+ALTER TABLE notifications ADD COLUMN target_format VARCHAR(16);

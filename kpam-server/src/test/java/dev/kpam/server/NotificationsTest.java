@@ -136,6 +136,83 @@ class NotificationsTest {
     assertThat(posted.headers().get("x-kpam-signature")).isEqualTo("sha256=" + hmac(posted.body()));
   }
 
+  @Test
+  void anAccountsOwnWebhookGetsItsBreakGlassSignedAndShowsOnlyItsHost() throws Exception {
+    start("json");
+    server.close();
+    // A secret without a server webhook: only accounts' webhooks get notifications.
+    server = TestServer.start(backend, b -> b.webhook(new WebhookSettings(null, SECRET, "json")));
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook/T0KEN/secret-part";
+    JsonNode access =
+        server
+            .admin
+            .patch(
+                "/api/v1/resources/prod/accounts/admin",
+                Map.of(
+                    "access",
+                    Map.of("breakGlass", true, "webhookUrl", hook, "webhookFormat", "slack")))
+            .expect(200)
+            .json()
+            .get("access");
+    assertThat(access.get("webhookUrl").asText())
+        .isEqualTo("http://127.0.0.1:" + receiver.getAddress().getPort() + "/…");
+    assertThat(server.admin.get("/api/v1/audit").body()).doesNotContain("T0KEN");
+
+    server
+        .admin
+        .post(
+            "/api/v1/sessions",
+            Map.of(
+                "resource",
+                "prod",
+                "account",
+                "admin",
+                "csr",
+                Fixtures.csr(),
+                "breakGlass",
+                true,
+                "reason",
+                "prod is down",
+                "duration",
+                "10m"))
+        .expect(201);
+
+    Received posted = received.poll(10, TimeUnit.SECONDS);
+    assertThat(posted).as("the account's webhook got the break-glass").isNotNull();
+    assertThat(posted.headers().get("x-kpam-event")).isEqualTo("break-glass.used");
+    assertThat(posted.headers().get("x-kpam-signature")).isEqualTo("sha256=" + hmac(posted.body()));
+    assertThat(new ObjectMapper().readTree(posted.body()).get("text").asText())
+        .startsWith("kpam: BREAK-GLASS: admin opened prod/admin for 10m without approval");
+    assertThat(received.poll(2, TimeUnit.SECONDS)).as("once, to the account only").isNull();
+  }
+
+  @Test
+  void anAccountWebhookNeedsTheServersSecretAndItsUrlIsNeverEchoed() throws Exception {
+    server = TestServer.start(backend);
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String message =
+        server
+            .admin
+            .patch(
+                "/api/v1/resources/prod/accounts/admin",
+                Map.of("access", Map.of("webhookUrl", "https://hooks.example.com/services/T0KEN")))
+            .expectError(400, "invalid_argument")
+            .message();
+    assertThat(message)
+        .startsWith("access.webhookUrl: set while the server has no webhook secret (expected:")
+        .doesNotContain("T0KEN");
+    assertThat(
+            server
+                .admin
+                .patch(
+                    "/api/v1/resources/prod/accounts/admin",
+                    Map.of("access", Map.of("webhookUrl", "ftp://T0KEN@host/")))
+                .expectError(400, "invalid_argument")
+                .message())
+        .isEqualTo("access.webhookUrl: not an http(s) URL (expected: an http or https URL)");
+  }
+
   private static String hmac(byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));

@@ -78,6 +78,9 @@ final class AccessCommand implements Callable<Integer> {
     if (breakGlass && request != null) {
       throw new CliException("give --request or --break-glass, not both");
     }
+    if (breakGlass && (reason == null || reason.isBlank())) {
+      throw new CliException("--break-glass needs --reason TEXT: it is sent to the approvers");
+    }
     AccessSettings settings =
         new AccessSettings(
             ApiOptions.client(env),

@@ -49,6 +49,20 @@ final class AccessOptions {
       description = "Longest break-glass session (default 30m).")
   String breakGlassMax;
 
+  @Option(
+      names = "--webhook-url",
+      paramLabel = "URL",
+      description =
+          "Also send this account's notifications (requests, break-glass, terminations) to this"
+              + " URL, signed with the server's webhook secret; empty removes it.")
+  String webhookUrl;
+
+  @Option(
+      names = "--webhook-format",
+      paramLabel = "FORMAT",
+      description = "json (kpam's events; default) or slack, for --webhook-url.")
+  String webhookFormat;
+
   boolean isEmpty() {
     return access() == null;
   }
@@ -60,7 +74,9 @@ final class AccessOptions {
         && approvalsNeeded == null
         && requestTimeout == null
         && breakGlass == null
-        && breakGlassMax == null) {
+        && breakGlassMax == null
+        && webhookUrl == null
+        && webhookFormat == null) {
       return null;
     }
     List<String> names =
@@ -71,6 +87,13 @@ final class AccessOptions {
                 .filter(n -> !n.isEmpty())
                 .toList();
     return new AccessRules(
-        requiresApproval, names, approvalsNeeded, requestTimeout, breakGlass, breakGlassMax);
+        requiresApproval,
+        names,
+        approvalsNeeded,
+        requestTimeout,
+        breakGlass,
+        breakGlassMax,
+        webhookUrl,
+        webhookFormat);
   }
 }

@@ -39,7 +39,7 @@ final class UpdateAccountCommand implements Callable<Integer> {
           "nothing to change; give one or more of --token-file, --max-duration, --description,"
               + " --record-stdin, --recording-failure-policy, --policy, --preset,"
               + " --requires-approval, --approvers, --approvals-needed, --request-timeout,"
-              + " --break-glass, --break-glass-max");
+              + " --break-glass, --break-glass-max, --webhook-url, --webhook-format");
     }
     String token =
         tokenFile == null

@@ -9,11 +9,14 @@ import java.util.List;
  * request waits at most {@code requestTimeout} (default 24h) for them. With {@code breakGlass},
  * anyone who may use the account may open a session at once instead, with a reason, for at most
  * {@code breakGlassMaxDuration} (default 30m); it is marked BREAK-GLASS and notified at once.
+ * {@code webhookUrl}, when set, also receives the account's notifications (requests, break-glass,
+ * terminations) in {@code webhookFormat} ({@code json} or {@code slack}), signed with the server's
+ * webhook secret; the API shows only its scheme and host, as the rest may hold a token.
  *
- * <p>In an account update, null fields keep their value.
+ * <p>In an account update, null fields keep their value; an empty {@code webhookUrl} removes it.
  *
  * <pre>{@code
- * new AccessRules(true, List.of("carol", "dave"), 1, "4h", true, "15m");
+ * new AccessRules(true, List.of("carol", "dave"), 1, "4h", true, "15m", null, null);
  * }</pre>
  */
 public record AccessRules(
@@ -22,4 +25,6 @@ public record AccessRules(
     Integer approvalsNeeded,
     String requestTimeout,
     Boolean breakGlass,
-    String breakGlassMaxDuration) {}
+    String breakGlassMaxDuration,
+    String webhookUrl,
+    String webhookFormat) {}

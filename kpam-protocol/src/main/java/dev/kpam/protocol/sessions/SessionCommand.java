@@ -33,32 +33,4 @@ public record SessionCommand(
   public SessionCommand {
     requestIds = List.copyOf(requestIds);
   }
-
-  /** A command kpam refused nothing of. */
-  public SessionCommand(
-      int index,
-      String kubectlSession,
-      String line,
-      Instant startedAt,
-      Instant endedAt,
-      long durationMs,
-      int status,
-      int requests,
-      int errors,
-      int running,
-      List<String> requestIds) {
-    this(
-        index,
-        kubectlSession,
-        line,
-        startedAt,
-        endedAt,
-        durationMs,
-        status,
-        requests,
-        errors,
-        running,
-        requestIds,
-        null);
-  }
 }

@@ -61,6 +61,7 @@ public final class Accounts {
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
+  private final boolean accountWebhooks;
 
   public Accounts(
       Database db,
@@ -71,7 +72,8 @@ public final class Accounts {
       Revocations revocations,
       Clock clock,
       Ids ids,
-      AuditLog audit) {
+      AuditLog audit,
+      boolean accountWebhooks) {
     this.db = db;
     this.resources = resources;
     this.users = users;
@@ -81,6 +83,7 @@ public final class Accounts {
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
+    this.accountWebhooks = accountWebhooks;
   }
 
   /** An account as other features need it (ids, policy and access rules, no token). */
@@ -147,7 +150,9 @@ public final class Accounts {
                   "maxSessionDuration="
                       + GoDuration.format(max)
                       + (kubePolicy == null ? "" : " policy=" + kubePolicy)
-                      + (access == null ? "" : " access=" + access));
+                      + (access == null
+                          ? ""
+                          : " access=" + AccountAccess.summary(AccountAccess.parse(access))));
             });
     return get(resource, name);
   }
@@ -387,7 +392,8 @@ public final class Accounts {
   }
 
   private AccessRules accessRules(AccessRules current, AccountRequest request) {
-    return AccountAccess.merge(current, request.access(), name -> users.find(name).isPresent());
+    return AccountAccess.merge(
+        current, request.access(), name -> users.find(name).isPresent(), accountWebhooks);
   }
 
   private static String auditDetails(
@@ -525,7 +531,7 @@ public final class Accounts {
         rs.getBoolean("record_stdin"),
         rs.getString("recording_failure_policy"),
         AccountPolicies.parse(rs.getString("kube_policy")),
-        AccountAccess.parse(rs.getString("access_rules")),
+        AccountAccess.shown(AccountAccess.parse(rs.getString("access_rules"))),
         grants.getOrDefault(id, List.of()),
         Millis.instant(rs.getLong("created_at")),
         Millis.instant(rs.getLong("updated_at")));

@@ -160,7 +160,7 @@ public final class AccessRequests {
               data.put("reason", reason);
               data.put("approvers", rules.approvers());
               data.put("approvalsNeeded", rules.approvalsNeeded());
-              notifications.enqueue(h, "request.created", data);
+              notifications.enqueue(h, "request.created", data, AccountAccess.webhook(rules));
             });
     return get(principal, id);
   }
@@ -267,7 +267,15 @@ public final class AccessRequests {
           DENIED,
           principal.actor(),
           comment,
-          h -> insertReview(h, id, principal.name(), DENIED, comment));
+          h -> {
+            // A denial replaces the reviewer's earlier approval, so the reviews say what they
+            // decided.
+            h.createUpdate("DELETE FROM access_reviews WHERE request_id = :id AND reviewer = :by")
+                .bind("id", id)
+                .bind("by", principal.name())
+                .execute();
+            insertReview(h, id, principal.name(), DENIED, comment);
+          });
       return get(principal, id);
     }
     db.jdbi()
@@ -513,7 +521,7 @@ public final class AccessRequests {
     data.put("account", name);
     data.put("duration", GoDuration.format(duration));
     data.put("reason", reason);
-    notifications.enqueue(h, "break-glass.used", data);
+    notifications.enqueue(h, "break-glass.used", data, AccountAccess.webhook(account.access()));
   }
 
   private ApiException approvalRequired(
@@ -684,7 +692,16 @@ public final class AccessRequests {
     data.put("status", status);
     data.put("by", by);
     data.put("comment", comment);
-    notifications.enqueue(h, "request.decided", data);
+    notifications.enqueue(h, "request.decided", data, webhook(row));
+  }
+
+  /** The webhook of the request's account, if it has one and still exists. */
+  private Notifications.Target webhook(Row row) {
+    try {
+      return AccountAccess.webhook(accounts.storedById(row.accountId()).access());
+    } catch (ApiException deleted) {
+      return null;
+    }
   }
 
   private static Map<String, Object> event(String id, String user, String account) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.protocol.GoDuration;
 import dev.kpam.protocol.approvals.AccessRules;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.notify.Notifications;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,9 +26,12 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class AccountAccess {
-  /** No approval, no break-glass; a request waits a day; break-glass lasts at most 30 minutes. */
+  /**
+   * No approval, no break-glass; a request waits a day; break-glass lasts at most 30 minutes; no
+   * webhook of the account's own.
+   */
   public static final AccessRules DEFAULT =
-      new AccessRules(false, List.of(), 1, "24h", false, "30m");
+      new AccessRules(false, List.of(), 1, "24h", false, "30m", null, "json");
 
   static final int MAX_APPROVERS = 50;
   static final int MAX_APPROVALS_NEEDED = 10;
@@ -38,10 +44,11 @@ public final class AccountAccess {
 
   /**
    * {@code current} with the non-null fields of {@code change}, validated; 400 naming the field
-   * when wrong. {@code userExists} tells whether an approver's name is a user.
+   * when wrong. {@code userExists} tells whether an approver's name is a user; {@code canSign}
+   * whether the server has a webhook secret to sign an account's webhook with.
    */
   public static AccessRules merge(
-      AccessRules current, AccessRules change, Predicate<String> userExists) {
+      AccessRules current, AccessRules change, Predicate<String> userExists, boolean canSign) {
     if (change == null) {
       return current;
     }
@@ -73,13 +80,80 @@ public final class AccountAccess {
                 ? current.breakGlassMaxDuration()
                 : change.breakGlassMaxDuration(),
             MAX_BREAK_GLASS);
+    String webhook =
+        change.webhookUrl() == null
+            ? current.webhookUrl()
+            : change.webhookUrl().isBlank() ? null : webhookUrl(change.webhookUrl(), canSign);
+    String format =
+        change.webhookFormat() == null ? current.webhookFormat() : change.webhookFormat();
+    if (!format.equals("json") && !format.equals("slack")) {
+      throw ApiException.invalid("access.webhookFormat", "'" + format + "'", "json or slack");
+    }
     return new AccessRules(
         change.requiresApproval() == null ? current.requiresApproval() : change.requiresApproval(),
         approvers,
         needed,
         timeout,
         change.breakGlass() == null ? current.breakGlass() : change.breakGlass(),
-        breakGlassMax);
+        breakGlassMax,
+        webhook,
+        format);
+  }
+
+  /** Never echoes the URL: its path may hold a token (Slack's incoming webhooks do). */
+  private static String webhookUrl(String text, boolean canSign) {
+    URI url;
+    try {
+      url = new URI(text.trim());
+    } catch (URISyntaxException e) {
+      url = null;
+    }
+    String scheme = url == null || url.getScheme() == null ? "" : url.getScheme();
+    if (url == null
+        || !(scheme.equals("https") || scheme.equals("http"))
+        || url.getHost() == null) {
+      throw ApiException.invalid("access.webhookUrl", "not an http(s) URL", "an http or https URL");
+    }
+    if (text.length() > 2048) {
+      throw ApiException.invalid(
+          "access.webhookUrl", text.length() + " characters", "at most 2048");
+    }
+    if (!canSign) {
+      throw ApiException.invalid(
+          "access.webhookUrl",
+          "set while the server has no webhook secret",
+          "a server started with --webhook-secret-file or KPAM_WEBHOOK_SECRET, which signs"
+              + " every notification");
+    }
+    return url.toString();
+  }
+
+  /** Where the account's own notifications go, or null. */
+  public static Notifications.Target webhook(AccessRules rules) {
+    return rules.webhookUrl() == null
+        ? null
+        : new Notifications.Target(URI.create(rules.webhookUrl()), rules.webhookFormat());
+  }
+
+  /**
+   * The rules as the API shows them: the webhook as scheme and host only
+   * ("https://hooks.slack.com/…").
+   */
+  public static AccessRules shown(AccessRules rules) {
+    if (rules.webhookUrl() == null) {
+      return rules;
+    }
+    URI url = URI.create(rules.webhookUrl());
+    String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+    return new AccessRules(
+        rules.requiresApproval(),
+        rules.approvers(),
+        rules.approvalsNeeded(),
+        rules.requestTimeout(),
+        rules.breakGlass(),
+        rules.breakGlassMaxDuration(),
+        url.getScheme() + "://" + url.getHost() + port + "/…",
+        rules.webhookFormat());
   }
 
   private static List<String> approvers(List<String> names, Predicate<String> userExists) {
@@ -139,6 +213,9 @@ public final class AccountAccess {
     if (rules.breakGlass()) {
       parts.add("break-glass ≤ " + rules.breakGlassMaxDuration());
     }
+    if (rules.webhookUrl() != null) {
+      parts.add("notifies " + URI.create(rules.webhookUrl()).getHost());
+    }
     return parts.isEmpty() ? "open" : String.join("; ", parts);
   }
 
@@ -161,7 +238,7 @@ public final class AccountAccess {
     }
     try {
       // Fields added later read as their defaults.
-      return merge(DEFAULT, JSON.readValue(column, AccessRules.class), name -> true);
+      return merge(DEFAULT, JSON.readValue(column, AccessRules.class), name -> true, true);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

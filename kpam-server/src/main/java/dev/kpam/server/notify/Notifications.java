@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.server.db.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's notifications to its webhook: {@link #enqueue} writes an outbox row in the caller's
- * transaction; a loop on the server's scheduler posts due rows (at least once; the receiver dedups
- * by {@code X-Kpam-Delivery}), signed with HMAC-SHA256, retrying failures with backoff from 1 s
- * doubling to 10 min, for at most {@link #MAX_ATTEMPTS} attempts. Nothing a user does ever waits on
- * the receiver.
+ * The server's notifications to its webhook, and to an account's own webhook where it has one:
+ * {@link #enqueue} writes an outbox row per receiver in the caller's transaction; a loop on the
+ * server's scheduler posts due rows (at least once; the receiver dedups by {@code
+ * X-Kpam-Delivery}), signed with HMAC-SHA256, retrying failures with backoff from 1 s doubling to
+ * 10 min, for at most {@link #MAX_ATTEMPTS} attempts. Nothing a user does ever waits on the
+ * receiver.
  *
  * <pre>{@code
  * notifications.enqueue(h, "session.terminated", Map.of("session", id, "reason", why));
@@ -60,9 +62,24 @@ public final class Notifications {
     this.json = json;
   }
 
-  /** Queues {@code type} with {@code data}, in the transaction of what it tells. */
+  /** Another receiver of some notifications (an account's webhook), in its own format. */
+  public record Target(URI url, String format) {}
+
+  /**
+   * Queues {@code type} with {@code data} for the server's webhook, in the transaction of what it
+   * tells.
+   */
   public void enqueue(Handle h, String type, Map<String, Object> data) {
-    if (!settings.enabled()) {
+    enqueue(h, type, data, null);
+  }
+
+  /**
+   * Queues {@code type} with {@code data} for the server's webhook and for {@code also} (null:
+   * none), in the transaction of what it tells.
+   */
+  public void enqueue(Handle h, String type, Map<String, Object> data, Target also) {
+    boolean toAccount = also != null && settings.signs();
+    if (!settings.enabled() && !toAccount) {
       return;
     }
     Map<String, Object> event = new LinkedHashMap<>();
@@ -75,23 +92,35 @@ public final class Notifications {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+    if (settings.enabled()) {
+      insert(h, type, payload, null);
+    }
+    if (toAccount) {
+      insert(h, type, payload, also);
+    }
+  }
+
+  private void insert(Handle h, String type, String payload, Target target) {
     h.createUpdate(
             "INSERT INTO notifications (event_type, payload, created_at, attempts,"
-                + " next_attempt_at) VALUES (:type, :payload, :t, 0, :t)")
+                + " next_attempt_at, target_url, target_format) VALUES (:type, :payload, :t, 0,"
+                + " :t, :url, :format)")
         .bind("type", type)
         .bind("payload", payload)
         .bind("t", clock.millis())
+        .bind("url", target == null ? null : target.url().toString())
+        .bind("format", target == null ? null : target.format())
         .execute();
   }
 
   /** Delivers due notifications every second on {@code scheduler} (not on its only thread). */
   public void start(ScheduledExecutorService scheduler) {
-    if (settings.enabled()) {
+    if (settings.signs()) {
       scheduler.scheduleWithFixedDelay(this::deliverDue, 1, 1, TimeUnit.SECONDS);
     }
   }
 
-  private record Due(long id, String type, String payload, int attempts) {}
+  private record Due(long id, String type, String payload, int attempts, URI url, String format) {}
 
   /** One round: posts what is due, one by one; never throws (the scheduler would stop). */
   void deliverDue() {
@@ -101,7 +130,7 @@ public final class Notifications {
               .withHandle(
                   h ->
                       h.createQuery(
-                              "SELECT id, event_type, payload, attempts FROM notifications"
+                              "SELECT id, event_type, payload, attempts, target_url, target_format FROM notifications"
                                   + " WHERE delivered_at IS NULL AND given_up_at IS NULL"
                                   + " AND next_attempt_at <= :now ORDER BY id LIMIT :n")
                           .bind("now", clock.millis())
@@ -112,7 +141,13 @@ public final class Notifications {
                                       rs.getLong("id"),
                                       rs.getString("event_type"),
                                       rs.getString("payload"),
-                                      rs.getInt("attempts")))
+                                      rs.getInt("attempts"),
+                                      rs.getString("target_url") == null
+                                          ? settings.url()
+                                          : URI.create(rs.getString("target_url")),
+                                      rs.getString("target_format") == null
+                                          ? settings.format()
+                                          : rs.getString("target_format")))
                           .list());
       for (Due notification : due) {
         deliver(notification);
@@ -128,7 +163,7 @@ public final class Notifications {
       byte[] body = body(notification).getBytes(StandardCharsets.UTF_8);
       HttpResponse<Void> response =
           http.send(
-              HttpRequest.newBuilder(settings.url())
+              HttpRequest.newBuilder(notification.url())
                   .timeout(TIMEOUT)
                   .header("Content-Type", "application/json")
                   .header("User-Agent", "kpam-server")
@@ -186,7 +221,7 @@ public final class Notifications {
 
   /** The body as the receiver gets it: kpam's event, or a Slack-compatible {@code text}. */
   private String body(Due notification) throws JsonProcessingException {
-    if (!settings.format().equals("slack")) {
+    if (!notification.format().equals("slack")) {
       return notification.payload();
     }
     Map<?, ?> event = json.readValue(notification.payload(), Map.class);

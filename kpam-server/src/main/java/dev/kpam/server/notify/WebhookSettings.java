@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Where the server sends its notifications: an HTTP(S) endpoint, the secret that signs each body
  * ({@code X-Kpam-Signature: sha256=<hex HMAC-SHA256>}), and the payload format ({@code json}: the
  * event as kpam writes it; {@code slack}: {@code {"text": ...}} for a Slack-compatible incoming
- * webhook). {@link #NONE}: no webhook.
+ * webhook). {@link #NONE}: no webhook. A secret without a URL signs only the webhooks of accounts.
  */
 public record WebhookSettings(URI url, byte[] secret, String format) {
   public static final WebhookSettings NONE = new WebhookSettings(null, null, "json");
@@ -24,17 +24,23 @@ public record WebhookSettings(URI url, byte[] secret, String format) {
         throw new IllegalArgumentException(
             "webhook-url: '" + url + "' (expected: an http or https URL)");
       }
-      if (secret == null || secret.length < 16) {
-        throw new IllegalArgumentException(
-            "webhook-secret: missing or shorter than 16 bytes (expected: a file or"
-                + " KPAM_WEBHOOK_SECRET with at least 16 bytes; it signs every notification)");
-      }
+    }
+    if ((url != null && secret == null) || (secret != null && secret.length < 16)) {
+      throw new IllegalArgumentException(
+          "webhook-secret: missing or shorter than 16 bytes (expected: a file or"
+              + " KPAM_WEBHOOK_SECRET with at least 16 bytes; it signs every notification)");
     }
     secret = secret == null ? null : secret.clone();
   }
 
+  /** Whether the server has a webhook of its own. */
   public boolean enabled() {
     return url != null;
+  }
+
+  /** Whether notifications can be signed: accounts' webhooks need it. */
+  public boolean signs() {
+    return secret != null;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.kpam.server.revocation;
 
+import dev.kpam.server.approvals.AccountAccess;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
 import dev.kpam.server.gateways.GatewayEvents;
@@ -56,8 +57,9 @@ public final class SessionEnds {
     }
     Map<String, Object> session =
         h.createQuery(
-                "SELECT gateway_id, user_name, resource_name, account_name FROM sessions"
-                    + " WHERE id = :id")
+                "SELECT s.gateway_id, s.user_name, s.resource_name, s.account_name,"
+                    + " a.access_rules FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id"
+                    + " WHERE s.id = :id")
             .bind("id", sessionId)
             .mapToMap()
             .one();
@@ -76,7 +78,11 @@ public final class SessionEnds {
       data.put("account", session.get("resource_name") + "/" + session.get("account_name"));
       data.put("by", actor.name());
       data.put("reason", reason);
-      notifications.enqueue(h, "session.terminated", data);
+      notifications.enqueue(
+          h,
+          "session.terminated",
+          data,
+          AccountAccess.webhook(AccountAccess.parse((String) session.get("access_rules"))));
     }
     return true;
   }

@@ -33,48 +33,6 @@ record RecordedRequest(
     String error) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A request kpam did not answer itself. */
-  RecordedRequest(
-      long seq,
-      Instant time,
-      String id,
-      String method,
-      String path,
-      String query,
-      String verb,
-      String resource,
-      String subresource,
-      String namespace,
-      String name,
-      boolean resourceRequest,
-      int status,
-      long latencyMs,
-      String kubectlCommand,
-      String kubectlSession,
-      BodyObject object,
-      boolean open) {
-    this(
-        seq,
-        time,
-        id,
-        method,
-        path,
-        query,
-        verb,
-        resource,
-        subresource,
-        namespace,
-        name,
-        resourceRequest,
-        status,
-        latencyMs,
-        kubectlCommand,
-        kubectlSession,
-        object,
-        open,
-        null);
-  }
-
   /**
    * What a mutating request's body says about its object, kept instead of the body (up to 64 KiB
    * each, RECORDING.md §3) so that a session's requests fit in memory. Fields may be null.

@@ -82,7 +82,9 @@ public final class ApprovalPages {
           needed,
           requestTimeout.isEmpty() ? null : requestTimeout,
           breakGlass,
-          breakGlassMax.isEmpty() ? null : breakGlassMax);
+          breakGlassMax.isEmpty() ? null : breakGlassMax,
+          null,
+          null);
     }
   }
 

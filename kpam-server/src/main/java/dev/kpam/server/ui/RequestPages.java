@@ -52,9 +52,22 @@ public final class RequestPages {
       return request.user().equals(chrome.user());
     }
 
-    /** Approve and deny are offered to everyone but the requester while it can change. */
-    public boolean mayReview() {
-      return !own() && (request.pending() || request.status().equals(AccessRequestView.APPROVED));
+    /** The named approvers (or, when none are named, the admins) but never the requester. */
+    public boolean mayApprove() {
+      boolean approver =
+          request.approvers().isEmpty()
+              ? chrome.admin()
+              : request.approvers().contains(chrome.user());
+      return !own() && approver && request.pending();
+    }
+
+    /** Approvers deny, and an admin always may, while the request allows access or may. */
+    public boolean mayDeny() {
+      boolean approver =
+          request.approvers().isEmpty() || request.approvers().contains(chrome.user());
+      return !own()
+          && (approver || chrome.admin())
+          && (request.pending() || request.status().equals(AccessRequestView.APPROVED));
     }
 
     public boolean mayCancel() {

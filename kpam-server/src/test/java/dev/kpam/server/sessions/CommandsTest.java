@@ -338,7 +338,8 @@ class CommandsTest {
               command,
               "5a9c1e7b-" + command.hashCode(),
               r.object(),
-              false));
+              false,
+              null));
     }
     return stamped;
   }
@@ -362,7 +363,8 @@ class CommandsTest {
         null,
         null,
         RecordedRequest.BodyObject.NONE,
-        false);
+        false,
+        null);
   }
 
   /** A discovery document the API server does not have (v1.24 has no {@code /openapi/v3}). */
@@ -386,7 +388,8 @@ class CommandsTest {
         null,
         null,
         RecordedRequest.BodyObject.NONE,
-        false);
+        false,
+        null);
   }
 
   private static RecordedRequest get(String path, String query, int status) {
@@ -422,7 +425,8 @@ class CommandsTest {
         command,
         session,
         RecordedRequest.BodyObject.NONE,
-        false);
+        false,
+        null);
   }
 
   /** A resource request with its path parsed the way the API server's RequestInfoFactory does. */
@@ -449,7 +453,8 @@ class CommandsTest {
           null,
           null,
           RecordedRequest.BodyObject.of(body),
-          false);
+          false,
+          null);
     }
     String namespace = null;
     if (parts[i].equals("namespaces") && parts.length > i + 2) {
@@ -486,6 +491,7 @@ class CommandsTest {
         null,
         null,
         RecordedRequest.BodyObject.of(body),
-        false);
+        false,
+        null);
   }
 }
