@@ -58,6 +58,7 @@ final class Deployment implements AutoCloseable {
   private URI serverUrl;
   private ChildProcess gateway;
   private int proxies;
+  private Duration lastProxyStart;
 
   private Deployment(Path kpamJar, Path jdkBin, String classpath, Path dir) {
     this.kpamJar = kpamJar;
@@ -122,6 +123,23 @@ final class Deployment implements AutoCloseable {
   }
 
   /**
+   * How long the last {@code kpam k8s access} took from its process start until its local proxy
+   * listened (the login before it not counted).
+   */
+  Duration lastProxyStart() {
+    return lastProxyStart;
+  }
+
+  /** The kpam processes that serve requests: the server, the gateway and the local proxies. */
+  List<ChildProcess> kpamProcesses() {
+    synchronized (processes) {
+      return processes.stream()
+          .filter(p -> p.name().startsWith("kpam ") && !p.name().startsWith("kpam login"))
+          .toList();
+    }
+  }
+
+  /**
    * Logs in with a config dir of its own and starts {@code kpam k8s access} to {@code prod} as
    * {@code admin}, giving {@code reason}; where it listens, from the kubeconfig it writes.
    */
@@ -145,6 +163,7 @@ final class Deployment implements AutoCloseable {
     login.endInput();
     login.awaitSuccess(START_LIMIT);
     Path kubeconfig = configDir.resolve("kubeconfig");
+    long started = System.nanoTime();
     ChildProcess access =
         start(
             "kpam k8s access " + index,
@@ -164,6 +183,7 @@ final class Deployment implements AutoCloseable {
                 kubeconfig.toString()),
             env);
     access.awaitLine(PROXY_LISTENING, START_LIMIT);
+    lastProxyStart = Duration.ofNanos(System.nanoTime() - started);
     return ProxyTarget.fromKubeconfig(kubeconfig);
   }
 

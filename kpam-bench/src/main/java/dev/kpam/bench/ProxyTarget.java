@@ -14,13 +14,14 @@ import java.util.Base64;
 /**
  * A CLI local proxy as the kubeconfig written by {@code kpam k8s access --kubeconfig-out} describes
  * it: where it listens, the token it expects, a TLS client context that trusts its certificate and
- * that certificate (PEM).
+ * that certificate (PEM), and the kubeconfig itself for kubectl.
  *
  * <pre>{@code
  * ProxyTarget proxy = ProxyTarget.fromKubeconfig(Path.of("kubeconfig"));
  * }</pre>
  */
-record ProxyTarget(String host, int port, String token, SslContext tls, String caPem) {
+record ProxyTarget(
+    String host, int port, String token, SslContext tls, String caPem, Path kubeconfig) {
   /** {@code https://HOST:PORT}. */
   URI url() {
     return URI.create("https://" + host + ":" + port);
@@ -37,7 +38,7 @@ record ProxyTarget(String host, int port, String token, SslContext tls, String c
             .trustManager(Pem.parseCertificates(ca).toArray(X509Certificate[]::new))
             .build();
     return new ProxyTarget(
-        server.getHost(), server.getPort(), value(kubeconfig, "token:"), tls, ca);
+        server.getHost(), server.getPort(), value(kubeconfig, "token:"), tls, ca, kubeconfig);
   }
 
   private static String value(Path kubeconfig, String key) throws IOException {
