@@ -23,6 +23,7 @@ import dev.kpam.server.http.Requests.Page;
 import dev.kpam.server.notify.Notifications;
 import dev.kpam.server.revocation.Revocations;
 import dev.kpam.server.revocation.Revocations.Scope;
+import dev.kpam.server.sessions.AccessDuration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -50,8 +51,6 @@ import org.jdbi.v3.core.Handle;
  * }</pre>
  */
 public final class AccessRequests {
-  static final Duration DEFAULT_DURATION = Duration.ofHours(1);
-  private static final Duration MIN_DURATION = Duration.ofMinutes(1);
   private static final int MAX_TEXT = 1000;
 
   private final Database db;
@@ -93,7 +92,8 @@ public final class AccessRequests {
       throw ApiException.conflict(
           "account " + name + " does not require approval: open a session with kpam k8s access");
     }
-    Duration duration = duration(request.duration(), account.maxSession());
+    Duration duration =
+        AccessDuration.of(request.duration(), account.maxSession(), "the account's maximum");
     String reason = text("reason", request.reason());
     if (reason == null) {
       throw ApiException.invalid("reason", "missing", "why you need the access, for the approvers");
@@ -731,25 +731,6 @@ public final class AccessRequests {
       throw ApiException.invalid(field, text.length() + " characters", "at most " + MAX_TEXT);
     }
     return text.trim();
-  }
-
-  private static Duration duration(String text, Duration max) {
-    if (text == null || text.isBlank()) {
-      return DEFAULT_DURATION.compareTo(max) > 0 ? max : DEFAULT_DURATION;
-    }
-    Duration duration;
-    try {
-      duration = GoDuration.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("duration", "'" + text + "'", "a duration such as 30m, 1h, 2h");
-    }
-    if (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(max) > 0) {
-      throw ApiException.invalid(
-          "duration",
-          GoDuration.format(duration),
-          "between 1m and " + GoDuration.format(max) + ", the account's maximum");
-    }
-    return duration;
   }
 
   private record Row(

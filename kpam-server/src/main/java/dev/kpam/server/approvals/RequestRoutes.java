@@ -37,26 +37,21 @@ public final class RequestRoutes {
     app.get(
         "/api/v1/requests/{id}",
         ctx -> ctx.json(accessRequests.get(auth.user(ctx), ctx.pathParam("id"))));
-    app.post(
-        "/api/v1/requests/{id}/approve",
-        ctx -> {
-          var me = auth.user(ctx);
-          String comment = requests.optionalBody(ctx, DecisionRequest.class, NO_COMMENT).comment();
-          ctx.json(accessRequests.approve(me, ctx.pathParam("id"), comment));
-        });
-    app.post(
-        "/api/v1/requests/{id}/deny",
-        ctx -> {
-          var me = auth.user(ctx);
-          String comment = requests.optionalBody(ctx, DecisionRequest.class, NO_COMMENT).comment();
-          ctx.json(accessRequests.deny(me, ctx.pathParam("id"), comment));
-        });
-    app.post(
-        "/api/v1/requests/{id}/cancel",
-        ctx -> {
-          var me = auth.user(ctx);
-          String comment = requests.optionalBody(ctx, DecisionRequest.class, NO_COMMENT).comment();
-          ctx.json(accessRequests.cancel(me, ctx.pathParam("id"), comment));
-        });
+    for (String action : java.util.List.of("approve", "deny", "cancel")) {
+      app.post(
+          "/api/v1/requests/{id}/" + action,
+          ctx -> {
+            var me = auth.user(ctx);
+            String id = ctx.pathParam("id");
+            String comment =
+                requests.optionalBody(ctx, DecisionRequest.class, NO_COMMENT).comment();
+            ctx.json(
+                switch (action) {
+                  case "approve" -> accessRequests.approve(me, id, comment);
+                  case "deny" -> accessRequests.deny(me, id, comment);
+                  default -> accessRequests.cancel(me, id, comment);
+                });
+          });
+    }
   }
 }

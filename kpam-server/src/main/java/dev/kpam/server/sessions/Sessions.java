@@ -57,8 +57,6 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Sessions {
   public static final String ACTIVE = "ACTIVE";
-  static final Duration DEFAULT_DURATION = Duration.ofHours(1);
-  static final Duration MIN_DURATION = Duration.ofMinutes(1);
   static final int MAX_BATCH = 1000;
   private static final int MAX_LISTED_CHOICES = 20;
 
@@ -132,7 +130,7 @@ public final class Sessions {
         admission.requestId() != null
                 && (request.duration() == null || request.duration().isBlank())
             ? admission.max()
-            : duration(request.duration(), admission.max(), admission.limit());
+            : AccessDuration.of(request.duration(), admission.max(), admission.limit());
     if (request.csr() == null || request.csr().isBlank()) {
       throw ApiException.invalid(
           "csr", "missing", "a PEM certificate signing request for the client's key");
@@ -232,26 +230,6 @@ public final class Sessions {
             .map(a -> a.resource() + "/" + a.name())
             .collect(Collectors.joining(", "));
     return "; you may access: " + listed + (usable.size() > MAX_LISTED_CHOICES ? ", …" : "");
-  }
-
-  /** The requested duration; none asked for is the default, or {@code max} if less. */
-  private static Duration duration(String text, Duration max, String limit) {
-    if (text == null || text.isBlank()) {
-      return DEFAULT_DURATION.compareTo(max) > 0 ? max : DEFAULT_DURATION;
-    }
-    Duration duration;
-    try {
-      duration = GoDuration.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("duration", "'" + text + "'", "a duration such as 30m, 1h, 2h");
-    }
-    if (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(max) > 0) {
-      throw ApiException.invalid(
-          "duration",
-          GoDuration.format(duration),
-          "between 1m and " + GoDuration.format(max) + ", " + limit);
-    }
-    return duration;
   }
 
   /** Filters of {@link #list}; null means any. */
