@@ -135,9 +135,11 @@ class KubectlFeaturesThroughKpamTest extends OpenAccess {
   }
 
   /**
-   * The API server sends a short command's output in the same packet as its 101; both proxies must
-   * carry those bytes across their switch from HTTP to a byte pipe (it once lost them about one
-   * time in three).
+   * A command that ends at once: its output and status come right after the 101 and must cross both
+   * proxies' switch from HTTP to a byte pipe (it once lost them about one time in three). The same
+   * packet as the 101 is tested at the gateway (WebSocketExecThroughProxyTest): kubectl drops
+   * frames that come before it registered its streams, so the fake, like a real API server, starts
+   * the process a moment after the 101.
    */
   @ParameterizedTest
   @MethodSource("transports")

@@ -2,6 +2,7 @@ package dev.kpam.testing.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ final class FakeCluster {
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private volatile boolean refuseWebSockets;
+  private volatile Duration webSocketExecStart = FakeKubeApiServer.WEBSOCKET_EXEC_START;
 
   FakeCluster(String acceptedToken, Clock clock) {
     this.acceptedToken = acceptedToken;
@@ -73,5 +75,13 @@ final class FakeCluster {
 
   void refuseWebSockets(boolean refuse) {
     this.refuseWebSockets = refuse;
+  }
+
+  Duration webSocketExecStart() {
+    return webSocketExecStart;
+  }
+
+  void webSocketExecStart(Duration delay) {
+    this.webSocketExecStart = delay;
   }
 }

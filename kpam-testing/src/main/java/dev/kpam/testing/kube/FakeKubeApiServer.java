@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class FakeKubeApiServer implements AutoCloseable {
+  /** See {@link #webSocketExecStart}. */
+  static final Duration WEBSOCKET_EXEC_START = Duration.ofMillis(20);
+
   private final FakeCluster cluster;
   private final EventLoopGroup group;
   private final ChannelGroup channels;
@@ -245,6 +248,18 @@ public final class FakeKubeApiServer implements AutoCloseable {
    */
   public void refuseWebSockets(boolean refuse) {
     cluster.refuseWebSockets(refuse);
+  }
+
+  /**
+   * How long after its 101 a WebSocket exec's process starts: a real API server upgrades the client
+   * first and only then reaches the kubelet, which has the runtime start the process, so output
+   * never shares the 101's packet. kubectl depends on that: it registers its streams just after the
+   * 101, and client-go's reader drops frames of streams it does not know yet ("Unknown stream id 1,
+   * discarding message", then "error: closed all streams"). Zero sends a short command's output
+   * with the 101, for tests of a proxy's switch to a byte pipe with a client that has no such race.
+   */
+  public void webSocketExecStart(Duration delay) {
+    cluster.webSocketExecStart(delay);
   }
 
   /** Closes the listener and every connection (ending watches and streams), then the threads. */

@@ -116,7 +116,8 @@ final class StreamUpgrader extends SimpleChannelInboundHandler<FullHttpRequest> 
       pipeline.addBefore(
           "errors",
           "exec",
-          new WebSocketExecHandler(ExecRequest.of(path(query), query.parameters()), pod));
+          new WebSocketExecHandler(
+              ExecRequest.of(path(query), query.parameters()), pod, cluster.webSocketExecStart()));
     }
     pipeline.remove(this);
   }

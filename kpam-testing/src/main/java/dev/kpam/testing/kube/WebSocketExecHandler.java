@@ -9,6 +9,10 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Exec and attach over the channel protocols {@code v4.channel.k8s.io} and {@code
@@ -26,14 +30,31 @@ final class WebSocketExecHandler extends SimpleChannelInboundHandler<WebSocketFr
   private final PodRuntime pod;
   private FakeProcess process;
   private boolean exited;
+  private boolean stdinClosedEarly;
 
-  WebSocketExecHandler(ExecRequest exec, PodRuntime pod) {
+  private final Duration start;
+  private final List<byte[]> early = new ArrayList<>();
+
+  WebSocketExecHandler(ExecRequest exec, PodRuntime pod, Duration start) {
     this.exec = exec;
     this.pod = pod;
+    this.start = start;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    if (start.isZero()) {
+      startProcess(ctx);
+    } else {
+      ctx.executor().schedule(() -> startProcess(ctx), start.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Starts the process and gives it what stdin brought before it ran. */
+  private void startProcess(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
     process =
         FakeShell.start(
             exec.command(),
@@ -61,7 +82,11 @@ final class WebSocketExecHandler extends SimpleChannelInboundHandler<WebSocketFr
                 }
               }
             });
-    if (!exec.stdin()) {
+    for (byte[] data : early) {
+      process.stdin(data);
+    }
+    early.clear();
+    if (!exec.stdin() || stdinClosedEarly) {
       process.stdinClosed();
     }
   }
@@ -77,9 +102,18 @@ final class WebSocketExecHandler extends SimpleChannelInboundHandler<WebSocketFr
     }
     int channel = content.readUnsignedByte();
     if (channel == STDIN) {
-      process.stdin(ByteBufUtil.getBytes(content));
+      byte[] data = ByteBufUtil.getBytes(content);
+      if (process == null) {
+        early.add(data);
+      } else {
+        process.stdin(data);
+      }
     } else if (channel == CLOSE && content.isReadable() && content.readUnsignedByte() == STDIN) {
-      process.stdinClosed();
+      if (process == null) {
+        stdinClosedEarly = true;
+      } else {
+        process.stdinClosed();
+      }
     }
   }
 
