@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -21,13 +22,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * kubectl's end of a session: HTTPS on 127.0.0.1 with the session's local certificate; each
- * connection is checked for the local token and forwarded over its own {@link Upstream} connection.
- * Owns its event loop group; {@link #close()} closes every connection and waits at most a few
- * seconds.
+ * kubectl's end of a session: HTTPS on 127.0.0.1 with the session's local certificate; every
+ * request is checked for the local token and forwarded over a keep-alive connection to the gateway
+ * from the session's {@link GatewayPools}, a few of which are dialed as soon as it listens. Owns
+ * its event loop group; {@link #close()} closes every connection and waits at most a few seconds.
  */
 final class LocalProxy implements AutoCloseable {
   private static final int THREADS = 2;
+
+  /** Gateway connections dialed when the proxy starts. */
+  static final int WARM_CONNECTIONS = THREADS * GatewayPool.WARM;
 
   private final EventLoopGroup group;
   private final Channel server;
@@ -50,6 +54,7 @@ final class LocalProxy implements AutoCloseable {
   static LocalProxy start(int port, SslContext localTls, String token, Upstream upstream) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(THREADS, NioIoHandler.newFactory());
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    GatewayPools pools = new GatewayPools(upstream);
     try {
       Channel server =
           new ServerBootstrap()
@@ -71,12 +76,13 @@ final class LocalProxy implements AutoCloseable {
                                   RequestForwarder.MAX_HEADER_SIZE,
                                   8192))
                           .addLast("token-check", new LocalTokenCheck(token))
-                          .addLast("request-forwarder", new RequestForwarder(upstream));
+                          .addLast("request-forwarder", new RequestForwarder(pools));
                     }
                   })
               .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
               .syncUninterruptibly()
               .channel();
+      group.forEach(loop -> pools.on((EventLoop) loop).warm(GatewayPool.WARM));
       return new LocalProxy(group, server, connections, upstream);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

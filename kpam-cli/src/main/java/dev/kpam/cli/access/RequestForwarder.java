@@ -1,43 +1,60 @@
 package dev.kpam.cli.access;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends kubectl's (checked) requests to the gateway over an upstream connection of its own, opened
- * on the first request. Reads the next piece from kubectl only when the previous one was written
- * upstream; after an upgrade request it waits for the answer, since after a {@code 101} the bytes
- * are no longer HTTP (see {@link ResponseForwarder}).
+ * Sends kubectl's (checked) requests to the gateway over a connection borrowed from the session's
+ * {@link GatewayPool} for each exchange, and gives it back once the response is complete. Reads the
+ * next piece from kubectl only when the previous one was written upstream; after an upgrade request
+ * it waits for the answer, since after a {@code 101} the bytes are no longer HTTP (see {@link
+ * ResponseForwarder}) and the connection stays kubectl's. A body-less GET whose idle connection
+ * turns out closed before any answer is sent once more on a new connection, as HTTP clients do.
  */
 final class RequestForwarder extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestForwarder.class);
   static final int MAX_HEADER_SIZE = 64 * 1024;
 
   /** Response bodies pass on in pieces of at most this size: fewer, larger writes downstream. */
-  private static final int MAX_BODY_PIECE = 64 * 1024;
+  static final int MAX_BODY_PIECE = 64 * 1024;
 
-  private final Upstream upstream;
-  // At most what one read of kubectl's bytes decodes to, while the upstream connection opens.
+  private final GatewayPools pools;
+  // At most what one read of kubectl's bytes decodes to, while a gateway connection is found.
   private final List<Object> pending = new ArrayList<>();
   private ChannelHandlerContext ctx;
-  private Channel gateway;
-  private boolean opening;
+  private Future<GatewayPool.Lease> acquiring;
+  private GatewayPool.Lease lease;
   private boolean awaitingUpgradeAnswer;
 
-  RequestForwarder(Upstream upstream) {
-    this.upstream = upstream;
+  /** Requests of the current exchange sent on without their final response yet (pipelining). */
+  private int outstanding;
+
+  private boolean requestComplete = true;
+  private boolean keepAlive = true;
+
+  /** The exchange's only request, when it may be sent again: a GET or HEAD without a body. */
+  private HttpRequest replayable;
+
+  private boolean retried;
+
+  RequestForwarder(GatewayPools pools) {
+    this.pools = pools;
   }
 
   @Override
@@ -53,49 +70,79 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request && isUpgrade(request)) {
-      awaitingUpgradeAnswer = true;
+    if (msg instanceof HttpRequest request) {
+      if (isUpgrade(request)) {
+        awaitingUpgradeAnswer = true;
+      }
+      if (outstanding == 0 && lease == null) {
+        keepAlive = true; // a new exchange
+      }
+      outstanding++;
+      requestComplete = false;
+      keepAlive &= HttpUtil.isKeepAlive(request);
+      boolean idempotent =
+          request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
+      replayable = outstanding == 1 && idempotent && lease == null ? request : null;
+      retried = false;
     }
-    if (gateway != null) {
+    if (msg instanceof HttpContent content) {
+      if (content.content().isReadable()) {
+        replayable = null;
+      }
+      if (msg instanceof LastHttpContent) {
+        requestComplete = true;
+      }
+    }
+    if (lease != null) {
       forward(msg);
       return;
     }
     pending.add(msg);
-    if (!opening) {
-      opening = true;
-      upstream
-          .open(ctx.channel().eventLoop())
-          .whenComplete(
-              (channel, failure) -> ctx.executor().execute(() -> opened(channel, failure)));
+    if (acquiring == null) {
+      acquire(false);
     }
   }
 
-  private void opened(Channel channel, Throwable failure) {
-    if (failure != null) {
-      log.debug("cannot open the upstream connection for {}", ctx.channel(), failure);
-      releasePending();
-      ctx.writeAndFlush(KubeStatus.forUpstreamFailure(failure))
-          .addListener(ChannelFutureListener.CLOSE);
-      return;
-    }
+  private void acquire(boolean fresh) {
+    acquiring = pools.on(ctx.channel().eventLoop()).acquire(fresh);
+    acquiring.addListener(
+        done -> {
+          acquiring = null;
+          if (done.isCancelled()) {
+            return;
+          }
+          if (done.isSuccess()) {
+            bound((GatewayPool.Lease) done.getNow());
+          } else {
+            failed(done.cause());
+          }
+        });
+  }
+
+  private void failed(Throwable failure) {
+    log.debug("cannot open the upstream connection for {}", ctx.channel(), failure);
+    releasePending();
+    ctx.writeAndFlush(KubeStatus.forUpstreamFailure(failure))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void bound(GatewayPool.Lease lent) {
     if (!ctx.channel().isActive()) {
       releasePending();
-      channel.close();
+      pools.on(ctx.channel().eventLoop()).release(lent.channel());
       return;
     }
-    gateway = channel;
-    channel
-        .pipeline()
-        .addLast("http", new HttpClientCodec(4096, MAX_HEADER_SIZE, MAX_BODY_PIECE))
-        .addLast("response-forwarder", new ResponseForwarder(ctx.channel(), this));
+    lease = lent;
+    lent.channel().pipeline().get(ResponseForwarder.class).bind(ctx.channel(), this);
     List<Object> queued = List.copyOf(pending);
     pending.clear();
     queued.forEach(this::forward);
-    channel.read();
+    lent.channel().read();
   }
 
   private void forward(Object msg) {
     boolean last = msg instanceof LastHttpContent;
+    Channel gateway = lease.channel();
     gateway
         .writeAndFlush(msg)
         .addListener(
@@ -103,26 +150,84 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
                 written -> {
                   if (!written.isSuccess()) {
                     log.debug("write to the gateway failed", written.cause());
-                    closeBoth();
+                    gateway.close(); // gatewayClosed decides what kubectl sees
                   } else if (!(last && awaitingUpgradeAnswer)) {
                     ctx.read();
                   }
                 });
   }
 
-  /** The gateway answered an upgrade request with something other than 101: HTTP goes on. */
-  void upgradeRefused() {
+  /** The final response of a request reached kubectl. */
+  void responseEnded(boolean responseKeepAlive) {
+    outstanding--;
+    keepAlive &= responseKeepAlive;
     if (awaitingUpgradeAnswer) {
+      // The gateway answered an upgrade request with something other than 101: HTTP goes on.
       awaitingUpgradeAnswer = false;
       ctx.read();
     }
+    if (lease == null || outstanding > 0 || !requestComplete) {
+      return;
+    }
+    Channel gateway = lease.channel();
+    unbind();
+    if (keepAlive && ctx.channel().isActive()) {
+      pools.on(ctx.channel().eventLoop()).release(gateway);
+    } else {
+      gateway.close();
+    }
+  }
+
+  /**
+   * The lent connection closed. Between exchanges nothing is lost; a body-less GET on a connection
+   * that had been idle and never answered goes again on a new one; otherwise kubectl's connection
+   * closes once what the gateway sent has reached it.
+   */
+  void gatewayClosed(Channel gateway, ChannelFuture lastWrite) {
+    if (lease == null || lease.channel() != gateway) {
+      return;
+    }
+    boolean wasReused = lease.reused();
+    boolean answered = gateway.pipeline().get(ResponseForwarder.class).answered();
+    unbind();
+    if (outstanding == 0 && requestComplete) {
+      return;
+    }
+    if (replayable != null && requestComplete && wasReused && !answered && !retried) {
+      retried = true;
+      log.debug(
+          "idle gateway connection {} was closed; sending {} again", gateway, replayable.uri());
+      pending.add(replayable);
+      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      acquire(true);
+      return;
+    }
+    if (lastWrite == null) {
+      ctx.close();
+    } else {
+      ctx.flush();
+      lastWrite.addListener(written -> ctx.close());
+    }
+  }
+
+  private void unbind() {
+    ResponseForwarder responses = lease.channel().pipeline().get(ResponseForwarder.class);
+    if (responses != null) {
+      responses.unbind();
+    }
+    lease = null;
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releasePending();
-    if (gateway != null) {
-      gateway.close();
+    if (acquiring != null) {
+      acquiring.cancel(false);
+    }
+    if (lease != null) {
+      Channel gateway = lease.channel();
+      unbind();
+      gateway.close(); // mid-exchange: the gateway must see kubectl go
     }
     ctx.fireChannelInactive();
   }
@@ -130,14 +235,7 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("kubectl connection {} failed", ctx.channel(), cause);
-    closeBoth();
-  }
-
-  private void closeBoth() {
     ctx.close();
-    if (gateway != null) {
-      gateway.close();
-    }
   }
 
   private void releasePending() {

@@ -8,40 +8,67 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the gateway's responses back to kubectl piece by piece (a watch or {@code logs -f} never
- * buffers), reading the next pieces when those of the previous read were written. After a {@code
- * 101 Switching Protocols} it hands both connections to {@link UpgradeRewire}.
+ * Streams the gateway's responses on a pooled connection back to the kubectl connection it is lent
+ * to ({@link #bind}), piece by piece (a watch or {@code logs -f} never buffers), reading the next
+ * pieces when those of the previous read were written. Tells the {@link RequestForwarder} when a
+ * response is complete. After a {@code 101 Switching Protocols} it hands both connections to {@link
+ * UpgradeRewire}. While the connection is idle in its {@link GatewayPool} a byte from the gateway
+ * is a broken peer: the connection closes.
  */
 final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ResponseForwarder.class);
 
-  private final Channel kubectl;
-  private final RequestForwarder requests;
+  private Channel kubectl;
+  private RequestForwarder requests;
   private boolean switching;
+  private boolean informational;
+  private boolean keepAlive;
+  private boolean answered;
   private ChannelFuture lastWrite;
   private boolean unflushed;
 
-  ResponseForwarder(Channel kubectl, RequestForwarder requests) {
+  /** Lends the connection to one kubectl connection until {@link #unbind}. */
+  void bind(Channel kubectl, RequestForwarder requests) {
     this.kubectl = kubectl;
     this.requests = requests;
+    this.switching = false;
+    this.answered = false;
+    this.lastWrite = null;
+    this.unflushed = false;
+  }
+
+  void unbind() {
+    kubectl = null;
+    requests = null;
+  }
+
+  /** Whether any byte of a response arrived since {@link #bind}. */
+  boolean answered() {
+    return answered;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof HttpObject)) {
+    if (kubectl == null || !(msg instanceof HttpObject)) {
       ReferenceCountUtil.release(msg);
       log.debug("unexpected {} from the gateway; closing", msg.getClass().getSimpleName());
       closeBoth(ctx);
       return;
     }
+    answered = true;
     if (msg instanceof HttpResponse response) {
-      switching = response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+      int code = response.status().code();
+      switching = code == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+      informational = !switching && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+      keepAlive = HttpUtil.isKeepAlive(response);
     }
     boolean last = msg instanceof LastHttpContent;
     if (switching) {
@@ -52,6 +79,9 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    boolean ended = last && !informational;
+    boolean reusable = keepAlive;
+    RequestForwarder exchange = requests;
     lastWrite =
         kubectl
             .write(msg)
@@ -60,8 +90,8 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
                     written -> {
                       if (!written.isSuccess()) {
                         closeBoth(ctx);
-                      } else if (last) {
-                        requests.upgradeRefused();
+                      } else if (ended) {
+                        exchange.responseEnded(reusable);
                       }
                     });
     unflushed = true;
@@ -72,8 +102,9 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (unflushed) {
       unflushed = false;
+      ChannelFuture written = lastWrite; // the flush may end the exchange and lend the connection
       kubectl.flush();
-      lastWrite.addListener(written -> ctx.read());
+      written.addListener(done -> ctx.read());
     }
     ctx.fireChannelReadComplete();
   }
@@ -81,7 +112,9 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // The codec has already passed on what the gateway sent before closing.
-    closeKubectlAfterLastWrite();
+    if (requests != null) {
+      requests.gatewayClosed(ctx.channel(), lastWrite);
+    }
     ctx.fireChannelInactive();
   }
 
@@ -92,17 +125,6 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   }
 
   private void closeBoth(ChannelHandlerContext ctx) {
-    ctx.close();
-    closeKubectlAfterLastWrite();
-  }
-
-  /** What was read from the gateway before it went away still reaches kubectl. */
-  private void closeKubectlAfterLastWrite() {
-    if (lastWrite == null) {
-      kubectl.close();
-    } else {
-      kubectl.flush();
-      lastWrite.addListener(written -> kubectl.close());
-    }
+    ctx.close(); // the forwarder, if bound, learns of it in channelInactive
   }
 }

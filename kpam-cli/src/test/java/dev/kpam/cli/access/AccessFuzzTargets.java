@@ -10,10 +10,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fuzz target of the local proxy's request path, as {@link LocalProxy} builds it minus TLS:
@@ -88,8 +90,7 @@ public final class AccessFuzzTargets implements FuzzSuite {
                   new HttpServerCodec(
                       RequestForwarder.MAX_HEADER_SIZE, RequestForwarder.MAX_HEADER_SIZE, 8192),
                   new LocalTokenCheck(TOKEN),
-                  new RequestForwarder(
-                      loop -> CompletableFuture.<Channel>completedFuture(gateway)));
+                  new RequestForwarder(new GatewayPools(onlyOnce(gateway))));
           boolean tokenSent = new String(requests, US_ASCII).contains("Bearer " + TOKEN);
           try {
             int forwarded = 0;
@@ -114,6 +115,15 @@ public final class AccessFuzzTargets implements FuzzSuite {
             gateway.finishAndReleaseAll();
           }
         });
+  }
+
+  /** The gateway connection the first time, a failed dial after that (it is the only one). */
+  private static Upstream onlyOnce(Channel gateway) {
+    AtomicBoolean given = new AtomicBoolean();
+    return loop ->
+        given.compareAndSet(false, true)
+            ? CompletableFuture.completedFuture(gateway)
+            : CompletableFuture.failedFuture(new IOException("the gateway is gone"));
   }
 
   private static ByteBuf piece(FuzzInput in, byte[] bytes, int from, int chunk) {

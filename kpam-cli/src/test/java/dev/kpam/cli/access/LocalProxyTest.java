@@ -1,6 +1,7 @@
 package dev.kpam.cli.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kpam.cli.kubeconfig.KubeconfigEntry;
 import dev.kpam.cli.kubeconfig.Kubeconfigs;
@@ -15,7 +16,9 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +61,7 @@ class LocalProxyTest {
     SessionTls tls = SessionTls.of(sessionKey.getPrivate(), sessionCertificate, ca.chain(), "dc1");
     upstream = new DirectUpstream(gateway.port(), tls);
     proxy = LocalProxy.start(0, local.serverContext(), TOKEN, upstream);
+    await().until(() -> upstream.opened.get() == LocalProxy.WARM_CONNECTIONS);
   }
 
   private TlsTestClient client() throws Exception {
@@ -75,7 +79,7 @@ class LocalProxyTest {
           .contains("\"kind\":\"Status\"", "\"reason\":\"Unauthorized\"", "\"code\":401");
       assertThat(client.closedByPeer()).isTrue();
     }
-    assertThat(upstream.opened).hasValue(0);
+    assertThat(upstream.opened).hasValue(LocalProxy.WARM_CONNECTIONS); // none more
     assertThat(gateway.requests).isEmpty();
   }
 
@@ -86,7 +90,7 @@ class LocalProxyTest {
       client.get("/version", TOKEN.substring(1) + "x");
       assertThat(client.head()).startsWith("HTTP/1.1 401");
     }
-    assertThat(upstream.opened).hasValue(0);
+    assertThat(upstream.opened).hasValue(LocalProxy.WARM_CONNECTIONS); // none more
     assertThat(gateway.requests).isEmpty();
   }
 
@@ -116,7 +120,7 @@ class LocalProxyTest {
       client.get("/version?stolen", null);
       assertThat(client.head()).startsWith("HTTP/1.1 401");
     }
-    assertThat(upstream.opened).hasValue(1);
+    assertThat(upstream.opened).hasValue(LocalProxy.WARM_CONNECTIONS);
     List<String> uris = new ArrayList<>();
     uris.add(gateway.requests.poll(10, TimeUnit.SECONDS).uri());
     uris.add(gateway.requests.poll(10, TimeUnit.SECONDS).uri());
@@ -169,6 +173,129 @@ class LocalProxyTest {
       assertThat(client.body(head)).contains("gateway dc1").contains("\"kind\":\"Status\"");
     }
     assertThat(gateway.requests).isEmpty();
+  }
+
+  @Test
+  void kubectlConnectionsOneAfterAnotherShareTheWarmGatewayConnections() throws Exception {
+    startProxy("dc1");
+    Set<String> carriers = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      try (TlsTestClient client = client()) {
+        client.get("/version?n=" + i, TOKEN);
+        assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+      }
+      carriers.add(gateway.requests.poll(10, TimeUnit.SECONDS).connection());
+    }
+    assertThat(upstream.opened).hasValue(LocalProxy.WARM_CONNECTIONS);
+    assertThat(carriers).hasSizeLessThanOrEqualTo(LocalProxy.WARM_CONNECTIONS);
+  }
+
+  @Test
+  void aBurstOfConcurrentRequestsIsAnsweredWhole() throws Exception {
+    startProxy("dc1");
+    int burst = 24;
+    List<TlsTestClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < burst; i++) {
+        TlsTestClient client = client();
+        clients.add(client);
+        client.get("/version?burst=" + i, TOKEN);
+      }
+      for (TlsTestClient client : clients) {
+        assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+      }
+    } finally {
+      for (TlsTestClient client : clients) {
+        client.close();
+      }
+    }
+    Set<String> uris = new HashSet<>();
+    for (int i = 0; i < burst; i++) {
+      uris.add(gateway.requests.poll(10, TimeUnit.SECONDS).uri());
+    }
+    assertThat(uris).hasSize(burst);
+    assertThat(gateway.requests).isEmpty();
+  }
+
+  @Test
+  void gatewayConnectionsClosedWhileIdleAreNotUsedAgain() throws Exception {
+    startProxy("dc1");
+    gateway.connections.close().syncUninterruptibly();
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN);
+      assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+      gateway.connections.close().syncUninterruptibly();
+      client.get("/version?again", TOKEN); // the same kubectl connection: it outlived them
+      assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+    }
+    assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).uri()).isEqualTo("/version");
+    assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).uri()).isEqualTo("/version?again");
+  }
+
+  @Test
+  void anUpgradedConnectionNeverServesAnotherRequest() throws Exception {
+    startProxy("dc1");
+    List<TlsTestClient> execs = new ArrayList<>();
+    for (int i = 0; i < LocalProxy.WARM_CONNECTIONS + 1; i++) {
+      TlsTestClient exec = client(); // stays open: its gateway connection stays its own
+      execs.add(exec);
+      exec.send(
+          "POST /api/v1/namespaces/default/pods/web/exec?command=sh HTTP/1.1\r\n"
+              + "Host: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+              + "Authorization: Bearer "
+              + TOKEN
+              + "\r\nContent-Length: 0\r\n\r\n");
+      assertThat(exec.head()).startsWith("HTTP/1.1 101");
+    }
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN);
+      assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+    }
+    assertThat(upstream.opened).hasValueGreaterThan(LocalProxy.WARM_CONNECTIONS + 1);
+    for (TlsTestClient exec : execs) {
+      exec.close();
+    }
+  }
+
+  @Test
+  void aGetWhoseIdleGatewayConnectionDiesUnansweredIsSentAgainOnANewOne() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/drop-once", TOKEN);
+      assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+    }
+    assertThat(gateway.dropped).isTrue();
+    assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).uri()).isEqualTo("/drop-once");
+    assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).uri()).isEqualTo("/drop-once");
+  }
+
+  @Test
+  void aPostWhoseGatewayConnectionDiesUnansweredIsNotSentAgain() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.send(
+          "POST /drop-once HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + TOKEN
+              + "\r\nContent-Length: 2\r\n\r\n{}");
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).uri()).isEqualTo("/drop-once");
+    assertThat(gateway.requests.poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void kubectlGoingAwayMidResponseClosesItsGatewayConnection() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/watch?watch=true", TOKEN);
+      assertThat(client.head()).startsWith("HTTP/1.1 200");
+      assertThat(client.chunk()).isEqualTo("event-1\n");
+    }
+    await().until(() -> gateway.closed.get() == 1);
+    try (TlsTestClient client = client()) {
+      client.get("/version", TOKEN);
+      assertThat(client.body(client.head())).isEqualTo(TestGateway.VERSION);
+    }
   }
 
   @Test

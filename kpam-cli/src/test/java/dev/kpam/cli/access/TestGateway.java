@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -29,6 +31,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -39,20 +42,33 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the gateway's end of the inner TLS: a real TLS 1.3 server with a gateway
  * certificate from a test CA, requiring a client certificate, speaking HTTP/1.1. {@code /version}
  * answers JSON, {@code /watch} streams two chunks (the second when {@link #releaseSecondChunk} is
- * completed), an upgrade request gets a 101 and then an echo of raw bytes.
+ * completed), an upgrade request gets a 101 and then an echo of raw bytes; the first request to
+ * {@code /drop-once} closes its connection unanswered.
  */
 final class TestGateway implements AutoCloseable {
-  record Seen(String method, String uri, HttpHeaders headers) {}
+  /** A request as it arrived; {@code connection} names the TLS connection that carried it. */
+  record Seen(String method, String uri, HttpHeaders headers, String connection) {}
 
   static final String VERSION = "{\"major\":\"1\",\"minor\":\"24\",\"gitVersion\":\"v1.24.17\"}";
 
   final BlockingQueue<Seen> requests = new LinkedBlockingQueue<>();
   final CompletableFuture<Void> releaseSecondChunk = new CompletableFuture<>();
+
+  /** The connections open now; closed ones leave by themselves. */
+  final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  final AtomicInteger closed = new AtomicInteger();
+
+  /** Set once the first request to {@code /drop-once} was dropped by closing its connection. */
+  final AtomicBoolean dropped = new AtomicBoolean();
+
   private final Channel server;
 
   TestGateway(EventLoopGroup group, CertificateAuthority ca, String gatewayId) {
@@ -70,6 +86,8 @@ final class TestGateway implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
+                    ch.closeFuture().addListener(f -> closed.incrementAndGet());
                     ch.pipeline()
                         .addLast(tls.newHandler(ch.alloc()))
                         .addLast(new HttpServerCodec())
@@ -97,14 +115,21 @@ final class TestGateway implements AutoCloseable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest request) {
         current = request;
-        requests.add(new Seen(request.method().name(), request.uri(), request.headers().copy()));
+        requests.add(
+            new Seen(
+                request.method().name(),
+                request.uri(),
+                request.headers().copy(),
+                ctx.channel().id().asShortText()));
       }
       boolean last = msg instanceof LastHttpContent;
       ReferenceCountUtil.release(msg);
       if (!last) {
         return;
       }
-      if (current.headers().contains(HttpHeaderNames.UPGRADE)) {
+      if (current.uri().startsWith("/drop-once") && !dropped.getAndSet(true)) {
+        ctx.close(); // as a connection that died while the request was on its way
+      } else if (current.headers().contains(HttpHeaderNames.UPGRADE)) {
         switchToEcho(ctx);
       } else if (current.uri().startsWith("/watch")) {
         stream(ctx);
