@@ -8,6 +8,7 @@ import dev.kpam.crypto.pki.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -279,6 +280,31 @@ class SessionTest extends ServerTestBase {
         .expectError(400, "invalid_argument");
     Fixtures.Enrolled dc2 = Fixtures.enrolledGateway(server, "dc2");
     dc2.api().post(path, Map.of("events", List.of(event(5, now)))).expectError(403, "forbidden");
+  }
+
+  @Test
+  void theAcknowledgedWatermarkWaitsForAGapAndThenMovesPastAllThatFollowed() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    String path = "/api/v1/gateway/sessions/" + id + "/events";
+    Instant now = server.clock.instant();
+    List<Map<String, Object>> afterTheGap = new ArrayList<>();
+    for (long seq = 2; seq <= 1001; seq++) {
+      afterTheGap.add(event(seq, now));
+    }
+    var held = dc1.api().post(path, Map.of("events", afterTheGap)).expect(200).json();
+    assertThat(held.get("accepted").asInt()).isEqualTo(1000);
+    assertThat(held.get("contiguousThrough").asLong()).isZero();
+    var filled = dc1.api().post(path, Map.of("events", List.of(event(1, now)))).expect(200).json();
+    assertThat(filled.get("contiguousThrough").asLong()).isEqualTo(1001);
+    var ahead =
+        dc1.api().post(path, Map.of("events", List.of(event(1003, now)))).expect(200).json();
+    assertThat(ahead.get("contiguousThrough").asLong()).isEqualTo(1001);
+    var caughtUp =
+        dc1.api().post(path, Map.of("events", List.of(event(1002, now)))).expect(200).json();
+    assertThat(caughtUp.get("contiguousThrough").asLong()).isEqualTo(1003);
+    var none = dc1.api().post(path, Map.of("events", List.of())).expect(200).json();
+    assertThat(none.get("contiguousThrough").asLong()).isEqualTo(1003);
   }
 
   private static Map<String, Object> event(long seq, Instant time) {

@@ -1,7 +1,5 @@
 package dev.kpam.server.sessions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.crypto.pki.CertificateAuthority;
 import dev.kpam.crypto.pki.CertificateRequest;
@@ -39,11 +37,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Sessions: opening one (grant and approval check, session certificate valid exactly until expiry),
@@ -69,7 +65,7 @@ public final class Sessions {
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
-  private final ObjectMapper json;
+  private final SessionEventStore eventStore;
   private final Supplier<String> relayAddress;
   private final Summaries summaries;
   private final AccessRequests approvals;
@@ -97,7 +93,7 @@ public final class Sessions {
     this.clock = clock;
     this.ids = ids;
     this.audit = audit;
-    this.json = json;
+    this.eventStore = new SessionEventStore(db, json);
     this.relayAddress = relayAddress;
     this.summaries = new Summaries(db, clock);
   }
@@ -501,56 +497,7 @@ public final class Sessions {
         throw ApiException.invalid("events[" + i + "].type", event.type(), "1-64 characters");
       }
     }
-    return db.jdbi()
-        .inTransaction(
-            h -> {
-              int accepted = 0;
-              for (SessionEvent event : events) {
-                JsonNode data = json.valueToTree(event.data() == null ? Map.of() : event.data());
-                EventColumns columns =
-                    data.isObject() ? EventColumns.of(event.type(), data) : EventColumns.NONE;
-                accepted +=
-                    h.createUpdate(
-                            "INSERT INTO session_events (session_id, seq, event_time, type, data,"
-                                + " verb, resource, namespace, request_status, bytes_in, bytes_out,"
-                                + " kubectl_session, recording_id, chunk_index, chunk_bytes, flag)"
-                                + " VALUES (:s, :seq, :t, :type, :data, :verb, :resource, :namespace,"
-                                + " :requestStatus, :bytesIn, :bytesOut, :kubectlSession, :recordingId,"
-                                + " :chunkIndex, :chunkBytes, :flag)"
-                                + " ON CONFLICT (session_id, seq) DO NOTHING")
-                        .bind("s", id)
-                        .bind("seq", event.seq())
-                        .bind("t", event.time().toEpochMilli())
-                        .bind("type", event.type())
-                        .bind("data", toJson(data))
-                        .bind("verb", columns.verb())
-                        .bind("resource", columns.resource())
-                        .bind("namespace", columns.namespace())
-                        .bind("requestStatus", columns.requestStatus())
-                        .bind("bytesIn", columns.bytesIn())
-                        .bind("bytesOut", columns.bytesOut())
-                        .bind("kubectlSession", columns.kubectlSession())
-                        .bind("recordingId", columns.recordingId())
-                        .bind("chunkIndex", columns.chunkIndex())
-                        .bind("chunkBytes", columns.chunkBytes())
-                        .bind("flag", columns.flag())
-                        .execute();
-              }
-              return new EventBatchAck(
-                  accepted, events.size() - accepted, contiguousThrough(h, id));
-            });
-  }
-
-  /** The highest n such that events 1..n are all stored. */
-  private static long contiguousThrough(Handle h, String sessionId) {
-    return h.createQuery(
-            "SELECT COALESCE(MIN(e.seq), 0) FROM session_events e WHERE e.session_id = :s"
-                + " AND NOT EXISTS (SELECT 1 FROM session_events n WHERE n.session_id = e.session_id"
-                + " AND n.seq = e.seq + 1)"
-                + " AND EXISTS (SELECT 1 FROM session_events f WHERE f.session_id = :s AND f.seq = 1)")
-        .bind("s", sessionId)
-        .mapTo(Long.class)
-        .one();
+    return eventStore.store(id, events);
   }
 
   private SessionView ownSession(GatewayPrincipal gateway, String id) {
@@ -565,14 +512,6 @@ public final class Sessions {
       throw ApiException.forbidden("session '" + id + "' is not served by this gateway");
     }
     return session;
-  }
-
-  private String toJson(Object data) {
-    try {
-      return json.writeValueAsString(data);
-    } catch (JsonProcessingException e) {
-      throw ApiException.invalid("events.data", "not serialisable", "a JSON object");
-    }
   }
 
   private static String reasonOr(String reason, String fallback) {
