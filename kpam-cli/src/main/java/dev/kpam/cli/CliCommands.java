@@ -15,6 +15,7 @@ import dev.kpam.cli.users.UsersCommand;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IFactory;
@@ -52,6 +53,11 @@ public final class CliCommands {
 
   private CliCommands() {}
 
+  /** The top-level command classes, for a caller that registers only some of them. */
+  public static List<Class<?>> commands() {
+    return COMMANDS;
+  }
+
   /**
    * A factory that hands {@code env} to every class with a {@code (CliEnvironment)} constructor.
    */
@@ -84,7 +90,14 @@ public final class CliCommands {
    * access} runs left behind is cleaned up ({@link StaleAccessRepair}).
    */
   public static void addTo(CommandLine root, CliEnvironment env) {
-    COMMANDS.forEach(root::addSubcommand);
+    addTo(root, env, command -> true);
+  }
+
+  /**
+   * {@link #addTo(CommandLine, CliEnvironment)} with only the top-level commands {@code wanted}.
+   */
+  public static void addTo(CommandLine root, CliEnvironment env, Predicate<Class<?>> wanted) {
+    COMMANDS.stream().filter(wanted).forEach(root::addSubcommand);
     addHelpOption(root);
     CommandLine.IExecutionStrategy strategy = root.getExecutionStrategy();
     root.setExecutionStrategy(

@@ -71,6 +71,7 @@ final class AccessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    AccessSession.warmUp();
     Path kubeconfig =
         kubeconfigOut != null
             ? kubeconfigOut.toAbsolutePath()

@@ -14,6 +14,7 @@ import dev.kpam.protocol.sessions.CreateSessionRequest;
 import dev.kpam.protocol.sessions.CreatedSession;
 import dev.kpam.protocol.sessions.EndSessionRequest;
 import dev.kpam.protocol.sessions.SessionView;
+import dev.kpam.transport.tls.TlsContexts;
 import dev.kpam.transport.tunnel.RelayDialer;
 import dev.kpam.transport.tunnel.RelayRefusedException;
 import dev.kpam.transport.tunnel.RelayWire;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -52,6 +54,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AccessSession implements AutoCloseable {
   private static final List<Integer> NOTICE_MINUTES = List.of(10, 5, 1);
+  private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
 
   private final AccessSettings settings;
   private final SessionView session;
@@ -99,8 +102,29 @@ public final class AccessSession implements AutoCloseable {
    * @throws CliException with the server's message when it refuses (e.g. an unknown account)
    */
   public static AccessSession start(AccessSettings settings) {
+    warmUp();
     RelayDialer dialer = new RelayDialer();
     return start(settings, (tls, relay) -> new RelayUpstream(dialer, relay, tls));
+  }
+
+  /**
+   * Loads, on a background thread, what the local proxy needs whatever the server answers, while
+   * the command reads its login and creates the session: the OpenSSL provider (a native library
+   * unpacked from the jar, a few hundred ms in a fresh JVM) and Netty's TLS classes. Idempotent.
+   */
+  public static void warmUp() {
+    if (!WARMING_UP.compareAndSet(false, true)) {
+      return;
+    }
+    Thread thread =
+        new Thread(
+            () -> {
+              TlsContexts.provider();
+              LocalCertificate.create(Duration.ofMinutes(1), Clock.systemUTC()).serverContext();
+            },
+            "kpam-access-warm-up");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Where {@link #start} gets the upstream of the local proxy; tests bypass the relay. */

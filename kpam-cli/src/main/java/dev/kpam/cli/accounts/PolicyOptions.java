@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --policy FILE | --preset NAME}, of accounts create, update and what-if. */
 final class PolicyOptions {
-  private static final ObjectMapper YAML = new YAMLMapper();
+  /** Made on first use: picocli builds every command's options at each start of kpam. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new YAMLMapper();
+  }
 
   @Option(
       names = "--policy",
@@ -41,7 +44,7 @@ final class PolicyOptions {
       throw new CliException("give --policy or --preset, not both");
     }
     try {
-      return YAML.readValue(Files.readString(policyFile), KubePolicy.class);
+      return Yaml.MAPPER.readValue(Files.readString(policyFile), KubePolicy.class);
     } catch (NoSuchFileException e) {
       throw new CliException("--policy: no such file " + policyFile);
     } catch (IOException e) {
