@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,6 +162,39 @@ class SpoolTest {
       spool.sessionOver("s-1");
 
       await().until(() -> !Files.exists(dir.resolve("s-1")));
+    }
+  }
+
+  @Test
+  void aBusySessionIsUploadedOncePerLingerAndALoneEventAtOnce() throws Exception {
+    Duration linger = Duration.ofMillis(500);
+    try (Spool spool = Spool.open(dir, clock);
+        EventUploader uploader =
+            EventUploader.start(spool, server.endpoint(), FAST, FAST, linger)) {
+      spool.append("s-1", "request", Map.of("n", 0));
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.seqs("s-1").equals(oneTo(1)));
+      // Two seconds of steady traffic, fewer than a full batch per linger: one upload per round
+      // trip would be dozens, lingering it is one per linger.
+      long started = System.nanoTime();
+      int n = 1;
+      while (System.nanoTime() - started < Duration.ofSeconds(2).toNanos()) {
+        spool.append("s-1", "request", Map.of("n", n++));
+        LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+      }
+      long elapsed = System.nanoTime() - started;
+      int appended = n;
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> server.seqs("s-1").equals(oneTo(appended)));
+      assertThat(appended).isLessThan((int) (elapsed / linger.toNanos() + 1) * 500);
+      assertThat(server.batchSizes.size() - 1)
+          .isLessThanOrEqualTo((int) (elapsed / linger.toNanos()) + 2);
+
+      Thread.sleep(linger.multipliedBy(2).toMillis()); // a quiet spell
+      int before = server.batchSizes.size();
+      spool.append("s-1", "request", Map.of("n", appended));
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.seqs("s-1").size() == appended + 1);
+      assertThat(server.batchSizes).hasSize(before + 1);
     }
   }
 
