@@ -24,9 +24,12 @@ import java.util.regex.Pattern;
  * with an empty cache (discovery included), {@code wrk} at one connection for the first 5 s (cold)
  * and then for a longer run (warm), {@code wrk} at 32 connections, and for kpam the time {@code
  * kpam k8s access} takes until kubectl can use it and the CPU its processes spend per 1 000
- * requests. Prints each round and the medians, with ratios to direct. Needs {@code wrk} (Debian
- * package {@code wrk}) and {@code kubectl}; loopback only. With {@code -Dkpam.bench.jfr=DIR} it
- * records a JFR profile of each kpam process during the 32-connection run into DIR.
+ * requests; then MB/s of a 2 MB and a 100 MB list read whole by {@code curl}. kpam is measured
+ * twice per round: a first session on the fresh deployment, then a second {@code kpam k8s access}
+ * (a fresh CLI) on the gateway and server the first session warmed. Prints each round and the
+ * medians, with ratios to direct. Needs {@code wrk} (Debian package {@code wrk}) and {@code
+ * kubectl}; loopback only. With {@code -Dkpam.bench.jfr=DIR} it records a JFR profile of each kpam
+ * process during the 32-connection run into DIR.
  *
  * <pre>{@code
  * mvn -q install -DskipTests && mvn -q -pl kpam-bench exec:java -Dexec.mainClass=dev.kpam.bench.DeployedPath -Dexec.args="3 20"
@@ -39,6 +42,10 @@ public final class DeployedPath {
   private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in");
   private static final Pattern PROXY_SERVING = Pattern.compile("Starting to serve on (\\S+)");
   private static final String PATH = "/api/v1/namespaces/default/configmaps/bench-0";
+  private static final String KPAM = "kpam";
+  private static final String KPAM_AGAIN = "kpam 2nd sess.";
+  private static final String LIST_2MB = "list-2mb";
+  private static final String LIST_100MB = "list-100mb";
   private static final String KUBECTL = "/usr/bin/kubectl";
   private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -54,7 +61,24 @@ public final class DeployedPath {
       double p99At32Ms,
       double warmGetMs,
       double readyMs,
-      Map<String, Double> cpuMsPer1000) {}
+      double list2MbMbps,
+      double list100MbMbps,
+      Map<String, Double> cpuMsPer1000) {
+    Figures withReady(double ms) {
+      return new Figures(
+          firstGetMs,
+          coldP50Ms,
+          warmP50Ms,
+          warmP99Ms,
+          rate32,
+          p99At32Ms,
+          warmGetMs,
+          ms,
+          list2MbMbps,
+          list100MbMbps,
+          cpuMsPer1000);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -65,6 +89,10 @@ public final class DeployedPath {
       try (Deployment kpam = Deployment.start(kpamJar, "kpam-bench-path", List.of(), List.of())) {
         kpam.kube().send("add-configmaps 1 100");
         kpam.kube().awaitLine(Pattern.compile("added 1 config maps"), Duration.ofSeconds(30));
+        kpam.kube().send("add-configmaps 20 102400 " + LIST_2MB);
+        kpam.kube().awaitLine(Pattern.compile("added 20 config maps"), Duration.ofSeconds(30));
+        kpam.kube().send("add-configmaps 1000 102400 " + LIST_100MB);
+        kpam.kube().awaitLine(Pattern.compile("added 1000 config maps"), Duration.ofSeconds(60));
         Path dir = Files.createTempDirectory("kpam-bench-kubectl");
         Path direct = directKubeconfig(kpam, dir.resolve("direct"));
         String token = Deployment.STORED_TOKEN;
@@ -75,7 +103,15 @@ public final class DeployedPath {
         Map<String, Figures> figures = new LinkedHashMap<>();
         figures.put(
             "direct",
-            measure(kpam.kubeUrl().toString(), token, direct, dir, warmSeconds, null, null));
+            measure(
+                kpam.kubeUrl().toString(),
+                token,
+                Files.writeString(dir.resolve("kube-ca.pem"), kpam.kubeCaPem()),
+                direct,
+                dir,
+                warmSeconds,
+                null,
+                null));
         Process proxy =
             new ProcessBuilder(KUBECTL, "proxy", "--port=0", "--kubeconfig", direct.toString())
                 .redirectErrorStream(true)
@@ -86,34 +122,28 @@ public final class DeployedPath {
           Files.writeString(viaProxy, kubeconfig("http://" + address, null, null));
           figures.put(
               "kubectl proxy",
-              measure("http://" + address, null, viaProxy, dir, warmSeconds, null, null));
+              measure("http://" + address, null, null, viaProxy, dir, warmSeconds, null, null));
         } finally {
           proxy.destroy();
           proxy.waitFor(10, TimeUnit.SECONDS);
         }
-        ProxyTarget local = kpam.startProxy("bench round " + round);
-        double ready = kpam.lastProxyStart().toNanos() / 1e6;
-        Figures measured =
-            measure(
-                local.url().toString(),
-                local.token(),
-                local.kubeconfig(),
-                dir,
-                warmSeconds,
-                kpam.kpamProcesses(),
-                kpam.jdkBin());
-        figures.put(
-            "kpam",
-            new Figures(
-                measured.firstGetMs(),
-                measured.coldP50Ms(),
-                measured.warmP50Ms(),
-                measured.warmP99Ms(),
-                measured.rate32(),
-                measured.p99At32Ms(),
-                measured.warmGetMs(),
-                ready,
-                measured.cpuMsPer1000()));
+        // A fresh deployment, then a second session on the gateway and server the first warmed:
+        // what a user meets on a gateway that has been up for a while.
+        for (String path : List.of(KPAM, KPAM_AGAIN)) {
+          ProxyTarget local = kpam.startProxy("bench round " + round + ", " + path);
+          double ready = kpam.lastProxyStart().toNanos() / 1e6;
+          Figures measured =
+              measure(
+                  local.url().toString(),
+                  local.token(),
+                  Files.writeString(Files.createTempFile(dir, "local-ca", ".pem"), local.caPem()),
+                  local.kubeconfig(),
+                  dir,
+                  warmSeconds,
+                  kpam.kpamProcesses(),
+                  kpam.jdkBin());
+          figures.put(path, measured.withReady(ready));
+        }
         System.out.printf("%nround %d of %d%n", round, rounds);
         print(figures);
         figures.forEach((path, f) -> all.computeIfAbsent(path, p -> new ArrayList<>()).add(f));
@@ -128,13 +158,15 @@ public final class DeployedPath {
             + " for the first 5 s after it; warm: wrk -c1 for %d s after that; 32 conn: wrk -c32 -t2"
             + " for 10 s; warm get: median wall time of 5 kubectl get with a warm cache; ready: kpam"
             + " k8s access started until its proxy listens; CPU: ms per 1 000 requests of the"
-            + " 32-connection run, per kpam process)%n",
+            + " 32-connection run, per kpam process; 2 MB and 100 MB: MB/s of a list of 20 or 1000"
+            + " config maps of 100 KiB read whole by curl, median of 5 or 2)%n",
         warmSeconds);
   }
 
   private static Figures measure(
       String url,
       String token,
+      Path caPem,
       Path kubeconfig,
       Path dir,
       int warmSeconds,
@@ -172,6 +204,14 @@ public final class DeployedPath {
     for (int i = 0; i < gets.length; i++) {
       gets[i] = kubectlGet(kubeconfig, cache);
     }
+    double[] small = new double[5];
+    for (int i = 0; i < small.length; i++) {
+      small[i] = listMbps(url, token, caPem, LIST_2MB);
+    }
+    double[] large = new double[2];
+    for (int i = 0; i < large.length; i++) {
+      large[i] = listMbps(url, token, caPem, LIST_100MB);
+    }
     return new Figures(
         first,
         cold.p50Ms(),
@@ -181,7 +221,41 @@ public final class DeployedPath {
         loaded.p99Ms(),
         median(gets),
         Double.NaN,
+        median(small),
+        median(large),
         perThousand);
+  }
+
+  /**
+   * MB/s of one list of the config maps of {@code namespace}, read whole by {@code curl} and
+   * dropped; {@code caPem} null for plain HTTP.
+   */
+  private static double listMbps(String url, String token, Path caPem, String namespace)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-sS",
+                "--fail",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{size_download} %{time_total}"));
+    if (caPem != null) {
+      command.addAll(List.of("--cacert", caPem.toString()));
+    }
+    if (token != null) {
+      command.addAll(List.of("-H", "Authorization: Bearer " + token));
+    }
+    command.add(url + "/api/v1/namespaces/" + namespace + "/configmaps");
+    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!curl.waitFor(120, TimeUnit.SECONDS) || curl.exitValue() != 0) {
+      throw new IllegalStateException("curl of " + namespace + " failed: " + out);
+    }
+    String[] sizeAndTime = out.split(" ");
+    return Double.parseDouble(sizeAndTime[0]) / 1e6 / Double.parseDouble(sizeAndTime[1]);
   }
 
   private static void jcmd(Path jdkBin, ChildProcess process, String... args)
@@ -318,7 +392,7 @@ public final class DeployedPath {
   private static void print(Map<String, Figures> figures) {
     Figures direct = figures.get("direct");
     System.out.printf(
-        "%-14s %16s %16s %16s %10s %14s %12s %16s %10s%n",
+        "%-14s %16s %16s %16s %10s %14s %12s %16s %10s %14s %14s%n",
         "path",
         "first get ms",
         "cold p50 ms",
@@ -327,11 +401,13 @@ public final class DeployedPath {
         "req/s 32c",
         "p99 32c",
         "warm get ms",
-        "ready ms");
+        "ready ms",
+        "2 MB MB/s",
+        "100 MB MB/s");
     figures.forEach(
         (path, f) ->
             System.out.printf(
-                "%-14s %16s %16s %16s %10.2f %14s %12.1f %16s %10s%n",
+                "%-14s %16s %16s %16s %10.2f %14s %12.1f %16s %10s %14s %14s%n",
                 path,
                 ratio(f.firstGetMs(), direct.firstGetMs(), "%.0f"),
                 ratio(f.coldP50Ms(), direct.coldP50Ms(), "%.2f"),
@@ -340,14 +416,19 @@ public final class DeployedPath {
                 ratio(f.rate32(), direct.rate32(), "%.0f"),
                 f.p99At32Ms(),
                 ratio(f.warmGetMs(), direct.warmGetMs(), "%.0f"),
-                Double.isNaN(f.readyMs()) ? "-" : String.format(Locale.ROOT, "%.0f", f.readyMs())));
-    Figures kpam = figures.get("kpam");
-    if (kpam != null && !kpam.cpuMsPer1000().isEmpty()) {
-      StringBuilder cpu = new StringBuilder("CPU ms per 1 000 requests at 32 connections:");
-      kpam.cpuMsPer1000()
-          .forEach((name, ms) -> cpu.append(String.format(Locale.ROOT, " %s %.0f;", name, ms)));
-      System.out.println(cpu);
-    }
+                Double.isNaN(f.readyMs()) ? "-" : String.format(Locale.ROOT, "%.0f", f.readyMs()),
+                ratio(f.list2MbMbps(), direct.list2MbMbps(), "%.0f"),
+                ratio(f.list100MbMbps(), direct.list100MbMbps(), "%.0f")));
+    figures.forEach(
+        (path, f) -> {
+          if (!f.cpuMsPer1000().isEmpty()) {
+            StringBuilder cpu = new StringBuilder(path + ", CPU ms per 1 000 requests at 32c:");
+            f.cpuMsPer1000()
+                .forEach(
+                    (name, ms) -> cpu.append(String.format(Locale.ROOT, " %s %.0f;", name, ms)));
+            System.out.println(cpu);
+          }
+        });
   }
 
   /** "12.3 (×1.8)": the value and its ratio to direct's. */
@@ -374,6 +455,8 @@ public final class DeployedPath {
         median(list.stream().mapToDouble(Figures::p99At32Ms).toArray()),
         median(list.stream().mapToDouble(Figures::warmGetMs).toArray()),
         median(list.stream().mapToDouble(Figures::readyMs).toArray()),
+        median(list.stream().mapToDouble(Figures::list2MbMbps).toArray()),
+        median(list.stream().mapToDouble(Figures::list100MbMbps).toArray()),
         cpu);
   }
 

@@ -1,5 +1,7 @@
 package dev.kpam.bench;
 
+import static java.lang.ProcessBuilder.Redirect.DISCARD;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,11 +11,13 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,10 +26,12 @@ import java.util.stream.Stream;
  * kpam deployed on loopback with every part in a process of its own, as in production: the fake API
  * server ({@link FakeApiServerProcess}), {@code kpam server} with its embedded relay, one {@code
  * kpam gateway} (the process a bench measures, started with the JVM options it is given) and any
- * number of {@code kpam k8s access} local proxies, all from {@code kpam.jar}. The server knows the
- * gateway {@code dc1}, the resource {@code prod} on the fake API server and its account {@code
- * admin}. Closing stops the processes, last started first, and deletes their directory; a shutdown
- * hook does the same on Ctrl-C.
+ * number of {@code kpam k8s access} local proxies, all from {@code kpam.jar} and started as {@code
+ * ./kpam} starts them: with the class-data sharing archive beside the jar, made first if missing or
+ * stale ({@code -Dkpam.bench.cds=false}: without it). The server knows the gateway {@code dc1}, the
+ * resource {@code prod} on the fake API server and its account {@code admin}. Closing stops the
+ * processes, last started first, and deletes their directory; a shutdown hook does the same on
+ * Ctrl-C.
  *
  * <pre>{@code
  * try (Deployment kpam = Deployment.start(kpamJar, "kpam-bench", List.of(), List.of("-Xmx1g"))) {
@@ -46,7 +52,12 @@ final class Deployment implements AutoCloseable {
   private static final Pattern PROXY_LISTENING = Pattern.compile("Local proxy: https://\\S+");
   private static final Duration START_LIMIT = Duration.ofMinutes(2);
 
+  /** As {@code ./kpam} runs the JVM: its warnings on stderr, so that stdout stays parseable. */
+  private static final List<String> JVM_LOGS =
+      List.of("-Xlog:all=off:stdout", "-Xlog:all=warning:stderr");
+
   private final Path kpamJar;
+  private final Path classData;
   private final Path jdkBin;
   private final String classpath;
   private final Path dir;
@@ -65,6 +76,49 @@ final class Deployment implements AutoCloseable {
     this.jdkBin = jdkBin;
     this.classpath = classpath;
     this.dir = dir;
+    this.classData =
+        Boolean.parseBoolean(System.getProperty("kpam.bench.cds", "true"))
+            ? classDataArchive(kpamJar, jdkBin.resolve("java"))
+            : null;
+  }
+
+  /**
+   * The class-data sharing archive beside the jar, made as {@code ./kpam} makes it when it is
+   * missing or older than the jar; null when it cannot be made.
+   */
+  private static Path classDataArchive(Path jar, Path java) {
+    Path archive = jar.resolveSibling("kpam.jsa");
+    try {
+      if (Files.isRegularFile(archive)
+          && !Files.getLastModifiedTime(jar)
+              .toInstant()
+              .isAfter(Files.getLastModifiedTime(archive).toInstant())) {
+        return archive;
+      }
+      Path training = jar.resolveSibling("kpam.jsa." + ProcessHandle.current().pid());
+      List<String> command = new ArrayList<>(List.of(java.toString()));
+      command.addAll(JVM_LOGS);
+      command.addAll(
+          List.of(
+              "-XX:ArchiveClassesAtExit=" + training,
+              "-cp",
+              jar.toString(),
+              "dev.kpam.app.ClassDataTraining"));
+      Process process =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(DISCARD).start();
+      if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        Files.deleteIfExists(training);
+        return null;
+      }
+      Files.move(training, archive, StandardCopyOption.REPLACE_EXISTING);
+      return archive;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   /**
@@ -288,6 +342,10 @@ final class Deployment implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(jvmOptions);
+    command.addAll(JVM_LOGS);
+    if (classData != null) {
+      command.add("-XX:SharedArchiveFile=" + classData);
+    }
     command.add("-jar");
     command.add(kpamJar.toString());
     command.addAll(List.of(args));

@@ -14,9 +14,9 @@ import java.util.Map;
  * argument, holds the pod {@code default/web}, writes its CA certificate to {@code ca.pem} in the
  * directory given as the second argument and prints its URL. Each line {@code add-pod NAME} on
  * standard input adds a pod to {@code default} (every watch of pods sees it); each line {@code
- * add-configmaps COUNT BYTES} adds COUNT config maps {@code bench-N} to {@code default}, each with
- * one value of BYTES letters and digits, and prints {@code added COUNT config maps}; end of input
- * stops it.
+ * add-configmaps COUNT BYTES [NAMESPACE]} adds COUNT config maps {@code bench-N} to NAMESPACE
+ * ({@code default} if not given), each with one value of BYTES letters and digits, and prints
+ * {@code added COUNT config maps}; end of input stops it.
  *
  * <pre>{@code
  * java -cp CLASSPATH dev.kpam.bench.FakeApiServerProcess TOKEN DIR   # prints: fake API server listening on https://127.0.0.1:PORT
@@ -50,7 +50,8 @@ public final class FakeApiServerProcess {
         } else if (line.startsWith(ADD_CONFIG_MAPS)) {
           String[] numbers = line.substring(ADD_CONFIG_MAPS.length()).trim().split("\\s+");
           int count = Integer.parseInt(numbers[0]);
-          addConfigMaps(kube, count, Integer.parseInt(numbers[1]));
+          String namespace = numbers.length > 2 ? numbers[2] : "default";
+          addConfigMaps(kube, namespace, count, Integer.parseInt(numbers[1]));
           System.out.println("added " + count + " config maps");
         } else {
           System.out.println("unknown command: " + line);
@@ -64,14 +65,15 @@ public final class FakeApiServerProcess {
    * Adds {@code count} config maps that share one value of {@code bytes} characters: the list
    * answer is {@code count × bytes} long, the store holds the value once.
    */
-  private static void addConfigMaps(FakeKubeApiServer kube, int count, int bytes) {
+  private static void addConfigMaps(
+      FakeKubeApiServer kube, String namespace, int count, int bytes) {
     StringBuilder value = new StringBuilder(bytes);
     for (int i = 0; i < bytes; i++) {
       value.append(ALPHABET.charAt(i % ALPHABET.length()));
     }
     Map<String, String> data = Map.of("value", value.toString());
     for (int i = 0; i < count; i++) {
-      kube.addConfigMap("default", "bench-" + i, data);
+      kube.addConfigMap(namespace, "bench-" + i, data);
     }
   }
 }
