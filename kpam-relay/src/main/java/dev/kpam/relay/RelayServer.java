@@ -7,10 +7,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -41,6 +44,7 @@ public final class RelayServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Channel listener;
   private final TunnelRegistry tunnels;
+  private final ChannelGroup connections;
   private final RenewableTls tls;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -49,11 +53,13 @@ public final class RelayServer implements AutoCloseable {
       EventLoopGroup workers,
       Channel listener,
       TunnelRegistry tunnels,
+      ChannelGroup connections,
       RenewableTls tls) {
     this.acceptor = acceptor;
     this.workers = workers;
     this.listener = listener;
     this.tunnels = tunnels;
+    this.connections = connections;
     this.tls = tls;
   }
 
@@ -66,6 +72,7 @@ public final class RelayServer implements AutoCloseable {
     RenewableTls tls =
         new RenewableTls(serverTls(config.serverKey(), config.serverChain(), config.trustedCas()));
     TunnelRegistry tunnels = new TunnelRegistry();
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     try {
@@ -75,11 +82,11 @@ public final class RelayServer implements AutoCloseable {
               .channel(NioServerSocketChannel.class)
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(new RelayWiring(tls, tunnels, config))
+              .childHandler(new RelayWiring(tls, tunnels, config, connections))
               .bind(config.bindHost(), config.port())
               .syncUninterruptibly()
               .channel();
-      RelayServer relay = new RelayServer(acceptor, workers, listener, tunnels, tls);
+      RelayServer relay = new RelayServer(acceptor, workers, listener, tunnels, connections, tls);
       log.info("relay listening on {}", listener.localAddress());
       return relay;
     } catch (RuntimeException e) {
@@ -127,6 +134,10 @@ public final class RelayServer implements AutoCloseable {
     for (ChannelFuture closing : tunnels.closeAll()) {
       closing.awaitUninterruptibly(remaining(deadline), TimeUnit.NANOSECONDS);
     }
+    // Then every client connection, while its event loop still runs: left to the splice, a close
+    // could be a task on a loop already winding down, and the client's socket stayed open with
+    // nobody reading (a local proxy's idle keep-alive connection then swallowed a request).
+    connections.close().awaitUninterruptibly(remaining(deadline), TimeUnit.NANOSECONDS);
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     if (!acceptor

@@ -5,6 +5,7 @@ import dev.kpam.transport.tunnel.TunnelWindows;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
@@ -19,19 +20,23 @@ final class RelayWiring extends ChannelInitializer<Channel> {
   private final SslContext tls;
   private final TunnelRegistry tunnels;
   private final RelayConfig config;
+  private final ChannelGroup connections;
   private final ConnectionLimit perSession;
   private final ConnectionLimit perGateway;
 
-  RelayWiring(SslContext tls, TunnelRegistry tunnels, RelayConfig config) {
+  RelayWiring(
+      SslContext tls, TunnelRegistry tunnels, RelayConfig config, ChannelGroup connections) {
     this.tls = tls;
     this.tunnels = tunnels;
     this.config = config;
+    this.connections = connections;
     this.perSession = new ConnectionLimit(config.limits().maxConnectionsPerSession());
     this.perGateway = new ConnectionLimit(config.limits().maxTunnelsPerGateway());
   }
 
   @Override
   protected void initChannel(Channel ch) {
+    connections.add(ch);
     SslHandler handshake = tls.newHandler(ch.alloc());
     // Netty's default is 10 s too; set here so that the bound is the relay's, not a library's.
     handshake.setHandshakeTimeout(

@@ -23,7 +23,12 @@ final class StatusLineReader extends ChannelInboundHandlerAdapter {
 
   private final CompletableFuture<Channel> result;
   private final Duration timeout;
-  private ByteBuf received;
+
+  // A plain array, not a buffer: nothing to release when the dial dies with its event loop (the
+  // local proxy dials ahead of need, and closing it may cut dials short before their pipeline is
+  // torn down).
+  private final byte[] received = new byte[RelayWire.MAX_STATUS_LINE];
+  private int length;
   private ScheduledFuture<?> timer;
 
   StatusLineReader(CompletableFuture<Channel> result, Duration timeout) {
@@ -32,13 +37,7 @@ final class StatusLineReader extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    received = ctx.alloc().buffer(128, RelayWire.MAX_STATUS_LINE);
-  }
-
-  @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    received.release();
     if (timer != null) {
       timer.cancel(false);
     }
@@ -79,16 +78,17 @@ final class StatusLineReader extends ChannelInboundHandlerAdapter {
       }
       int newline = bytes.indexOf(bytes.readerIndex(), bytes.writerIndex(), (byte) '\n');
       int wanted = newline < 0 ? bytes.readableBytes() : newline - bytes.readerIndex() + 1;
-      if (wanted > received.maxWritableBytes()) {
+      if (wanted > received.length - length) {
         fail(
             ctx,
             new IOException(
                 "the relay sent no status line within " + RelayWire.MAX_STATUS_LINE + " bytes"));
         return;
       }
-      received.writeBytes(bytes, wanted);
+      bytes.readBytes(received, length, wanted);
+      length += wanted;
       if (newline >= 0) {
-        lineComplete(ctx, received.toString(StandardCharsets.UTF_8), bytes);
+        lineComplete(ctx, new String(received, 0, length, StandardCharsets.UTF_8), bytes);
       }
     } finally {
       bytes.release();
