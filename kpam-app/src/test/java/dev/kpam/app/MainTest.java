@@ -24,15 +24,36 @@ class MainTest {
   private final StringWriter err = new StringWriter();
 
   private CommandLine root() {
-    return Main.commandLine(
-        new CliEnvironment(
-            configDir,
-            Map.of(),
-            InputStream.nullInputStream(),
-            new PrintWriter(out),
-            new PrintWriter(err),
-            Clock.systemUTC(),
-            PasswordPrompt.NONE));
+    return Main.commandLine(env());
+  }
+
+  private CliEnvironment env() {
+    return new CliEnvironment(
+        configDir,
+        Map.of(),
+        InputStream.nullInputStream(),
+        new PrintWriter(out),
+        new PrintWriter(err),
+        Clock.systemUTC(),
+        PasswordPrompt.NONE);
+  }
+
+  @Test
+  void aCommandNamedFirstGetsOnlyItsBranchAndAnythingElseTheWholeTree() {
+    assertThat(Main.commandLine(env(), new String[] {"k8s", "access"}).getSubcommands())
+        .containsOnlyKeys("k8s", "kubernetes");
+    assertThat(Main.commandLine(env(), new String[] {"kubernetes"}).getSubcommands())
+        .containsOnlyKeys("k8s", "kubernetes");
+    assertThat(Main.commandLine(env(), new String[] {"server"}).getSubcommands())
+        .containsOnlyKeys("server");
+    assertThat(Main.commandLine(env(), new String[] {"sesions"}).getSubcommands())
+        .containsKeys("server", "sessions", "k8s", "audit");
+    assertThat(Main.commandLine(env(), new String[] {"--help"}).getSubcommands())
+        .containsKeys("server", "sessions", "k8s", "audit");
+
+    int typo = Main.commandLine(env(), new String[] {"sesions"}).execute("sesions");
+    assertThat(typo).isEqualTo(2);
+    assertThat(err.toString()).contains("Did you mean: kpam sessions");
   }
 
   @Test

@@ -57,23 +57,39 @@ public final class ServerSessionDirectory implements SessionDirectory {
         && cached.fetchedAt().plus(refresh).isAfter(now)) {
       return CompletableFuture.completedFuture(cached.lookup());
     }
-    return inFlight.computeIfAbsent(sessionId, id -> fetch(id, cached));
+    CompletableFuture<SessionLookup> mine = new CompletableFuture<>();
+    CompletableFuture<SessionLookup> theirs = inFlight.putIfAbsent(sessionId, mine);
+    if (theirs != null) {
+      return theirs;
+    }
+    // Not inside computeIfAbsent: a fetch that completed before its removal was attached removed
+    // itself from within the map's own update, which failed quietly and left the answer in place
+    // for good; that session was never asked about again (a revocation whose push was lost then
+    // never ended its open watch).
+    fetch(sessionId, cached)
+        .whenComplete(
+            (lookup, error) -> {
+              inFlight.remove(sessionId, mine);
+              if (error != null) {
+                mine.completeExceptionally(error);
+              } else {
+                mine.complete(lookup);
+              }
+            });
+    return mine;
   }
 
   private CompletableFuture<SessionLookup> fetch(String sessionId, Cached stale) {
     String path =
         "/api/v1/gateway/sessions/" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8);
-    CompletableFuture<SessionLookup> result =
-        api.get(path)
-            .handle(
-                (response, error) -> {
-                  if (error != null) {
-                    return unavailableOrStale(sessionId, stale, error.toString(), error);
-                  }
-                  return answer(sessionId, response, stale);
-                });
-    result.whenComplete((lookup, error) -> inFlight.remove(sessionId));
-    return result;
+    return api.get(path)
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                return unavailableOrStale(sessionId, stale, error.toString(), error);
+              }
+              return answer(sessionId, response, stale);
+            });
   }
 
   private SessionLookup answer(String sessionId, HttpResponse<String> response, Cached stale) {

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The open kubectl connections of every session, so that a push event (ended, terminated, expired)
@@ -17,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class SessionConnections {
+  private static final Logger log = LoggerFactory.getLogger(SessionConnections.class);
+
   private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
   private final SessionRecording recording;
@@ -53,6 +57,11 @@ public final class SessionConnections {
   /** Closes every connection of {@code sessionId}, telling kubectl {@code message} where it can. */
   public void terminate(String sessionId, String message) {
     Set<ProxyConnection> connections = bySession.getOrDefault(sessionId, Set.of());
+    if (!connections.isEmpty()) {
+      // One line per session: a local proxy keeps a dozen or more connections open.
+      log.info(
+          "closing {} connection(s) of session {}: {}", connections.size(), sessionId, message);
+    }
     for (ProxyConnection connection : connections) {
       connection
           .client

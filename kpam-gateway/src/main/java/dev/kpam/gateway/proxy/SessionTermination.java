@@ -52,7 +52,7 @@ final class SessionTermination {
       return;
     }
     connection.terminated = true;
-    log.info("closing a connection of session {}: {}", connection.sessionId, message);
+    log.debug("closing {} of session {}: {}", connection.client, connection.sessionId, message);
     if (connection.upgradedUpstream != null) {
       // Stop the server's half first, so that nothing lands after kpam's last frame. Its relay
       // goes first: it would otherwise close the client as soon as the upstream is inactive,
