@@ -115,8 +115,10 @@ public final class EventUploader implements AutoCloseable {
   private static final class Upload {
     final SpoolSession session;
     boolean inFlight;
-    ScheduledFuture<?> retry;
-    ScheduledFuture<?> lingering;
+
+    /** A retry after a failure, or the end of a linger: the next look at the session. */
+    ScheduledFuture<?> next;
+
     long lastSent = Long.MIN_VALUE / 2; // long ago
     long offset;
     Duration backoff;
@@ -138,7 +140,7 @@ public final class EventUploader implements AutoCloseable {
       upload = new Upload(session, firstBackoff);
       uploads.put(sessionId, upload);
     }
-    if (upload.inFlight || upload.retry != null || upload.lingering != null) {
+    if (upload.inFlight || upload.next != null) {
       return; // the answer, the retry or the linger looks again
     }
     if (session.acked >= session.lastSeq) {
@@ -149,15 +151,7 @@ public final class EventUploader implements AutoCloseable {
     }
     long wait = upload.lastSent + linger - System.nanoTime();
     if (wait > 0 && !session.over && session.lastSeq - session.acked < MAX_EVENTS) {
-      Upload lingering = upload;
-      upload.lingering =
-          thread.schedule(
-              () -> {
-                lingering.lingering = null;
-                kick(sessionId);
-              },
-              wait,
-              TimeUnit.NANOSECONDS);
+      kickLater(sessionId, upload, wait);
       return;
     }
     SpoolFormat.Batch batch;
@@ -236,14 +230,18 @@ public final class EventUploader implements AutoCloseable {
     Duration delay = upload.backoff;
     upload.backoff =
         delay.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : delay.multipliedBy(2);
-    upload.retry =
+    kickLater(sessionId, upload, delay.toNanos());
+  }
+
+  private void kickLater(String sessionId, Upload upload, long nanos) {
+    upload.next =
         thread.schedule(
             () -> {
-              upload.retry = null;
+              upload.next = null;
               kick(sessionId);
             },
-            delay.toMillis(),
-            TimeUnit.MILLISECONDS);
+            nanos,
+            TimeUnit.NANOSECONDS);
   }
 
   private void run(Runnable task) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -86,12 +87,10 @@ class ClassDataSharingTest {
   private Run kpam(Map<String, String> env, String... args) throws Exception {
     Path out = root.resolve("out.txt");
     Path err = root.resolve("err.txt");
+    List<String> command = new ArrayList<>(List.of(root.resolve("kpam").toString()));
+    command.addAll(List.of(args));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                concat(List.of(root.resolve("kpam").toString()), List.of(args))
-                    .toArray(String[]::new))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove("JAVA_HOME");
     builder.environment().remove("JDK_JAVA_OPTIONS");
     builder.environment().putAll(env);
@@ -101,9 +100,5 @@ class ClassDataSharingTest {
         process.exitValue(),
         Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 }
