@@ -38,10 +38,18 @@ public final class SessionEnds {
 
   /**
    * ACTIVE → {@code status} (ENDED, TERMINATED or EXPIRED); false when the session was not ACTIVE.
-   * {@code actor} is who caused it: recorded as {@code ended_by} unless it is the system.
+   * {@code actor} is who caused it: recorded as {@code ended_by} unless it is the system. A session
+   * whose time has already run out ends EXPIRED whoever gets to it first: a revocation that comes
+   * with the end of its window (an approved request's) reads as what it was, not as a termination.
    */
   public boolean end(
       Handle h, String sessionId, String status, String action, Actor actor, String reason) {
+    if (status.equals("TERMINATED") && expired(h, sessionId)) {
+      status = "EXPIRED";
+      action = "session.expire";
+      actor = Actor.SYSTEM;
+      reason = "the session's time ran out";
+    }
     int updated =
         h.createUpdate(
                 "UPDATE sessions SET status = :status, ended_at = :t, end_reason = :reason,"
@@ -85,6 +93,15 @@ public final class SessionEnds {
           AccountAccess.webhook(AccountAccess.parse((String) session.get("access_rules"))));
     }
     return true;
+  }
+
+  private boolean expired(Handle h, String sessionId) {
+    return h.createQuery("SELECT expires_at FROM sessions WHERE id = :id")
+        .bind("id", sessionId)
+        .mapTo(Long.class)
+        .findOne()
+        .map(expiresAt -> expiresAt <= clock.millis())
+        .orElse(false);
   }
 
   /** Wakes the push channel after the transaction that ended sessions has committed. */
