@@ -38,10 +38,20 @@ final class AdminApi {
   }
 
   JsonNode post(String path, Object body) throws IOException, InterruptedException {
-    HttpRequest.Builder request =
+    return send(
+        "POST",
         HttpRequest.newBuilder(server.resolve(path))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))),
+        path);
+  }
+
+  JsonNode get(String path) throws IOException, InterruptedException {
+    return send("GET", HttpRequest.newBuilder(server.resolve(path)).GET(), path);
+  }
+
+  private JsonNode send(String method, HttpRequest.Builder request, String path)
+      throws IOException, InterruptedException {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -49,7 +59,7 @@ final class AdminApi {
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
       throw new IllegalStateException(
-          "POST " + path + " answered " + response.statusCode() + ": " + response.body());
+          method + " " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }

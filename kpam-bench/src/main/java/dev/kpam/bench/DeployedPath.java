@@ -47,7 +47,7 @@ public final class DeployedPath {
   private static final String LIST_2MB = "list-2mb";
   private static final String LIST_100MB = "list-100mb";
   private static final String KUBECTL = "/usr/bin/kubectl";
-  private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+  static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
   private DeployedPath() {}
 
@@ -270,9 +270,9 @@ public final class DeployedPath {
     }
   }
 
-  private record Wrk(double p50Ms, double p99Ms, double rate, long requests) {}
+  record Wrk(double p50Ms, double p99Ms, double rate, long requests) {}
 
-  private static Wrk wrk(String url, String token, int connections, int seconds)
+  static Wrk wrk(String url, String token, int connections, int seconds)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("wrk", "--latency"));
     command.addAll(
@@ -342,7 +342,7 @@ public final class DeployedPath {
     return (System.nanoTime() - started) / 1e6;
   }
 
-  private static Map<String, Long> cpuTicks(List<ChildProcess> processes) throws IOException {
+  static Map<String, Long> cpuTicks(List<ChildProcess> processes) throws IOException {
     Map<String, Long> ticks = new LinkedHashMap<>();
     if (processes == null) {
       return ticks;
@@ -460,7 +460,7 @@ public final class DeployedPath {
         cpu);
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
     return sorted[sorted.length / 2];

@@ -2,6 +2,7 @@ package dev.kpam.bench;
 
 import static java.lang.ProcessBuilder.Redirect.DISCARD;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +69,7 @@ final class Deployment implements AutoCloseable {
   private URI kubeUrl;
   private URI serverUrl;
   private ChildProcess gateway;
+  private AdminApi admin;
   private int proxies;
   private Duration lastProxyStart;
 
@@ -128,6 +130,21 @@ final class Deployment implements AutoCloseable {
   static Deployment start(
       Path kpamJar, String name, List<String> kubeJvmOptions, List<String> gatewayJvmOptions)
       throws Exception {
+    return start(kpamJar, name, kubeJvmOptions, gatewayJvmOptions, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, String, List, List)}, with the gateway started as {@code gatewayMain} (a
+   * main class on this program's class path and its first arguments, which then take the options of
+   * {@code kpam gateway}) instead of {@code kpam.jar gateway}; empty for the latter.
+   */
+  static Deployment start(
+      Path kpamJar,
+      String name,
+      List<String> kubeJvmOptions,
+      List<String> gatewayJvmOptions,
+      List<String> gatewayMain)
+      throws Exception {
     if (!Files.isRegularFile(kpamJar)) {
       throw new IllegalStateException(
           "no " + kpamJar.toAbsolutePath() + "; build it first: mvn -q -o install -DskipTests");
@@ -143,7 +160,7 @@ final class Deployment implements AutoCloseable {
       deployment.startFakeApiServer(kubeJvmOptions);
       deployment.startServer();
       String enrollToken = deployment.addGatewayAndResource();
-      deployment.startGateway(gatewayJvmOptions, enrollToken);
+      deployment.startGateway(gatewayJvmOptions, gatewayMain, enrollToken);
       return deployment;
     } catch (Exception | Error e) {
       deployment.close();
@@ -169,6 +186,15 @@ final class Deployment implements AutoCloseable {
   /** The fake API server's CA certificate (PEM). */
   String kubeCaPem() throws IOException {
     return Files.readString(dir.resolve("ca.pem"));
+  }
+
+  /** How many requests the server holds as recorded, over all sessions so far. */
+  long recordedRequests() throws IOException, InterruptedException {
+    long requests = 0;
+    for (JsonNode session : admin.get("/api/v1/sessions?limit=1000").path("items")) {
+      requests += session.path("summary").path("requests").asLong();
+    }
+    return requests;
   }
 
   /** The measured process. */
@@ -276,7 +302,7 @@ final class Deployment implements AutoCloseable {
 
   /** Adds the gateway {@code dc1}, the resource {@code prod} and its account; the enroll token. */
   private String addGatewayAndResource() throws Exception {
-    AdminApi admin = AdminApi.login(serverUrl, ADMIN_PASSWORD);
+    admin = AdminApi.login(serverUrl, ADMIN_PASSWORD);
     String enrollToken =
         admin.post("/api/v1/gateways", Map.of("name", "dc1")).get("enrollToken").asText();
     admin.post(
@@ -287,20 +313,27 @@ final class Deployment implements AutoCloseable {
   }
 
   /** The measured process: as an operator starts it, with {@code jvmOptions}. */
-  private void startGateway(List<String> jvmOptions, String enrollToken) {
-    gateway =
-        start(
-            "kpam gateway",
-            kpam(
-                jvmOptions,
-                "gateway",
-                "--server",
-                serverUrl.toString(),
-                "--name",
-                "dc1",
-                "--data-dir",
-                dir.resolve("gateway").toString()),
-            Map.of("KPAM_ENROLL_TOKEN", enrollToken));
+  private void startGateway(List<String> jvmOptions, List<String> main, String enrollToken) {
+    List<String> options =
+        List.of(
+            "--server",
+            serverUrl.toString(),
+            "--name",
+            "dc1",
+            "--data-dir",
+            dir.resolve("gateway").toString());
+    List<String> command = new ArrayList<>();
+    if (main.isEmpty()) {
+      command.addAll(kpam(jvmOptions, "gateway"));
+    } else {
+      command.add(java());
+      command.addAll(jvmOptions);
+      command.addAll(JVM_LOGS);
+      command.addAll(List.of("-cp", classpath));
+      command.addAll(main);
+    }
+    command.addAll(options);
+    gateway = start("kpam gateway", command, Map.of("KPAM_ENROLL_TOKEN", enrollToken));
     gateway.awaitLine(GATEWAY_RUNNING, START_LIMIT);
   }
 

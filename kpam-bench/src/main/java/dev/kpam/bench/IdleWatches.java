@@ -90,11 +90,13 @@ public final class IdleWatches {
         awaitPath(clients, target, gateway); // the gateway's tunnel may still be coming up
       }
       JvmMemory.Sample idle = memory.sample(gateway.pid());
+      int idleSockets = sockets(gateway.pid());
       System.out.printf(
           "opening %d watches through %d local proxies, %d at a time%n",
           watches, proxies, IN_FLIGHT);
       Opening opening = clients.open(targets, watches, IN_FLIGHT, OPEN_LIMIT);
       JvmMemory.Sample held = memory.sample(gateway.pid());
+      int heldSockets = sockets(gateway.pid());
       Answer fresh = clients.get(targets.get(0), POD_PATH).get(1, TimeUnit.MINUTES);
       List<String> histogram = memory.histogram(gateway.pid(), 12);
       int open = clients.open();
@@ -102,6 +104,10 @@ public final class IdleWatches {
           clients.deliver(
               MARKER_POD, () -> kpam.kube().send("add-pod " + MARKER_POD), DELIVERY_LIMIT);
       print(idle, held, opening, open, delivered, clients.closedAfterOpening(), fresh, histogram);
+      System.out.printf(
+          "gateway sockets: %d with no watch, %d with %d watches (the tunnels to the relay and the"
+              + " connections to the API server)%n",
+          idleSockets, heldSockets, opening.opened());
       if (opening.failed() > 0 || delivered < watches || fresh.status() != 200) {
         throw new IllegalStateException(
             "the gateway did not hold " + watches + " live watches\n" + gateway.tail());
@@ -177,6 +183,22 @@ public final class IdleWatches {
 
   private static double mib(long bytes) {
     return bytes / 1048576.0;
+  }
+
+  /** How many sockets process {@code pid} has open. */
+  private static int sockets(long pid) throws IOException {
+    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return (int)
+          fds.filter(
+                  fd -> {
+                    try {
+                      return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                    } catch (IOException e) {
+                      return false; // closed meanwhile
+                    }
+                  })
+              .count();
+    }
   }
 
   /** The hard limit of open files per process ({@code ulimit -Hn}); the JVM raises to it. */

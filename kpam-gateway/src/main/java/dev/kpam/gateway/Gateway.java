@@ -12,6 +12,7 @@ import dev.kpam.gateway.proxy.KubeProxy;
 import dev.kpam.gateway.proxy.SessionConnections;
 import dev.kpam.gateway.proxy.UpstreamPools;
 import dev.kpam.gateway.record.EventUploader;
+import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.record.Spool;
 import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectory;
@@ -88,7 +89,8 @@ public final class Gateway implements AutoCloseable {
     this.api = new ControlPlaneClient(server, config.http(), () -> identity.get().credential());
     this.directory = new ServerSessionDirectory(api, config.clock(), config.lookupRefresh());
     this.spool = Spool.open(config.dataDir().resolve("spool"), config.clock());
-    this.connections = new SessionConnections(spool);
+    SessionRecording recording = config.recording().apply(spool);
+    this.connections = new SessionConnections(recording);
     spool.onFailure(connections::recordingFailed);
     this.uploader = EventUploader.start(spool, new ServerEventEndpoint(api));
     this.pools = new UpstreamPools(config.maxIdleConnectionsPerResource());
@@ -101,8 +103,8 @@ public final class Gateway implements AutoCloseable {
             directory,
             pools,
             connections,
-            config.taps().apply(spool),
-            spool,
+            config.taps().apply(recording),
+            recording,
             config.clock());
     this.control =
         Executors.newSingleThreadScheduledExecutor(

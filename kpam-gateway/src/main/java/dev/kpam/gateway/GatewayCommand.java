@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,7 +62,16 @@ public final class GatewayCommand implements Callable<Integer> {
       description = "PEM CA to trust for an HTTPS server with a private CA.")
   Path caCert;
 
-  public GatewayCommand() {}
+  private final UnaryOperator<GatewayConfig> configure;
+
+  public GatewayCommand() {
+    this(UnaryOperator.identity());
+  }
+
+  /** A command whose gateway runs with {@code configure} applied to the defaults (benchmarks). */
+  public GatewayCommand(UnaryOperator<GatewayConfig> configure) {
+    this.configure = configure;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -97,7 +107,7 @@ public final class GatewayCommand implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Gateway gateway = Gateway.start(GatewayConfig.defaults(dataDir, server, http));
+    Gateway gateway = Gateway.start(configure.apply(GatewayConfig.defaults(dataDir, server, http)));
     Thread hook =
         new Thread(
             () -> {

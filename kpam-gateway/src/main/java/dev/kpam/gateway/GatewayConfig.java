@@ -2,6 +2,7 @@ package dev.kpam.gateway;
 
 import dev.kpam.gateway.proxy.StreamTap;
 import dev.kpam.gateway.record.SessionEvents;
+import dev.kpam.gateway.record.SessionRecording;
 import dev.kpam.gateway.record.cast.CastRecorders;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +31,9 @@ import java.util.function.Function;
  *     loop (never a limit on concurrent requests)
  * @param taps makes what sees upgraded streams from where their events go (recording, issue #4):
  *     {@code CastRecorders::new}, or {@code events -> StreamTap.Factory.NONE}
+ * @param recording where the proxy's events go, given the spool: the spool itself. Not an option of
+ *     {@code kpam gateway}; only the benchmark that measures what recording costs (kpam-bench
+ *     {@code RecordingCost}) passes {@code spool -> SessionRecording.NONE}
  */
 public record GatewayConfig(
     Path dataDir,
@@ -41,13 +45,15 @@ public record GatewayConfig(
     Duration lookupRefresh,
     int maxIdleConnectionsPerResource,
     String version,
-    Function<SessionEvents, StreamTap.Factory> taps) {
+    Function<SessionEvents, StreamTap.Factory> taps,
+    Function<SessionRecording, SessionRecording> recording) {
 
   public GatewayConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(taps, "taps");
+    Objects.requireNonNull(recording, "recording");
     Objects.requireNonNull(version, "version");
     if (eventLoopThreads < 1 || eventLoopThreads > 256) {
       throw new IllegalArgumentException(
@@ -78,7 +84,24 @@ public record GatewayConfig(
         Duration.ofSeconds(10),
         64,
         Gateway.VERSION,
-        CastRecorders::new);
+        CastRecorders::new,
+        Function.identity());
+  }
+
+  /** This configuration with events going where {@code recording} says instead of the spool. */
+  public GatewayConfig withRecording(Function<SessionRecording, SessionRecording> recording) {
+    return new GatewayConfig(
+        dataDir,
+        server,
+        http,
+        clock,
+        eventLoopThreads,
+        heartbeatInterval,
+        lookupRefresh,
+        maxIdleConnectionsPerResource,
+        version,
+        taps,
+        recording);
   }
 
   private static void requirePositive(String field, Duration value) {
