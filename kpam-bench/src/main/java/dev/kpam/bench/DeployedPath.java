@@ -258,7 +258,7 @@ public final class DeployedPath {
     return Double.parseDouble(sizeAndTime[0]) / 1e6 / Double.parseDouble(sizeAndTime[1]);
   }
 
-  private static void jcmd(Path jdkBin, ChildProcess process, String... args)
+  static void jcmd(Path jdkBin, ChildProcess process, String... args)
       throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(jdkBin.resolve("jcmd").toString(), Long.toString(process.pid())));

@@ -1,6 +1,7 @@
 package dev.kpam.bench;
 
 import dev.kpam.bench.DeployedPath.Wrk;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,12 @@ public final class RecordingCost {
   private RecordingCost() {}
 
   /** One path's figures in one round. */
-  private record Figures(double p50Ms, double rate32, double p99Ms32, double cpuMsPerThousand) {}
+  private record Figures(
+      double p50Ms,
+      double rate32,
+      double p99Ms32,
+      double cpuMsPerThousand,
+      Map<String, Double> cpuByProcess) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -70,11 +76,20 @@ public final class RecordingCost {
           java.util.Collections.reverse(order);
         }
         for (String path : order) {
-          Figures f = measure(proxies.get(path), deployments.get(path), seconds);
+          // With -Dkpam.bench.jfr=DIR the last round's 32-connection run is profiled.
+          String jfr = round == rounds ? System.getProperty("kpam.bench.jfr") : null;
+          Figures f = measure(proxies.get(path), deployments.get(path), seconds, jfr, path);
           all.computeIfAbsent(path, p -> new ArrayList<>()).add(f);
           System.out.printf(
-              "round %d %-10s p50 %.2f ms, %.0f req/s at 32 (p99 %.1f ms), CPU %.0f ms per 1 000%n",
-              round, path, f.p50Ms(), f.rate32(), f.p99Ms32(), f.cpuMsPerThousand());
+              "round %d %-10s p50 %.2f ms, %.0f req/s at 32 (p99 %.1f ms), CPU %.0f ms per 1 000"
+                  + " %s%n",
+              round,
+              path,
+              f.p50Ms(),
+              f.rate32(),
+              f.p99Ms32(),
+              f.cpuMsPerThousand(),
+              f.cpuByProcess());
         }
       }
       Thread.sleep(2000); // the last uploads linger
@@ -97,8 +112,8 @@ public final class RecordingCost {
       for (Map.Entry<String, Figures> e : medians.entrySet()) {
         Figures f = e.getValue();
         System.out.printf(
-            "%-12s %10.2f %14.0f %12.1f %22.0f%n",
-            e.getKey(), f.p50Ms(), f.rate32(), f.p99Ms32(), f.cpuMsPerThousand());
+            "%-12s %10.2f %14.0f %12.1f %22.0f  %s%n",
+            e.getKey(), f.p50Ms(), f.rate32(), f.p99Ms32(), f.cpuMsPerThousand(), f.cpuByProcess());
       }
       System.out.printf(
           "recording costs %.1f %% of the throughput at 32 connections, %+.2f ms of p50 at one,"
@@ -110,20 +125,42 @@ public final class RecordingCost {
     }
   }
 
-  private static Figures measure(ProxyTarget proxy, Deployment deployment, int seconds)
+  private static Figures measure(
+      ProxyTarget proxy, Deployment deployment, int seconds, String jfr, String path)
       throws Exception {
     Wrk one = DeployedPath.wrk(url(proxy), proxy.token(), 1, seconds);
     List<ChildProcess> processes = deployment.kpamProcesses();
+    if (jfr != null) {
+      for (ChildProcess process : processes) {
+        DeployedPath.jcmd(
+            deployment.jdkBin(), process, "JFR.start", "name=bench", "settings=profile");
+      }
+    }
     Map<String, Long> before = DeployedPath.cpuTicks(processes);
     Wrk loaded = DeployedPath.wrk(url(proxy), proxy.token(), 32, seconds);
     Map<String, Long> after = DeployedPath.cpuTicks(processes);
-    long ticks = 0;
-    for (Map.Entry<String, Long> e : before.entrySet()) {
-      ticks += after.get(e.getKey()) - e.getValue();
+    if (jfr != null) {
+      Files.createDirectories(Path.of(jfr));
+      for (ChildProcess process : processes) {
+        Path file =
+            Path.of(jfr, path + "-" + process.name().replace(' ', '-') + ".jfr").toAbsolutePath();
+        DeployedPath.jcmd(
+            deployment.jdkBin(), process, "JFR.stop", "name=bench", "filename=" + file);
+      }
     }
-    double cpuMs = ticks * 1000.0 / DeployedPath.CLOCK_TICKS;
-    return new Figures(
-        one.p50Ms(), loaded.rate(), loaded.p99Ms(), cpuMs * 1000.0 / loaded.requests());
+    Map<String, Double> byProcess = new LinkedHashMap<>();
+    double total = 0;
+    for (Map.Entry<String, Long> e : before.entrySet()) {
+      double ms =
+          (after.get(e.getKey()) - e.getValue())
+              * 1000.0
+              / DeployedPath.CLOCK_TICKS
+              * 1000.0
+              / loaded.requests();
+      byProcess.put(e.getKey(), Math.rint(ms));
+      total += ms;
+    }
+    return new Figures(one.p50Ms(), loaded.rate(), loaded.p99Ms(), total, byProcess);
   }
 
   private static String url(ProxyTarget proxy) {
@@ -135,6 +172,18 @@ public final class RecordingCost {
         DeployedPath.median(list.stream().mapToDouble(Figures::p50Ms).toArray()),
         DeployedPath.median(list.stream().mapToDouble(Figures::rate32).toArray()),
         DeployedPath.median(list.stream().mapToDouble(Figures::p99Ms32).toArray()),
-        DeployedPath.median(list.stream().mapToDouble(Figures::cpuMsPerThousand).toArray()));
+        DeployedPath.median(list.stream().mapToDouble(Figures::cpuMsPerThousand).toArray()),
+        medianByProcess(list));
+  }
+
+  private static Map<String, Double> medianByProcess(List<Figures> list) {
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (String process : list.get(0).cpuByProcess().keySet()) {
+      medians.put(
+          process,
+          DeployedPath.median(
+              list.stream().mapToDouble(f -> f.cpuByProcess().get(process)).toArray()));
+    }
+    return medians;
   }
 }

@@ -1,10 +1,11 @@
 package dev.kpam.gateway.control;
 
 import dev.kpam.gateway.record.EventUploader;
+import dev.kpam.gateway.record.SpooledEvent;
 import dev.kpam.protocol.sessions.EventBatchAck;
-import dev.kpam.protocol.sessions.SessionEventBatch;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -25,12 +26,12 @@ public final class ServerEventEndpoint implements EventUploader.Endpoint {
   }
 
   @Override
-  public CompletionStage<EventBatchAck> send(String sessionId, SessionEventBatch batch) {
+  public CompletionStage<EventBatchAck> send(String sessionId, List<SpooledEvent> events) {
     String path =
         "/api/v1/gateway/sessions/"
             + URLEncoder.encode(sessionId, StandardCharsets.UTF_8)
             + "/events";
-    return api.post(path, batch, EventBatchAck.class)
+    return api.postJson(path, SpooledEvent.batchJson(events), EventBatchAck.class)
         .exceptionally(
             error -> {
               Throwable cause = error instanceof CompletionException ? error.getCause() : error;

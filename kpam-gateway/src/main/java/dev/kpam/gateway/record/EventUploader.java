@@ -1,8 +1,6 @@
 package dev.kpam.gateway.record;
 
 import dev.kpam.protocol.sessions.EventBatchAck;
-import dev.kpam.protocol.sessions.SessionEvent;
-import dev.kpam.protocol.sessions.SessionEventBatch;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,8 +47,11 @@ public final class EventUploader implements AutoCloseable {
   /** Where batches go: {@code POST /api/v1/gateway/sessions/{id}/events}. */
   @FunctionalInterface
   public interface Endpoint {
-    /** Completes with the server's answer, or {@link SessionGoneException} for a 410. */
-    CompletionStage<EventBatchAck> send(String sessionId, SessionEventBatch batch);
+    /**
+     * Sends {@code events} (a {@code SessionEventBatch}); completes with the server's answer, or
+     * {@link SessionGoneException} for a 410.
+     */
+    CompletionStage<EventBatchAck> send(String sessionId, List<SpooledEvent> events);
   }
 
   /** The server will not take the session's events any more (410 Gone). */
@@ -171,7 +172,7 @@ public final class EventUploader implements AutoCloseable {
     upload.lastSent = System.nanoTime();
     Upload sent = upload;
     endpoint
-        .send(sessionId, new SessionEventBatch(batch.events()))
+        .send(sessionId, batch.events())
         .whenComplete((ack, error) -> run(() -> answered(sessionId, sent, batch, ack, error)));
   }
 
@@ -200,7 +201,7 @@ public final class EventUploader implements AutoCloseable {
       return;
     }
     long through = ack.contiguousThrough();
-    List<SessionEvent> events = batch.events();
+    List<SpooledEvent> events = batch.events();
     int last = -1;
     for (int i = 0; i < events.size() && events.get(i).seq() <= through; i++) {
       last = i;

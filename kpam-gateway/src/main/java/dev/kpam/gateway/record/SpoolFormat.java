@@ -1,12 +1,13 @@
 package dev.kpam.gateway.record;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.kpam.protocol.sessions.SessionEvent;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +124,7 @@ final class SpoolFormat {
   record Unfinished(Instant openedAt, Map<String, Object> data) {}
 
   /** Complete lines read from a byte offset, and the offset after each of them. */
-  record Batch(List<SessionEvent> events, List<Long> ends, long endOffset) {}
+  record Batch(List<SpooledEvent> events, List<Long> ends, long endOffset) {}
 
   /**
    * Reads events with seq greater than {@code after} from {@code offset}, at most {@code maxEvents}
@@ -130,7 +132,7 @@ final class SpoolFormat {
    */
   static Batch read(Path events, long offset, long after, int maxEvents, int maxBytes)
       throws IOException {
-    List<SessionEvent> read = new ArrayList<>();
+    List<SpooledEvent> read = new ArrayList<>();
     List<Long> ends = new ArrayList<>();
     long position = offset;
     try (FileChannel channel = FileChannel.open(events, StandardOpenOption.READ)) {
@@ -154,11 +156,12 @@ final class SpoolFormat {
           if (!read.isEmpty() && bytesTaken + length > maxBytes) {
             return new Batch(read, ends, position + start);
           }
-          SessionEvent event = MAPPER.readValue(chunk, start, length, SessionEvent.class);
+          long seq = seqOf(chunk, start, length);
+          int lineStart = start;
           start = i + 1;
           progressed = true;
-          if (event.seq() > after) {
-            read.add(event);
+          if (seq > after) {
+            read.add(new SpooledEvent(seq, Arrays.copyOfRange(chunk, lineStart, i)));
             ends.add(position + start);
             bytesTaken += length;
           }
@@ -172,6 +175,27 @@ final class SpoolFormat {
       return new Batch(read, ends, offset);
     }
     return new Batch(read, ends, position);
+  }
+
+  /**
+   * The {@code seq} of an event line, read without parsing the rest: the writer puts it first
+   * ({@code SessionEvent}'s first component), and a line where it is not is read until it appears.
+   */
+  static long seqOf(byte[] bytes, int start, int length) throws IOException {
+    try (JsonParser parser = MAPPER.getFactory().createParser(bytes, start, length)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a spool line that is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("seq") && value == JsonToken.VALUE_NUMBER_INT) {
+          return parser.getLongValue();
+        }
+        parser.skipChildren();
+      }
+      throw new IOException("a spool line without a seq");
+    }
   }
 
   static void deleteDirectory(Path dir) throws IOException {

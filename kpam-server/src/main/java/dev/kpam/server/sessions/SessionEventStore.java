@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.protocol.sessions.EventBatchAck;
-import dev.kpam.protocol.sessions.SessionEvent;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.http.ApiException;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -40,7 +38,7 @@ final class SessionEventStore {
   }
 
   /** Stores {@code events} (already validated) of session {@code sessionId}. */
-  EventBatchAck store(String sessionId, List<SessionEvent> events) {
+  EventBatchAck store(String sessionId, List<EventUpload.Event> events) {
     return db.jdbi()
         .inTransaction(
             h -> {
@@ -50,10 +48,11 @@ final class SessionEventStore {
             });
   }
 
-  private int insert(Handle h, String sessionId, List<SessionEvent> events) {
+  private int insert(Handle h, String sessionId, List<EventUpload.Event> events) {
     PreparedBatch batch = h.prepareBatch(INSERT);
-    for (SessionEvent event : events) {
-      JsonNode data = json.valueToTree(event.data() == null ? Map.of() : event.data());
+    for (EventUpload.Event event : events) {
+      JsonNode data =
+          event.data() == null || event.data().isNull() ? json.createObjectNode() : event.data();
       EventColumns columns =
           data.isObject() ? EventColumns.of(event.type(), data) : EventColumns.NONE;
       batch

@@ -3,7 +3,6 @@ package dev.kpam.server.sessions;
 import dev.kpam.protocol.ItemList;
 import dev.kpam.protocol.sessions.CreateSessionRequest;
 import dev.kpam.protocol.sessions.EndSessionRequest;
-import dev.kpam.protocol.sessions.SessionEventBatch;
 import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ApiException;
@@ -131,7 +130,7 @@ public final class SessionRoutes {
         "/api/v1/gateway/sessions/{id}/events",
         ctx -> {
           var gateway = gateways.authenticate(ctx);
-          SessionEventBatch batch = requests.body(ctx, SessionEventBatch.class);
+          EventUpload batch = requests.body(ctx, EventUpload.class);
           ctx.json(sessions.upload(gateway, ctx.pathParam("id"), batch));
         });
   }

@@ -10,8 +10,6 @@ import dev.kpam.protocol.accounts.AccountView;
 import dev.kpam.protocol.sessions.CreateSessionRequest;
 import dev.kpam.protocol.sessions.CreatedSession;
 import dev.kpam.protocol.sessions.EventBatchAck;
-import dev.kpam.protocol.sessions.SessionEvent;
-import dev.kpam.protocol.sessions.SessionEventBatch;
 import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.protocol.sessions.SessionView;
 import dev.kpam.server.Ids;
@@ -479,15 +477,15 @@ public final class Sessions {
   }
 
   /** Stores a batch of events idempotently: a sequence number already stored is skipped. */
-  public EventBatchAck upload(GatewayPrincipal gateway, String id, SessionEventBatch batch) {
+  public EventBatchAck upload(GatewayPrincipal gateway, String id, EventUpload batch) {
     ownSession(gateway, id);
-    List<SessionEvent> events = batch.events() == null ? List.of() : batch.events();
+    List<EventUpload.Event> events = batch.events() == null ? List.of() : batch.events();
     if (events.size() > MAX_BATCH) {
       throw ApiException.invalid(
           "events", events.size() + " events", "at most " + MAX_BATCH + " per batch");
     }
     for (int i = 0; i < events.size(); i++) {
-      SessionEvent event = events.get(i);
+      EventUpload.Event event = events.get(i);
       if (event == null) throw ApiException.invalid("events[" + i + "]", "null", "an event");
       if (event.seq() < 1)
         throw ApiException.invalid("events[" + i + "].seq", event.seq(), "1 or more");
