@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
  * through three processes: so kubectl's connections borrow gateway connections request by request.
  *
  * <p>A request takes the most recently used idle connection; when none is idle it waits for the
- * first one that is released or dialed, with at most {@link #MAX_DIALS} dials under way, so a burst
- * of requests is served by the connections that come free rather than by a dial each. A connection
- * goes back only after a complete keep-alive exchange; one that switched protocols (exec, attach,
- * port-forward) never does. An idle connection keeps a read pending, so one the gateway closes
- * (session ended, gateway restart) leaves the pool at once.
+ * first one that is released or dialed, with a dial under way for each waiting request up to {@link
+ * #MAX_DIALS}, so a burst of requests is served by the connections that come free rather than by a
+ * dial each, and a burst of watches (which keep their connections) by as many dials as it needs. A
+ * connection goes back only after a complete keep-alive exchange; one that switched protocols
+ * (exec, attach, port-forward) never does. An idle connection keeps a read pending, so one the
+ * gateway closes (session ended, gateway restart) leaves the pool at once.
  */
 final class GatewayPool {
   private static final Logger log = LoggerFactory.getLogger(GatewayPool.class);
@@ -72,8 +73,10 @@ final class GatewayPool {
       }
     }
     waiting.addLast(lease);
-    if (fresh || dialing < Math.min(MAX_DIALS, waiting.size())) {
+    if (fresh) {
       dial();
+    } else {
+      dialForWaiting();
     }
     return lease;
   }
@@ -124,9 +127,7 @@ final class GatewayPool {
       } else {
         first.tryFailure(failure);
       }
-      if (!waiting.isEmpty() && dialing == 0) {
-        dial();
-      }
+      dialForWaiting();
       return;
     }
     channel
@@ -139,9 +140,22 @@ final class GatewayPool {
     channel.closeFuture().addListener(closed -> loop.execute(() -> idle.remove(channel)));
     for (Promise<Lease> next; (next = waiting.pollFirst()) != null; ) {
       if (next.trySuccess(new Lease(channel, false))) {
+        dialForWaiting();
         return;
       }
     }
     offer(channel);
+  }
+
+  /**
+   * Dials until every waiting request has a dial of its own under way, up to {@link #MAX_DIALS}. A
+   * dial serves one request, and requests that last (watches, {@code logs -f}) never give their
+   * connection back: without a dial of their own, requests beyond the first {@link #MAX_DIALS} of a
+   * burst would wait for ever.
+   */
+  private void dialForWaiting() {
+    while (dialing < Math.min(MAX_DIALS, waiting.size())) {
+      dial();
+    }
   }
 }
