@@ -1,16 +1,18 @@
 package dev.kpam.gateway.proxy;
 
+import dev.kpam.gateway.record.RequestInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
@@ -22,9 +24,10 @@ import java.util.ArrayDeque;
  * Sends each request to the API server and streams the answer back, chunk by chunk: a piece is read
  * from one leg only when the previous one was written to the other (auto-read off on both). Plain
  * requests use a pooled keep-alive connection; upgrades (exec, attach, port-forward) a dedicated
- * one, handed to {@link ProtocolSwitch} on {@code 101}. Requests are handled one at a time; what
- * arrives early waits here without further reads. No timeouts: watches and streams last as long as
- * they do.
+ * one, handed to {@link ProtocolSwitch} on {@code 101}; requests that last (watches, {@code logs
+ * -f}) a stream of a shared HTTP/2 connection where the API server speaks it. Requests are handled
+ * one at a time; what arrives early waits here without further reads. No timeouts: watches and
+ * streams last as long as they do.
  */
 final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
   private final ProxyConnection connection;
@@ -70,10 +73,15 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
         new Exchange(connection.target, request, upgrade, connection.recorder.requestId(request));
     ex.requestDone = request instanceof LastHttpContent;
     exchange = ex;
-    Future<Channel> upstream =
-        upgrade
-            ? pools.connectDedicated(ex.target, ctx.channel().eventLoop())
-            : pools.acquire(ex.target, ctx.channel().eventLoop());
+    EventLoop loop = ctx.channel().eventLoop();
+    Future<Channel> upstream;
+    if (upgrade) {
+      upstream = pools.connectDedicated(ex.target, loop);
+    } else if (lasting(request)) {
+      upstream = pools.acquireLasting(ex.target, loop);
+    } else {
+      upstream = pools.acquire(ex.target, loop);
+    }
     upstream.addListener(f -> connected(ex, upstream));
   }
 
@@ -96,11 +104,7 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
       return;
     }
     ex.upstream.pipeline().addLast(UpstreamResponseRelay.NAME, new UpstreamResponseRelay(this, ex));
-    ex.upstream
-        .pipeline()
-        .get(SslHandler.class)
-        .handshakeFuture()
-        .addListener(h -> handshaken(ex, h));
+    MultiplexedUpstreams.tls(ex.upstream).handshakeFuture().addListener(h -> handshaken(ex, h));
   }
 
   private void handshaken(Exchange ex, Future<?> handshake) {
@@ -158,6 +162,9 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
         exchange = null;
         ProtocolSwitch.apply(ctx, connection, ex, response, taps, clock);
         return;
+      }
+      if (MultiplexedUpstreams.isStream(ex.upstream)) {
+        response.headers().remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
       }
       ex.upstreamReusable = HttpUtil.isKeepAlive(response) && !ex.upgrade;
       ex.clientKeepAlive = HttpUtil.isKeepAlive(response) && !ex.upgrade;
@@ -258,10 +265,10 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
     if (upstream.pipeline().get(UpstreamResponseRelay.NAME) != null) {
       upstream.pipeline().remove(UpstreamResponseRelay.NAME);
     }
-    if (!reusable) {
-      upstream.close();
+    if (!reusable || MultiplexedUpstreams.isStream(upstream)) {
+      upstream.close(); // a stream is over with its exchange (or reset, if it is not)
     }
-    if (!ex.upgrade) {
+    if (!ex.upgrade && !MultiplexedUpstreams.isStream(upstream)) {
       pools.release(ex.target, upstream);
     }
   }
@@ -272,6 +279,15 @@ final class UpstreamForwarder extends ChannelInboundHandlerAdapter {
         ctx.close();
       }
     };
+  }
+
+  private static boolean lasting(HttpRequest request) {
+    String uri = request.uri();
+    int q = uri.indexOf('?');
+    return RequestInfo.lasting(
+        request.method().name(),
+        q < 0 ? uri : uri.substring(0, q),
+        q < 0 ? "" : uri.substring(q + 1));
   }
 
   static String describe(Throwable cause) {

@@ -28,7 +28,8 @@ import javax.net.ssl.SSLException;
 /**
  * Keep-alive HTTPS connections to API servers: one pool per target and event loop, so that both
  * legs of a proxied request run on one thread; dedicated connections for upgrades (exec, attach,
- * port-forward), which never go back to a pool. The pools bound how many idle connections they
+ * port-forward), which never go back to a pool; HTTP/2 streams for requests that last (watches,
+ * {@code logs -f}; {@link MultiplexedUpstreams}). The pools bound how many idle connections they
  * keep, never how many requests run at once: watches and {@code logs -f} hold their connection for
  * as long as they last, and a cap on those would fail every request past it.
  *
@@ -48,6 +49,17 @@ public final class UpstreamPools implements AutoCloseable {
   private final int maxIdlePerTarget;
   private final ConcurrentMap<PoolKey, KeepAlivePool> pools = new ConcurrentHashMap<>();
   private final ConcurrentMap<UpstreamTarget, SslContext> contexts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<UpstreamTarget, SslContext> http2Contexts = new ConcurrentHashMap<>();
+  private final MultiplexedUpstreams streams =
+      new MultiplexedUpstreams(
+          target ->
+              http2Contexts.computeIfAbsent(
+                  target,
+                  t ->
+                      clientContext(
+                          t, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)),
+          this::bootstrap,
+          this::acquire);
   private volatile boolean closed;
 
   /** {@code maxIdlePerTarget}: idle keep-alive connections kept per API server and event loop. */
@@ -67,6 +79,18 @@ public final class UpstreamPools implements AutoCloseable {
     return pools
         .computeIfAbsent(new PoolKey(target, loop), this::newPool)
         .acquire(loop.newPromise());
+  }
+
+  /**
+   * For a request that lasts (a watch, {@code logs -f}): a stream of a shared HTTP/2 connection, or
+   * a pooled connection when the API server speaks HTTP/1.1 only; a stream is never released, only
+   * closed. Completes on {@code loop}.
+   */
+  Future<Channel> acquireLasting(UpstreamTarget target, EventLoop loop) {
+    if (closed) {
+      return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
+    }
+    return streams.open(target, loop);
   }
 
   void release(UpstreamTarget target, Channel channel) {
@@ -157,24 +181,28 @@ public final class UpstreamPools implements AutoCloseable {
   }
 
   private void install(UpstreamTarget target, Channel ch) {
-    SslContext context = contexts.computeIfAbsent(target, UpstreamPools::clientContext);
+    SslContext context =
+        contexts.computeIfAbsent(target, t -> clientContext(t, ApplicationProtocolNames.HTTP_1_1));
     SslHandler ssl = context.newHandler(ch.alloc(), target.verifiedName(), target.port());
     ch.pipeline().addLast(TLS, ssl);
     ch.pipeline().addLast(HTTP, new HttpClientCodec(4096, MAX_HEADER_SIZE, MAX_BODY_PIECE));
   }
 
-  static SslContext clientContext(UpstreamTarget target) {
+  /**
+   * TLS to {@code target} offering {@code protocols} in ALPN: HTTP/1.1 only for the pools and
+   * upgrades (SPDY and WebSocket upgrades cannot cross HTTP/2, NOTES.md), h2 first for streams.
+   */
+  static SslContext clientContext(UpstreamTarget target, String... protocols) {
     try {
       SslContextBuilder builder =
           SslContextBuilder.forClient()
               .protocols("TLSv1.3", "TLSv1.2")
-              // HTTP/1.1 only: SPDY and WebSocket upgrades cannot cross HTTP/2 (NOTES.md).
               .applicationProtocolConfig(
                   new ApplicationProtocolConfig(
                       ApplicationProtocolConfig.Protocol.ALPN,
                       ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                       ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                      ApplicationProtocolNames.HTTP_1_1));
+                      protocols));
       if (target.insecureSkipTlsVerify()) {
         builder
             .trustManager(InsecureTrustManagerFactory.INSTANCE)
@@ -195,6 +223,7 @@ public final class UpstreamPools implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    streams.close();
     pools.values().forEach(KeepAlivePool::closeAsync);
     pools.clear();
   }

@@ -103,17 +103,30 @@ public record RequestInfo(
   }
 
   /**
-   * The first {@code watch} parameter, unless {@code false} or {@code 0}: the server's
+   * Whether the request lasts until one side ends it: a watch ({@code watch} parameter or a {@code
+   * /watch/} path) or a followed log ({@code follow}).
+   */
+  public static boolean lasting(String method, String path, String query) {
+    return "GET".equals(method)
+        && (isWatch(query) || flag(query, "follow") || (path != null && path.contains("/watch/")));
+  }
+
+  private static boolean isWatch(String query) {
+    return flag(query, "watch");
+  }
+
+  /**
+   * The first {@code name} parameter, unless {@code false} or {@code 0}: the server's
    * string-to-bool conversion takes anything else, even an empty value, as true.
    */
-  private static boolean isWatch(String query) {
+  private static boolean flag(String query, String name) {
     if (query == null || query.isEmpty()) {
       return false;
     }
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      if (key.equals("watch")) {
+      if (key.equals(name)) {
         String value = eq < 0 ? "" : decode(pair.substring(eq + 1)).toLowerCase(Locale.ROOT);
         return !value.equals("false") && !value.equals("0");
       }

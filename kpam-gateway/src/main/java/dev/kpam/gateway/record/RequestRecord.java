@@ -113,18 +113,11 @@ public final class RequestRecord {
    * (docs/RECORDING.md §1). Short exchanges append nothing here.
    */
   public void opened(boolean upgradeRequested) {
-    if (ended || openAppended || !(upgradeRequested || longRunning())) {
+    if (ended || openAppended || !(upgradeRequested || RequestInfo.lasting(method, path, query))) {
       return;
     }
     openAppended = true;
     events.append(sessionId, "request_open", fields(RequestInfo.parse(method, path, query)));
-  }
-
-  private boolean longRunning() {
-    return query.contains("watch=true")
-        || query.contains("watch=1")
-        || query.contains("follow=true")
-        || path.contains("/watch/");
   }
 
   /** The exchange is over: appends the event (once). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The state behind one {@link FakeKubeApiServer}: objects, pod runtimes, recorded requests. */
 final class FakeCluster {
@@ -19,7 +20,10 @@ final class FakeCluster {
   private final ObjectStore store;
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
+  private final AtomicInteger connections = new AtomicInteger();
   private volatile boolean refuseWebSockets;
+  private volatile boolean offerHttp2 = true;
+  private volatile int maxConcurrentStreams = 1000;
   private volatile Duration webSocketExecStart = FakeKubeApiServer.WEBSOCKET_EXEC_START;
 
   FakeCluster(String acceptedToken, Clock clock) {
@@ -63,10 +67,34 @@ final class FakeCluster {
     }
   }
 
+  void connected() {
+    connections.incrementAndGet();
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
   List<RecordedRequest> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
     }
+  }
+
+  boolean offerHttp2() {
+    return offerHttp2;
+  }
+
+  void offerHttp2(boolean offer) {
+    this.offerHttp2 = offer;
+  }
+
+  int maxConcurrentStreams() {
+    return maxConcurrentStreams;
+  }
+
+  void maxConcurrentStreams(int streams) {
+    this.maxConcurrentStreams = streams;
   }
 
   boolean refuseWebSockets() {

@@ -12,6 +12,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 
 /**
  * A stand-in for a Kubernetes API server (v1.24) that the real kubectl talks to: HTTPS on loopback
@@ -99,17 +102,15 @@ public final class FakeKubeApiServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
-      // No ALPN: kubectl offers h2 and http/1.1 and falls back to HTTP/1.1, which SPDY and
-      // WebSocket upgrades need (NOTES.md, TLS and HTTP/2).
-      SslContext ssl =
-          SslContextBuilder.forServer(keyPair.getPrivate(), certificate)
-              .protocols("TLSv1.3", "TLSv1.2")
-              .build();
+      // ALPN as a real API server: h2 for a client that offers it, else HTTP/1.1, which SPDY and
+      // WebSocket upgrades need (client-go asks for http/1.1 only for those; NOTES.md).
+      SslContext http2 = serverTls(keyPair, certificate, true);
+      SslContext http1 = serverTls(keyPair, certificate, false);
       Channel listener =
           new ServerBootstrap()
               .group(group)
               .channel(NioServerSocketChannel.class)
-              .childHandler(new ApiServerInitializer(ssl, channels, cluster))
+              .childHandler(new ApiServerInitializer(http2, http1, channels, cluster))
               .bind("127.0.0.1", 0)
               .syncUninterruptibly()
               .channel();
@@ -124,6 +125,23 @@ public final class FakeKubeApiServer implements AutoCloseable {
     }
   }
 
+  private static SslContext serverTls(KeyPair keyPair, X509Certificate certificate, boolean http2)
+      throws SSLException {
+    SslContextBuilder builder =
+        SslContextBuilder.forServer(keyPair.getPrivate(), certificate)
+            .protocols("TLSv1.3", "TLSv1.2");
+    if (http2) {
+      builder.applicationProtocolConfig(
+          new ApplicationProtocolConfig(
+              ApplicationProtocolConfig.Protocol.ALPN,
+              ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+              ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+              ApplicationProtocolNames.HTTP_2,
+              ApplicationProtocolNames.HTTP_1_1));
+    }
+    return builder.build();
+  }
+
   /** {@code https://127.0.0.1:PORT}. */
   public URI url() {
     InetSocketAddress address = (InetSocketAddress) listener.localAddress();
@@ -133,6 +151,11 @@ public final class FakeKubeApiServer implements AutoCloseable {
   /** The server's self-signed certificate, which is also its CA, as PEM. */
   public String caCertificatePem() {
     return caCertificatePem;
+  }
+
+  /** TCP connections accepted so far (an HTTP/2 connection carries many requests). */
+  public int connections() {
+    return cluster.connections();
   }
 
   /** Every request received so far, in arrival order, including rejected ones. */
@@ -240,6 +263,22 @@ public final class FakeKubeApiServer implements AutoCloseable {
       throw new IllegalArgumentException("token: blank (expected: a token)");
     }
     cluster.acceptToken(token);
+  }
+
+  /**
+   * Whether new connections are offered h2 in ALPN, as a real API server does (on by default); off,
+   * every client speaks HTTP/1.1, as through a proxy that does not pass HTTP/2 on.
+   */
+  public void offerHttp2(boolean offer) {
+    cluster.offerHttp2(offer);
+  }
+
+  /**
+   * The {@code SETTINGS_MAX_CONCURRENT_STREAMS} new HTTP/2 connections announce: 1000 by default,
+   * what a real API server announces unless {@code --http2-max-streams-per-connection} says other.
+   */
+  public void maxConcurrentStreams(int streams) {
+    cluster.maxConcurrentStreams(streams);
   }
 
   /**

@@ -22,6 +22,10 @@ class FakeKubeApiServerCrudTest extends KubectlAgainstFake {
     assertThat(result.stdout())
         .contains("NAME", "READY", "STATUS", "AGE")
         .containsPattern("web-1\\s+1/1\\s+Running");
+    // kubectl offers h2 in ALPN and a real API server takes it: every request here was a stream.
+    assertThat(kube.requests())
+        .isNotEmpty()
+        .allSatisfy(request -> assertThat(request.protocol()).isEqualTo(RecordedRequest.HTTP_2));
   }
 
   @ParameterizedTest

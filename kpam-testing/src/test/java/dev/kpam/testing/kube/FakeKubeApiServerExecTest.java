@@ -60,6 +60,7 @@ class FakeKubeApiServerExecTest {
             request -> {
               assertThat(request.path()).endsWith("/pods/web/exec");
               assertThat(request.header("upgrade")).containsIgnoringCase(upgrade);
+              assertThat(request.protocol()).isEqualTo(RecordedRequest.HTTP_1_1);
             });
   }
 
