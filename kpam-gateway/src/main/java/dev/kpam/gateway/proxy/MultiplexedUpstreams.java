@@ -2,6 +2,7 @@ package dev.kpam.gateway.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -20,15 +21,18 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -57,6 +61,9 @@ final class MultiplexedUpstreams implements AutoCloseable {
    * stall at once (a gateway buffers at most this per connection).
    */
   private static final int CONNECTION_WINDOW = 128 * STREAM_WINDOW;
+
+  /** How long a new connection may take to send its SETTINGS before its requests fail. */
+  private static final Duration SETTINGS_TIMEOUT = Duration.ofSeconds(10);
 
   private final Function<UpstreamTarget, SslContext> contexts;
   private final BiFunction<UpstreamTarget, EventLoop, Bootstrap> bootstraps;
@@ -148,6 +155,7 @@ final class MultiplexedUpstreams implements AutoCloseable {
     private void connect() {
       connecting = true;
       SslContext context = contexts.apply(key.target());
+      Attempt attempt = new Attempt();
       Bootstrap bootstrap =
           bootstraps
               .apply(key.target(), key.loop())
@@ -160,90 +168,142 @@ final class MultiplexedUpstreams implements AutoCloseable {
                       ch.pipeline()
                           .addLast(
                               UpstreamPools.TLS,
-                              context.newHandler(ch.alloc(), target.verifiedName(), target.port()));
+                              context.newHandler(ch.alloc(), target.verifiedName(), target.port()))
+                          .addLast("upstream-alpn", new Negotiation(attempt));
                     }
                   });
       bootstrap
           .connect()
           .addListener(
-              f -> {
-                if (!f.isSuccess()) {
-                  connected(null, f.cause());
-                  return;
-                }
-                Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-                ch.pipeline()
-                    .get(SslHandler.class)
-                    .handshakeFuture()
-                    .addListener(h -> handshaken(ch, h));
-              });
+              (ChannelFutureListener)
+                  f -> {
+                    if (!f.isSuccess()) {
+                      attempt.failed(f.cause());
+                      return;
+                    }
+                    Channel ch = f.channel();
+                    ch.closeFuture()
+                        .addListener(
+                            c -> {
+                              ready.remove(attempt.shared);
+                              attempt.failed(
+                                  new IllegalStateException(
+                                      "the API server closed the connection"));
+                            });
+                    ch.eventLoop()
+                        .schedule(
+                            () -> {
+                              if (!attempt.done) {
+                                attempt.failed(
+                                    new IllegalStateException(
+                                        "the API server sent no HTTP/2 settings within "
+                                            + SETTINGS_TIMEOUT.toSeconds()
+                                            + " s"));
+                                ch.close();
+                              }
+                            },
+                            SETTINGS_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                  });
     }
 
-    private void handshaken(Channel ch, Future<?> handshake) {
-      if (!handshake.isSuccess()) {
-        ch.close();
-        connected(null, handshake.cause());
-        return;
+    /**
+     * One connection being made: it ends once, when the server's first SETTINGS arrive, when the
+     * server turns out to speak HTTP/1.1 only, or when connecting fails.
+     */
+    private final class Attempt {
+      Shared shared;
+      boolean done;
+
+      void settled(Shared settled) {
+        if (!done) {
+          done = true;
+          connecting = false;
+          ready.add(settled);
+          reopenWaiting();
+        }
       }
-      String protocol = ch.pipeline().get(SslHandler.class).applicationProtocol();
-      if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-        ch.close();
-        http1Only = true;
-        connecting = false;
+
+      void http1Only() {
+        if (!done) {
+          done = true;
+          connecting = false;
+          Connections.this.http1Only = true;
+          reopenWaiting();
+        }
+      }
+
+      void failed(Throwable failure) {
+        if (!done) {
+          done = true;
+          connecting = false;
+          List<Promise<Channel>> all = List.copyOf(waiting);
+          waiting.clear();
+          all.forEach(p -> p.tryFailure(failure));
+        }
+      }
+
+      private void reopenWaiting() {
         List<Promise<Channel>> all = List.copyOf(waiting);
         waiting.clear();
-        all.forEach(this::open);
-        return;
+        all.forEach(Connections.this::open);
       }
-      Shared shared = new Shared(ch);
-      Http2FrameCodec codec =
-          Http2FrameCodecBuilder.forClient()
-              .initialSettings(
-                  Http2Settings.defaultSettings()
-                      .pushEnabled(false)
-                      .initialWindowSize(STREAM_WINDOW))
-              .build();
-      ch.pipeline()
-          .addLast("upstream-http2", codec)
-          .addLast("upstream-streams", new Http2MultiplexHandler(new RefuseServerStreams()))
-          .addLast("upstream-settings", shared);
-      shared.codec = codec;
-      try {
-        Http2Connection connection = codec.connection();
-        connection
-            .local()
-            .flowController()
-            .incrementWindowSize(
-                connection.connectionStream(),
-                CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
-      } catch (Http2Exception e) {
-        ch.close();
-        connected(null, e);
-        return;
-      }
-      ch.flush();
-      ch.closeFuture()
-          .addListener(
-              f -> {
-                boolean wasReady = ready.remove(shared);
-                if (!wasReady && !shared.settled) {
-                  connected(
-                      null, new IllegalStateException("the API server closed the connection"));
-                }
-              });
     }
 
-    /** The server's first SETTINGS arrived on {@code shared}, or connecting failed. */
-    private void connected(Shared shared, Throwable failure) {
-      connecting = false;
-      List<Promise<Channel>> all = List.copyOf(waiting);
-      waiting.clear();
-      if (shared == null) {
-        all.forEach(p -> p.tryFailure(failure));
-        return;
+    /**
+     * Sets the connection up for the protocol the server chose in ALPN. Bytes that arrive with the
+     * end of the handshake (the server's SETTINGS) wait in it until the HTTP/2 codec is in place.
+     */
+    private final class Negotiation extends ApplicationProtocolNegotiationHandler {
+      private final Attempt attempt;
+
+      Negotiation(Attempt attempt) {
+        super(ApplicationProtocolNames.HTTP_1_1);
+        this.attempt = attempt;
       }
-      ready.add(shared);
-      all.forEach(this::open);
+
+      @Override
+      protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        Channel ch = ctx.channel();
+        if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+          attempt.http1Only();
+          ch.close();
+          return;
+        }
+        Http2FrameCodec codec =
+            Http2FrameCodecBuilder.forClient()
+                .initialSettings(
+                    Http2Settings.defaultSettings()
+                        .pushEnabled(false)
+                        .initialWindowSize(STREAM_WINDOW))
+                .build();
+        Shared shared = new Shared(ch, codec, attempt);
+        attempt.shared = shared;
+        ctx.pipeline()
+            .addLast("upstream-http2", codec)
+            .addLast("upstream-streams", new Http2MultiplexHandler(new RefuseServerStreams()))
+            .addLast("upstream-settings", shared);
+        try {
+          Http2Connection connection = codec.connection();
+          connection
+              .local()
+              .flowController()
+              .incrementWindowSize(
+                  connection.connectionStream(),
+                  CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        } catch (Http2Exception e) {
+          attempt.failed(e);
+          ch.close();
+          return;
+        }
+        ch.flush();
+      }
+
+      @Override
+      protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+        attempt.failed(cause);
+        ctx.close();
+      }
     }
 
     void closeAll() {
@@ -255,13 +315,15 @@ final class MultiplexedUpstreams implements AutoCloseable {
     /** One HTTP/2 connection, and the streams kpam opened on it. */
     private final class Shared extends ChannelInboundHandlerAdapter {
       final Channel channel;
-      Http2FrameCodec codec;
+      final Http2FrameCodec codec;
+      final Attempt attempt;
       int streams;
-      boolean settled;
       boolean goingAway;
 
-      Shared(Channel channel) {
+      Shared(Channel channel, Http2FrameCodec codec, Attempt attempt) {
         this.channel = channel;
+        this.codec = codec;
+        this.attempt = attempt;
       }
 
       boolean hasRoom() {
@@ -301,9 +363,8 @@ final class MultiplexedUpstreams implements AutoCloseable {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Http2SettingsFrame && !settled) {
-          settled = true;
-          connected(this, null);
+        if (msg instanceof Http2SettingsFrame) {
+          attempt.settled(this);
         } else if (msg instanceof Http2GoAwayFrame) {
           goingAway = true; // open streams finish; new ones go to another connection
           ready.remove(this);
