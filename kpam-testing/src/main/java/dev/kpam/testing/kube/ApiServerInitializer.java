@@ -88,7 +88,7 @@ final class ApiServerInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("recorder", new RequestRecorder(cluster::record))
         .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
         .addLast("authenticator", new BearerAuthenticator(cluster::acceptedToken, cluster.json()))
-        .addLast("discovery", new DiscoveryHandler(cluster.catalog()))
+        .addLast("discovery", new DiscoveryHandler(cluster))
         .addLast("streams", new StreamUpgrader(cluster))
         .addLast(
             "logs",

@@ -17,11 +17,12 @@ final class FakeCluster {
   private volatile String acceptedToken;
   private final ObjectMapper json = new ObjectMapper();
   private final ResourceCatalog catalog = new ResourceCatalog(json);
+  private final AggregatedDiscovery aggregatedDiscovery = new AggregatedDiscovery(json, catalog);
+  private volatile KubeVersion version = KubeVersion.V1_33;
   private final ObjectStore store;
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
-  private volatile boolean refuseWebSockets;
   private volatile boolean offerHttp2 = true;
   private volatile int maxConcurrentStreams = 1000;
   private volatile Duration webSocketExecStart = FakeKubeApiServer.WEBSOCKET_EXEC_START;
@@ -45,6 +46,19 @@ final class FakeCluster {
 
   ResourceCatalog catalog() {
     return catalog;
+  }
+
+  AggregatedDiscovery aggregatedDiscovery() {
+    return aggregatedDiscovery;
+  }
+
+  KubeVersion version() {
+    return version;
+  }
+
+  /** Behaves like {@code version} from now on, WebSocket upgrades included. */
+  void behaveAs(KubeVersion version) {
+    this.version = version;
   }
 
   ObjectStore store() {
@@ -98,11 +112,7 @@ final class FakeCluster {
   }
 
   boolean refuseWebSockets() {
-    return refuseWebSockets;
-  }
-
-  void refuseWebSockets(boolean refuse) {
-    this.refuseWebSockets = refuse;
+    return !version.webSockets();
   }
 
   Duration webSocketExecStart() {

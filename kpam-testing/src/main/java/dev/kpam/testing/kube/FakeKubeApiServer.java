@@ -37,11 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 
 /**
- * A stand-in for a Kubernetes API server (v1.24) that the real kubectl talks to: HTTPS on loopback
- * with its own self-signed certificate, bearer-token authentication, the real discovery documents,
- * CRUD and watch on every built-in resource, pod logs, and exec, attach, cp and port-forward over
- * both WebSocket and SPDY against small fake containers. It records every request so tests can
- * prove what reached the cluster.
+ * A stand-in for a Kubernetes API server (v1.33 by default, or v1.28 or v1.24: {@link #behaveAs})
+ * that the real kubectl talks to: HTTPS on loopback with its own self-signed certificate,
+ * bearer-token authentication, the real discovery documents, CRUD and watch on every built-in
+ * resource, pod logs, and exec, attach, cp and port-forward over both WebSocket and SPDY against
+ * small fake containers. It records every request so tests can prove what reached the cluster.
  *
  * <pre>{@code
  * try (FakeKubeApiServer kube = FakeKubeApiServer.start("token-1")) {
@@ -282,11 +282,13 @@ public final class FakeKubeApiServer implements AutoCloseable {
   }
 
   /**
-   * Whether exec, attach and port-forward refuse WebSocket upgrades with 403, as a v1.24 server
-   * does, so that kubectl falls back to SPDY. Off by default.
+   * Behaves like a real API server of {@code version} from now on: its {@code /version}, its
+   * discovery (aggregated from v1.27 on, so kubectl's first command makes 3 requests instead of
+   * about 30) and whether WebSocket upgrades are taken (from v1.30 on; before, kubectl retries over
+   * SPDY). {@link KubeVersion#V1_33} by default.
    */
-  public void refuseWebSockets(boolean refuse) {
-    cluster.refuseWebSockets(refuse);
+  public void behaveAs(KubeVersion version) {
+    cluster.behaveAs(version);
   }
 
   /**

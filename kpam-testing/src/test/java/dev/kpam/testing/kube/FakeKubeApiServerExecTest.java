@@ -74,8 +74,8 @@ class FakeKubeApiServerExecTest {
   }
 
   @Test
-  void refusedWebSocketMakesKubectlFallBackToSpdy() {
-    kube.refuseWebSockets(true);
+  void aServerBefore130RefusesWebSocketsAndKubectlFallsBackToSpdy() {
+    kube.behaveAs(KubeVersion.V1_28);
 
     Kubectl.Result result =
         kubectl(Kubectl.V1_33, "true").run("exec", "web", "--", "echo", "fallback");
