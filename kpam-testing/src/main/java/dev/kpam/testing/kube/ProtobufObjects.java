@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * {@code create secret} (NOTES.md, Discovery): the {@code k8s\0} envelope around a {@code
  * runtime.Unknown} whose raw bytes are a {@code ConfigMap} or {@code Secret} (k8s.io/api
  * generated.proto). Only the fields those commands set are read (name, namespace, labels,
- * annotations, data, binaryData, stringData, type, immutable); any other type gets 415.
+ * annotations, data, binaryData, stringData, type, immutable), and the namespaces and access
+ * reviews of {@code kubectl create namespace} and {@code kubectl auth can-i}; any other type gets
+ * 415.
  */
 final class ProtobufObjects {
   private static final byte[] MAGIC = {'k', '8', 's', 0};
@@ -34,11 +36,31 @@ final class ProtobufObjects {
                 raw[0] = value.bytes();
               }
             });
-    if (raw[0] == null || !type.group().isEmpty()) {
+    if (raw[0] == null || !(type.group().isEmpty() || AccessReviews.reviews(type))) {
       throw KubeStatusException.unsupportedMediaType("application/vnd.kubernetes.protobuf");
     }
     ObjectNode object = NODES.objectNode();
     switch (type.resource()) {
+      case "namespaces" ->
+          new Reader(raw[0])
+              .fields(
+                  (field, value) -> {
+                    if (field == 1) {
+                      object.set("metadata", metadata(value.bytes()));
+                    }
+                  });
+      case "selfsubjectaccessreviews" -> {
+        object.put("kind", "SelfSubjectAccessReview");
+        new Reader(raw[0])
+            .fields(
+                (field, value) -> {
+                  switch (field) {
+                    case 1 -> object.set("metadata", metadata(value.bytes()));
+                    case 2 -> object.set("spec", accessReviewSpec(value.bytes()));
+                    default -> {}
+                  }
+                });
+      }
       case "configmaps" ->
           new Reader(raw[0])
               .fields(
@@ -80,6 +102,32 @@ final class ProtobufObjects {
                           .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
     }
     return object;
+  }
+
+  /** {@code SelfSubjectAccessReviewSpec}: resourceAttributes (1) or nonResourceAttributes (2). */
+  private static ObjectNode accessReviewSpec(byte[] bytes) {
+    ObjectNode spec = NODES.objectNode();
+    String[] resourceFields = {
+      "namespace", "verb", "group", "version", "resource", "subresource", "name"
+    };
+    new Reader(bytes)
+        .fields(
+            (field, value) -> {
+              if (field == 1 || field == 2) {
+                ObjectNode attributes =
+                    spec.putObject(field == 1 ? "resourceAttributes" : "nonResourceAttributes");
+                new Reader(value.bytes())
+                    .fields(
+                        (f, v) -> {
+                          if (field == 1 && f >= 1 && f <= resourceFields.length) {
+                            attributes.put(resourceFields[f - 1], v.string());
+                          } else if (field == 2 && (f == 1 || f == 2)) {
+                            attributes.put(f == 1 ? "path" : "verb", v.string());
+                          }
+                        });
+              }
+            });
+    return spec;
   }
 
   private static ObjectNode metadata(byte[] bytes) {

@@ -41,8 +41,16 @@ final class ResourceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           catalog
               .type(path.group(), path.version(), path.resource())
               .orElseThrow(KubeStatusException::notFoundPath);
+      if ("scale".equals(path.subresource()) && Scales.scalable(type)) {
+        scale(ctx, request, type, path.namespace(), path.name());
+        return;
+      }
       if (path.subresource() != null && !path.subresource().equals("status")) {
         throw KubeStatusException.notFoundPath();
+      }
+      if (AccessReviews.reviews(type) && request.method().name().equals("POST")) {
+        reply(ctx, request, 201, AccessReviews.allow(body(request, type)));
+        return;
       }
       if (!type.namespaced() && path.namespace() != null) {
         throw KubeStatusException.notFoundPath();
@@ -112,6 +120,37 @@ final class ResourceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
               200,
               returnsObjectOnDelete(type) ? deleted : deletedStatus(type, deleted));
         }
+      }
+      default -> throw KubeStatusException.methodNotAllowed(request.method().name());
+    }
+  }
+
+  /** {@code GET}, {@code PUT} or merge-{@code PATCH} of a workload's {@code scale}. */
+  private void scale(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      ResourceType type,
+      String ns,
+      String name) {
+    String workload = required(name);
+    switch (request.method().name()) {
+      case "GET" -> reply(ctx, request, 200, Scales.of(json, store.get(type, ns, workload)));
+      case "PUT", "PATCH" -> {
+        JsonNode change = parse(request);
+        ObjectNode updated =
+            store.patch(
+                type,
+                ns,
+                workload,
+                current -> {
+                  ObjectNode scale = Scales.of(json, current);
+                  JsonNode after =
+                      request.method().name().equals("PUT")
+                          ? change
+                          : MergePatch.apply(scale, change);
+                  return Scales.apply(current, after);
+                });
+        reply(ctx, request, 200, Scales.of(json, updated));
       }
       default -> throw KubeStatusException.methodNotAllowed(request.method().name());
     }

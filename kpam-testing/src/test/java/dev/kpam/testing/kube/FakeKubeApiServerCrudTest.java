@@ -105,6 +105,41 @@ class FakeKubeApiServerCrudTest extends KubectlAgainstFake {
 
   @ParameterizedTest
   @ValueSource(strings = {Kubectl.V1_27, Kubectl.V1_33})
+  void scaleChangesADeploymentsReplicasThroughItsScale(String binary) throws Exception {
+    Kubectl kubectl = kubectl(binary);
+    Path manifest = dir.resolve("deployment.yaml");
+    Files.writeString(manifest, deployment(1));
+    assertThat(kubectl.run("apply", "-f", manifest.toString()).exitCode()).isZero();
+
+    Kubectl.Result scaled = kubectl.run("scale", "deployment", "web", "--replicas=4");
+
+    assertThat(scaled.exitCode()).as(scaled.stderr()).isZero();
+    assertThat(scaled.stdout()).contains("deployment.apps/web scaled");
+    assertThat(kube.object("apps", "v1", "deployments", "default", "web"))
+        .get()
+        .asString()
+        .contains("\"replicas\":4");
+    assertThat(kube.requests())
+        .anySatisfy(r -> assertThat(r.path()).endsWith("/deployments/web/scale"));
+  }
+
+  /** kubectl 1.33 sends the review (and a namespace) as protobuf. */
+  @ParameterizedTest
+  @ValueSource(strings = {Kubectl.V1_27, Kubectl.V1_33})
+  void authCanIAndCreateNamespaceAreAnswered(String binary) {
+    Kubectl kubectl = kubectl(binary);
+
+    Kubectl.Result canI = kubectl.run("auth", "can-i", "delete", "pods", "-n", "default");
+    Kubectl.Result namespace = kubectl.run("create", "namespace", "made-by-kubectl");
+
+    assertThat(canI.exitCode()).as(canI.stderr()).isZero();
+    assertThat(canI.stdout()).isEqualTo("yes\n");
+    assertThat(namespace.exitCode()).as(namespace.stderr()).isZero();
+    assertThat(kube.object("", "v1", "namespaces", null, "made-by-kubectl")).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Kubectl.V1_27, Kubectl.V1_33})
   void patchAndLabelChangeTheStoredObject(String binary) {
     kube.addConfigMap("default", "settings", Map.of("color", "blue"));
     Kubectl kubectl = kubectl(binary);
