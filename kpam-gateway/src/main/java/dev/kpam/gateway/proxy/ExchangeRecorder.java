@@ -79,6 +79,9 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
       if (msg instanceof HttpResponse response) {
         int code = response.status().code();
         record.status(code);
+        record.responseType(
+            response.headers().get(HttpHeaderNames.CONTENT_TYPE),
+            response.headers().contains(HttpHeaderNames.CONTENT_ENCODING));
         if (response instanceof KubeStatus.Answer answer) {
           record.error(answer.kubeStatus().message());
         }
@@ -87,7 +90,7 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
         }
       }
       if (msg instanceof HttpContent content) {
-        record.bytesOut(content.content().readableBytes());
+        record.bodyOut(content.content());
       }
       if (msg instanceof LastHttpContent) {
         open.poll();

@@ -51,8 +51,8 @@ public final class BodyRedaction {
    */
   public static String redact(byte[] body, boolean truncated, String contentType, String resource) {
     Format format = Format.of(contentType);
-    if (format == Format.OTHER || body.length == 0) {
-      return format == Format.OTHER ? null : "";
+    if (format == Format.OTHER || format == Format.PROTOBUF || body.length == 0) {
+      return format == Format.OTHER || format == Format.PROTOBUF ? null : "";
     }
     boolean secretsRequest = "secrets".equals(resource);
     String text = new String(body, StandardCharsets.UTF_8);
@@ -159,9 +159,12 @@ public final class BodyRedaction {
     }
   }
 
-  private enum Format {
+  /** How a body is written, from its {@code Content-Type}. */
+  enum Format {
     JSON,
     YAML,
+    /** Kubernetes protobuf, {@code application/vnd.kubernetes.protobuf}: never recorded as text. */
+    PROTOBUF,
     OTHER;
 
     static Format of(String contentType) {
@@ -177,6 +180,9 @@ public final class BodyRedaction {
           || type.equals("text/yaml")
           || type.endsWith("+yaml")) {
         return YAML;
+      }
+      if (type.equals("application/vnd.kubernetes.protobuf")) {
+        return PROTOBUF;
       }
       return OTHER;
     }

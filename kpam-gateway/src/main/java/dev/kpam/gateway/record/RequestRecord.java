@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +36,10 @@ public final class RequestRecord {
   private final boolean captureBody;
   private byte[] body = new byte[0];
   private int bodyLength;
+  private byte[] response = new byte[0];
+  private int responseLength;
+  private String responseType;
+  private boolean responseEncoded;
   private long bytesIn;
   private long bytesOut;
   private int status;
@@ -86,6 +91,33 @@ public final class RequestRecord {
 
   public void bytesOut(long count) {
     bytesOut += count;
+  }
+
+  /**
+   * A piece of the response body on its way to the client; only read, never retained. Of a mutating
+   * request the first {@link #BODY_CAP} bytes are looked at when the exchange ends, for the
+   * object's name when the request did not give it ({@code generateName}, protobuf bodies cut at
+   * the cap); they are never recorded.
+   */
+  public void bodyOut(ByteBuf content) {
+    int readable = content.readableBytes();
+    bytesOut += readable;
+    if (captureBody && !responseEncoded && responseLength < BODY_CAP && readable > 0) {
+      int take = Math.min(readable, BODY_CAP - responseLength);
+      if (response.length < responseLength + take) {
+        response =
+            Arrays.copyOf(
+                response, Math.min(BODY_CAP, Math.max(responseLength + take, response.length * 2)));
+      }
+      content.getBytes(content.readerIndex(), response, responseLength, take);
+      responseLength += take;
+    }
+  }
+
+  /** The response's {@code Content-Type} and whether it has a {@code Content-Encoding} (gzip). */
+  public void responseType(String contentType, boolean encoded) {
+    responseType = contentType;
+    responseEncoded = encoded;
   }
 
   public void status(int code) {
@@ -145,8 +177,47 @@ public final class RequestRecord {
     data.put("bodyType", hasBody ? headers.contentType() : null);
     data.put("bodySize", captureBody ? bytesIn : 0L);
     data.put("error", error);
+    object(hasBody).ifPresent(object -> data.put("object", object.fields()));
+    if (hasBody && "selfsubjectaccessreviews".equals(info.resource())) {
+      ObjectIdentity.accessQuestion(Arrays.copyOf(body, bodyLength), headers.contentType())
+          .ifPresent(question -> data.put("accessQuestion", question));
+    }
     body = null;
+    response = null;
     events.append(sessionId, "request", data);
+  }
+
+  /**
+   * The object a mutating request wrote, from its body, and its name from a successful response
+   * when the body gave none (the server made it from {@code generateName}, or the body is cut).
+   */
+  private Optional<ObjectIdentity> object(boolean hasBody) {
+    Optional<ObjectIdentity> sent =
+        hasBody
+            ? ObjectIdentity.of(Arrays.copyOf(body, bodyLength), headers.contentType())
+            : Optional.empty();
+    if (sent.map(ObjectIdentity::name).isPresent()
+        || !captureBody
+        || status < 200
+        || status >= 300
+        || responseLength == 0) {
+      return sent;
+    }
+    Optional<ObjectIdentity> answered =
+        ObjectIdentity.of(Arrays.copyOf(response, responseLength), responseType);
+    if (answered.map(ObjectIdentity::name).isEmpty()) {
+      return sent;
+    }
+    ObjectIdentity made = answered.get();
+    return Optional.of(
+        sent.map(
+                s ->
+                    new ObjectIdentity(
+                        s.kind() != null ? s.kind() : made.kind(),
+                        made.name(),
+                        s.generateName(),
+                        s.namespace() != null ? s.namespace() : made.namespace()))
+            .orElse(made));
   }
 
   /** What both the {@code request_open} and the {@code request} event say. */

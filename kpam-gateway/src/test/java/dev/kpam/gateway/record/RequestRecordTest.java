@@ -72,6 +72,83 @@ class RequestRecordTest {
   }
 
   @Test
+  void aProtobufCreateNamesItsObjectThoughItsBodyIsNotKept() throws Exception {
+    RequestRecord record =
+        record(
+            "POST", "/api/v1/namespaces/default/configmaps", "application/vnd.kubernetes.protobuf");
+
+    feed(
+        record,
+        ObjectIdentityTest.envelope(
+            "ConfigMap", ObjectIdentityTest.objectMeta("fid-made", null, "default")),
+        5);
+    record.status(201);
+    record.end();
+
+    Map<String, Object> data = appended.get(0);
+    assertThat(data.get("body")).isNull();
+    assertThat(data.get("object"))
+        .isEqualTo(Map.of("kind", "ConfigMap", "name", "fid-made", "namespace", "default"));
+  }
+
+  @Test
+  void aNameTheServerMadeFromGenerateNameComesFromTheResponse() {
+    RequestRecord record = record("POST", "/api/v1/namespaces/default/pods", "application/json");
+    feed(
+        record,
+        "{\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"debugger-\"}}"
+            .getBytes(StandardCharsets.UTF_8),
+        7);
+    record.status(201);
+    record.responseType("application/json", false);
+    byte[] response =
+        ("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"debugger-x7k2p\",\"namespace\":\"default\","
+                + "\"generateName\":\"debugger-\"},\"spec\":{}}")
+            .getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at < response.length; at += 9) {
+      ByteBuf piece = Unpooled.wrappedBuffer(response, at, Math.min(9, response.length - at));
+      record.bodyOut(piece);
+      assertThat(piece.readerIndex()).isZero();
+      piece.release();
+    }
+    record.end();
+
+    Map<String, Object> data = appended.get(0);
+    assertThat(data.get("object"))
+        .isEqualTo(
+            Map.of(
+                "kind",
+                "Pod",
+                "name",
+                "debugger-x7k2p",
+                "generateName",
+                "debugger-",
+                "namespace",
+                "default"));
+    assertThat(data.get("bytesOut")).isEqualTo((long) response.length);
+  }
+
+  @Test
+  void aFailedCreateTakesNoNameFromItsResponse() {
+    RequestRecord record = record("POST", "/api/v1/namespaces/default/pods", "application/json");
+    feed(
+        record,
+        "{\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"x-\"}}"
+            .getBytes(StandardCharsets.UTF_8),
+        64);
+    record.status(409);
+    record.responseType("application/json", false);
+    record.bodyOut(
+        Unpooled.wrappedBuffer(
+            "{\"kind\":\"Status\",\"metadata\":{\"name\":\"nope\"}}"
+                .getBytes(StandardCharsets.UTF_8)));
+    record.end();
+
+    assertThat(appended.get(0).get("object"))
+        .isEqualTo(Map.of("kind", "Pod", "generateName", "x-"));
+  }
+
+  @Test
   void aGetKeepsNoBodyAndSplitsPathFromQuery() {
     RequestRecord record = record("GET", "/api/v1/pods?watch=1&limit=5", null);
     record.upgrade(null);

@@ -32,6 +32,7 @@ final class Channels {
   private final ByteArrayOutputStream status = new ByteArrayOutputStream();
   private final ByteArrayOutputStream resize = new ByteArrayOutputStream();
   private boolean serverEnded;
+  private Integer exitCode;
   private boolean stopped;
 
   Channels(Cast cast, boolean recordStdin) {
@@ -98,6 +99,15 @@ final class Channels {
     return serverEnded;
   }
 
+  /**
+   * The exit code of the command, from the error channel's {@code Status}: 0 for {@code Success},
+   * the {@code ExitCode} cause of a {@code NonZeroExitCode} failure; null when the server sent
+   * neither (attach, a stream cut, channel.k8s.io v1-v3).
+   */
+  Integer exitCode() {
+    return exitCode;
+  }
+
   private void status(byte[] bytes, int offset, int length) {
     serverEnded = true;
     if (status.size() + length > MAX_STATUS) {
@@ -108,6 +118,7 @@ final class Channels {
     try {
       JsonNode node = JSON.readTree(status.toByteArray());
       status.reset();
+      exitCode = exitCodeOf(node);
       if (node != null && "Failure".equals(node.path("status").asText())) {
         String message = node.path("message").asText("");
         cast.marker(message.isEmpty() ? node.path("reason").asText("Failure") : message);
@@ -115,6 +126,28 @@ final class Channels {
     } catch (IOException e) {
       // Not whole yet (or the plain text of channel.k8s.io v1-v3): wait for the rest or the end.
     }
+  }
+
+  private static Integer exitCodeOf(JsonNode status) {
+    if (status == null) {
+      return null;
+    }
+    if ("Success".equals(status.path("status").asText())) {
+      return 0;
+    }
+    if (!"NonZeroExitCode".equals(status.path("reason").asText())) {
+      return null;
+    }
+    for (JsonNode cause : status.path("details").path("causes")) {
+      if ("ExitCode".equals(cause.path("reason").asText())) {
+        try {
+          return Integer.valueOf(cause.path("message").asText().trim());
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   /** The error channel's last words that were not a JSON Status: v1-v3 send the error as text. */

@@ -158,6 +158,7 @@ final class UpgradedStream implements StreamTap, SpdyStreamListener, ChannelMess
     data.put("bytesFromServer", bytesFromServer);
     data.put("binary", channels.binary());
     data.put("closedBy", closedBy != null ? closedBy : channels.serverEnded() ? "server" : null);
+    data.put("exitCode", channels.exitCode());
     data.put("durationMs", TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - startNanos));
     try {
       events.append(upgrade.sessionId(), "stream", data);

@@ -163,6 +163,8 @@ class SpdyCastTest {
     assertThat(stream.get("bytesFromServer").asLong())
         .isEqualTo(2 + 3 + 5 + "never from the server".length() + failure.length());
     assertThat(stream.get("closedBy").asText()).isEqualTo("server");
+    // This Status has no ExitCode cause: the code is not guessed from the message.
+    assertThat(stream.get("exitCode").isNull()).isTrue();
     assertThat(stream.get("durationMs").asLong()).isEqualTo(2_000);
   }
 

@@ -131,6 +131,7 @@ class WebSocketCastTest {
         .isEqualTo("héllo ".getBytes(UTF_8).length + 4 + 5 + 6 + SUCCESS.length());
     assertThat(stream.get("binary").asBoolean()).isFalse();
     assertThat(stream.get("closedBy").asText()).isEqualTo("server");
+    assertThat(stream.get("exitCode").asInt()).isZero();
     assertThat(stream.get("durationMs").asLong()).isEqualTo(1_500);
   }
 
@@ -208,7 +209,8 @@ class WebSocketCastTest {
     String failure =
         "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero"
             + " exit code: error executing command [sh -c exit 3], exit code 3\","
-            + "\"reason\":\"NonZeroExitCode\"}";
+            + "\"reason\":\"NonZeroExitCode\","
+            + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"3\"}]}}";
     Wire.feed(tap::fromServer, Wire.webSocket(false, channel(3, failure)), 7);
     tap.closed();
 
@@ -217,6 +219,7 @@ class WebSocketCastTest {
             "m command terminated with non-zero exit code: error executing command [sh -c exit 3],"
                 + " exit code 3");
     assertThat(events.stream().get("closedBy").asText()).isEqualTo("server");
+    assertThat(events.stream().get("exitCode").asInt()).isEqualTo(3);
   }
 
   @Test
