@@ -244,6 +244,8 @@ class SessionHistoryCommandsTest {
         status >= 400 ? 1 : 0,
         0,
         ids,
+        null,
+        null,
         null);
   }
 
@@ -260,6 +262,8 @@ class SessionHistoryCommandsTest {
         c.errors(),
         1,
         c.requestIds(),
+        null,
+        null,
         null);
   }
 

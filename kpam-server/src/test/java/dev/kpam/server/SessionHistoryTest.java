@@ -45,7 +45,7 @@ class SessionHistoryTest extends ServerTestBase {
 
     assertThat(lines(commands))
         .containsExactly(
-            "kubectl get pods -n web", "kubectl exec api-7d9 -c api -- sh", "GET /version");
+            "kubectl get pods -n web", "kubectl exec -it api-7d9 -c api -- sh", "GET /version");
     JsonNode get = commands.get(0);
     assertThat(get.get("index").asInt()).isZero();
     assertThat(get.get("kubectlSession").asText()).isEqualTo("k-get");

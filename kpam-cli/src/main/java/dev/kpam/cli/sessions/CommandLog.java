@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
  * 2026-11-28 13:00:01  200  1.2s     kubectl get pods -n web
  * 2026-11-28 13:00:09  101  2m05s    kubectl exec api-7d9 -- sh
  * 2026-11-28 13:01:30  403  40ms     kubectl delete pod api-7d9   [kpam: policy of prod/ro forbids delete on pods in web]
+ * 2026-11-28 13:01:42  101  1.2s     kubectl exec api-7d9 -- sh -c 'exit 7'   exit 7
  * }</pre>
  */
 final class CommandLog {
@@ -32,7 +33,9 @@ final class CommandLog {
             status,
             duration(command.durationMs()),
             command.line())
-        + (command.refusal() == null ? "" : "   [" + command.refusal() + "]");
+        + (command.exitCode() == null ? "" : "   exit " + command.exitCode())
+        + (command.refusal() == null ? "" : "   [" + command.refusal() + "]")
+        + (command.note() == null ? "" : "   (" + command.note() + ")");
   }
 
   /** {@code 120ms}, {@code 3.2s}, {@code 1m05s}, {@code 1h02m}. */

@@ -11,7 +11,10 @@ import java.util.List;
  * counts requests still in progress (a watch, {@code logs -f}, exec or port-forward that has begun
  * and not ended: its {@code request_open} event has no {@code request} event yet). {@code refusal}
  * is kpam's own reason when kpam refused one of its requests with 403 (the account's policy, or the
- * session's state), e.g. "kpam: policy of prod/ro forbids delete on pods in default".
+ * session's state), e.g. "kpam: policy of prod/ro forbids delete on pods in default". {@code
+ * exitCode} is the exit code of the command an exec ran, as the API server reported it ({@code
+ * null} for everything else); {@code note} says what else the log should know, e.g. that a refused
+ * WebSocket upgrade was retried over SPDY (the refusal then does not count for {@code status}).
  *
  * <pre>{@code
  * for (SessionCommand c : commands) System.out.println(c.startedAt() + " " + c.status() + " " + c.line());
@@ -29,7 +32,9 @@ public record SessionCommand(
     int errors,
     int running,
     List<String> requestIds,
-    String refusal) {
+    String refusal,
+    Integer exitCode,
+    String note) {
   public SessionCommand {
     requestIds = List.copyOf(requestIds);
   }

@@ -21,7 +21,8 @@ final class Commands {
 
   private Commands() {}
 
-  static List<SessionCommand> of(List<RecordedRequest> requests, Map<String, List<String>> ports) {
+  static List<SessionCommand> of(
+      List<RecordedRequest> requests, Map<String, StreamOutcome> streams) {
     Map<String, List<RecordedRequest>> groups = new LinkedHashMap<>();
     for (RecordedRequest request : requests) {
       String key =
@@ -37,19 +38,59 @@ final class Commands {
     }
     ordered.sort(Comparator.comparing(group -> group.get(0), BY_START));
     List<SessionCommand> commands = new ArrayList<>(ordered.size());
-    for (List<RecordedRequest> group : ordered) {
-      commands.add(command(commands.size(), group, ports));
+    for (List<RecordedRequest> group : foldDiscovery(ordered)) {
+      commands.add(command(commands.size(), group, streams));
     }
     return commands;
   }
 
+  /** How long before a command a lone discovery request may be its own. */
+  static final Duration DISCOVERY_AHEAD = Duration.ofSeconds(10);
+
+  /**
+   * kubectl's discovery without a {@code Kubectl-Session} (the default kubectl's dispatcher asks
+   * {@code /version} before it runs the real kubectl; kubectl with {@code
+   * KUBECTL_COMMAND_HEADERS=false}) is never a command of its own: it belongs to the command that
+   * starts next, within {@link #DISCOVERY_AHEAD}. Alone at the end, it stays one; other clients'
+   * requests (curl) stay their own.
+   */
+  private static List<List<RecordedRequest>> foldDiscovery(List<List<RecordedRequest>> ordered) {
+    List<List<RecordedRequest>> folded = new ArrayList<>();
+    List<RecordedRequest> ahead = new ArrayList<>();
+    for (List<RecordedRequest> group : ordered) {
+      if (group.size() == 1
+          && group.get(0).kubectlSession() == null
+          && group.get(0).isDiscovery()
+          && group.get(0).fromKubectl()) {
+        ahead.add(group.get(0));
+        continue;
+      }
+      List<RecordedRequest> joined = new ArrayList<>();
+      Instant start = group.get(0).startedAt();
+      for (RecordedRequest discovery : ahead) {
+        if (Duration.between(discovery.startedAt(), start).compareTo(DISCOVERY_AHEAD) <= 0) {
+          joined.add(discovery);
+        } else {
+          folded.add(List.of(discovery));
+        }
+      }
+      ahead.clear();
+      joined.addAll(group);
+      folded.add(joined);
+    }
+    ahead.forEach(discovery -> folded.add(List.of(discovery)));
+    return folded;
+  }
+
   private static SessionCommand command(
-      int index, List<RecordedRequest> requests, Map<String, List<String>> ports) {
+      int index, List<RecordedRequest> requests, Map<String, StreamOutcome> streams) {
     Instant started = requests.get(0).startedAt();
     Instant ended =
         requests.stream().map(RecordedRequest::time).max(Instant::compareTo).orElseThrow();
     boolean readsBack = readsObjectsBack(requests);
-    List<RecordedRequest> counted = requests.stream().filter(r -> !isProbe(r, readsBack)).toList();
+    List<RecordedRequest> retried = refusedWebSockets(requests);
+    List<RecordedRequest> counted =
+        requests.stream().filter(r -> !isProbe(r, readsBack) && !retried.contains(r)).toList();
     if (counted.isEmpty()) {
       counted = requests;
     }
@@ -57,6 +98,7 @@ final class Commands {
     int rank = -1;
     int errors = 0;
     String refusal = null;
+    Integer exitCode = null;
     for (RecordedRequest request : counted) {
       if (request.open()) {
         continue;
@@ -74,11 +116,19 @@ final class Commands {
       if (refusal == null && request.status() == 403 && request.error() != null) {
         refusal = request.error();
       }
+      StreamOutcome outcome = request.id() == null ? null : streams.get(request.id());
+      if (outcome != null && outcome.exitCode() != null) {
+        exitCode = outcome.exitCode();
+      }
     }
     return new SessionCommand(
         index,
-        requests.get(0).kubectlSession(),
-        CommandLine.of(requests, ports),
+        requests.stream()
+            .map(RecordedRequest::kubectlSession)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null),
+        CommandLine.of(requests, streams),
         started,
         ended,
         Duration.between(started, ended).toMillis(),
@@ -87,7 +137,43 @@ final class Commands {
         errors,
         (int) requests.stream().filter(RecordedRequest::open).count(),
         requests.stream().map(RecordedRequest::id).filter(Objects::nonNull).toList(),
-        refusal);
+        refusal,
+        exitCode,
+        retried.isEmpty() ? null : RETRIED_OVER_SPDY);
+  }
+
+  static final String RETRIED_OVER_SPDY =
+      "the API server refused the WebSocket upgrade (403, as servers before 1.30 do);"
+          + " kubectl retried over SPDY";
+
+  /**
+   * kubectl ≥ 1.30 asks for exec, attach and port-forward over WebSocket first ({@code GET} with an
+   * upgrade); a server before 1.30 refuses it with 403 and kubectl retries the same stream over
+   * SPDY ({@code POST}) in the same command (NOTES.md). The refused attempts are the API server's
+   * 403s (not kpam's: those carry kpam's reason) to a {@code GET} of a stream that a later request
+   * of the command opened again; they are kept as requests but never decide the command's result.
+   */
+  private static List<RecordedRequest> refusedWebSockets(List<RecordedRequest> requests) {
+    List<RecordedRequest> refused = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      RecordedRequest attempt = requests.get(i);
+      if (attempt.status() != 403
+          || attempt.error() != null
+          || !"GET".equals(attempt.method())
+          || !attempt.opensStream()) {
+        continue;
+      }
+      for (RecordedRequest retry : requests.subList(i + 1, requests.size())) {
+        if ("POST".equals(retry.method())
+            && Objects.equals(retry.subresource(), attempt.subresource())
+            && Objects.equals(retry.name(), attempt.name())
+            && Objects.equals(retry.namespace(), attempt.namespace())) {
+          refused.add(attempt);
+          break;
+        }
+      }
+    }
+    return refused;
   }
 
   /** apply GETs each object before it writes it; delete GETs each until it is gone (--wait). */

@@ -28,6 +28,7 @@ record RecordedRequest(
     long latencyMs,
     String kubectlCommand,
     String kubectlSession,
+    String userAgent,
     BodyObject object,
     boolean open,
     String error) {
@@ -37,8 +38,25 @@ record RecordedRequest(
    * What a mutating request's body says about its object, kept instead of the body (up to 64 KiB
    * each, RECORDING.md §3) so that a session's requests fit in memory. Fields may be null.
    */
-  record BodyObject(String kind, String name, String namespace) {
-    static final BodyObject NONE = new BodyObject(null, null, null);
+  record BodyObject(String kind, String name, String namespace, AccessQuestion question) {
+    static final BodyObject NONE = new BodyObject(null, null, null, null);
+
+    /**
+     * From the event's {@code object} (which the gateway reads from JSON, YAML and protobuf bodies
+     * and from the response) and {@code accessQuestion}, else from a JSON body (events of gateways
+     * before it); {@link #NONE} when none names one.
+     */
+    static BodyObject of(JsonNode object, JsonNode question, String body) {
+      AccessQuestion asked = AccessQuestion.of(question);
+      if (object.isObject()) {
+        return new BodyObject(
+            text(object, "kind"), text(object, "name"), text(object, "namespace"), asked);
+      }
+      BodyObject parsed = of(body);
+      return asked == null
+          ? parsed
+          : new BodyObject(parsed.kind(), parsed.name(), parsed.namespace(), asked);
+    }
 
     /** From a JSON body; {@link #NONE} for none, YAML, or a body cut at the cap. */
     static BodyObject of(String body) {
@@ -49,10 +67,37 @@ record RecordedRequest(
         JsonNode object = JSON.readTree(body);
         JsonNode metadata = object.path("metadata");
         return new BodyObject(
-            text(object, "kind"), text(metadata, "name"), text(metadata, "namespace"));
+            text(object, "kind"), text(metadata, "name"), text(metadata, "namespace"), null);
       } catch (IOException e) {
         return NONE;
       }
+    }
+  }
+
+  /**
+   * What a {@code SelfSubjectAccessReview} asked ({@code kubectl auth can-i}), from the event's
+   * {@code accessQuestion}: a resource question, or a non-resource one ({@code path}).
+   */
+  record AccessQuestion(
+      String verb,
+      String group,
+      String resource,
+      String subresource,
+      String name,
+      String namespace,
+      String path) {
+    static AccessQuestion of(JsonNode question) {
+      if (!question.isObject() || text(question, "verb") == null) {
+        return null;
+      }
+      return new AccessQuestion(
+          text(question, "verb"),
+          text(question, "group"),
+          text(question, "resource"),
+          text(question, "subresource"),
+          text(question, "name"),
+          text(question, "namespace"),
+          text(question, "path"));
     }
   }
 
@@ -75,7 +120,8 @@ record RecordedRequest(
         Math.max(0, data.path("latencyMs").asLong(0)),
         text(data, "kubectlCommand"),
         text(data, "kubectlSession"),
-        BodyObject.of(text(data, "body")),
+        text(data, "userAgent"),
+        BodyObject.of(data.path("object"), data.path("accessQuestion"), text(data, "body")),
         open,
         text(data, "error"));
   }
@@ -90,6 +136,41 @@ record RecordedRequest(
    */
   boolean namesResource() {
     return resourceRequest && resource != null && !resource.isEmpty();
+  }
+
+  /**
+   * An exec, attach or port-forward: a stream to a pod, not a write of an object, though over SPDY
+   * it is a {@code POST}.
+   */
+  boolean opensStream() {
+    return "exec".equals(subresource)
+        || "attach".equals(subresource)
+        || "portforward".equals(subresource);
+  }
+
+  /**
+   * Discovery: a {@code GET} of {@code /api}, {@code /apis/...}, {@code /openapi/...} or {@code
+   * /version}, which kubectl sends before most commands.
+   */
+  boolean isDiscovery() {
+    return "GET".equals(method)
+        && path != null
+        && !namesResource()
+        && (path.equals("/api")
+            || path.equals("/apis")
+            || path.startsWith("/api/")
+            || path.startsWith("/apis/")
+            || path.startsWith("/openapi/")
+            || path.equals("/version"));
+  }
+
+  /**
+   * Sent by kubectl: its {@code User-Agent} names it ({@code kubectl/v1.33.1 …}, {@code
+   * kubectl.1.27/v1.27.16 …}, the dispatcher's {@code kubectl-dispatcher/v1.0}), also when it sends
+   * no {@code Kubectl-*} headers.
+   */
+  boolean fromKubectl() {
+    return userAgent != null && userAgent.startsWith("kubectl");
   }
 
   boolean mutates() {

@@ -71,7 +71,7 @@ public final class SessionHistory {
     List<RecordedRequest> requests = new ArrayList<>();
     Map<String, RecordedRequest> open = new LinkedHashMap<>();
     Map<String, RequestData> data = new HashMap<>();
-    Map<String, List<String>> ports = new HashMap<>();
+    Map<String, StreamOutcome> streams = new HashMap<>();
     db.jdbi()
         .useHandle(
             h -> {
@@ -110,15 +110,12 @@ public final class SessionHistory {
                   .map((rs, c) -> parse(rs.getString("data")))
                   .forEach(
                       stream -> {
-                        if (stream.path("ports").isArray()
-                            && stream.path("requestId").isTextual()) {
-                          List<String> forwarded = new ArrayList<>();
-                          stream.path("ports").forEach(p -> forwarded.add(p.asText()));
-                          ports.put(stream.path("requestId").asText(), forwarded);
+                        if (stream.path("requestId").isTextual()) {
+                          streams.put(stream.path("requestId").asText(), StreamOutcome.of(stream));
                         }
                       });
             });
-    return new CommandsWithRequests(Commands.of(requests, ports), data);
+    return new CommandsWithRequests(Commands.of(requests, streams), data);
   }
 
   /**

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CommandsTest {
   private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+  private static final String KUBECTL = "kubectl/v1.33.1 (linux/amd64) kubernetes/8adc0f0";
   private static final String DEPLOYMENT =
       "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\","
           + "\"namespace\":\"default\"},\"spec\":{\"replicas\":2}}";
@@ -165,7 +166,7 @@ class CommandsTest {
                 notFound("/openapi/v3"),
                 get("/api/v1/namespaces/default/pods/web", "", 404))),
         Arguments.of(
-            "kubectl apply configmap a -n default (+1 more)",
+            "kubectl apply configmap a b -n default",
             422,
             1,
             kubectl(
@@ -175,7 +176,7 @@ class CommandsTest {
                 get("/api/v1/namespaces/default/configmaps/b", "", 200),
                 request("PATCH", "/api/v1/namespaces/default/configmaps/b", "", 422, "{}"))),
         Arguments.of(
-            "kubectl exec api-7d9 -- sh",
+            "kubectl exec -it api-7d9 -- sh",
             101,
             0,
             kubectl(
@@ -199,7 +200,7 @@ class CommandsTest {
                     101,
                     null))),
         Arguments.of(
-            "kubectl exec api-7d9 -- sh",
+            "kubectl exec -i api-7d9 -- sh",
             403,
             1,
             kubectl(
@@ -231,6 +232,143 @@ class CommandsTest {
                 get("/api/v1/namespaces/default/pods/web", "", 200),
                 get("/api/v1/namespaces/default/pods/web/portforward", "", 101))),
         Arguments.of(
+            "kubectl delete configmap fid-made fid-other -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl delete",
+                request("DELETE", "/api/v1/namespaces/default/configmaps/fid-made", "", 200, null),
+                request(
+                    "DELETE", "/api/v1/namespaces/default/configmaps/fid-other", "", 200, null))),
+        Arguments.of(
+            "kubectl create configmap fid-made -n default",
+            201,
+            0,
+            kubectl(
+                "kubectl create configmap",
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/configmaps",
+                    "fieldManager=kubectl-create",
+                    201,
+                    object("ConfigMap", "fid-made", null)))),
+        Arguments.of(
+            "kubectl run fid-pod -n default",
+            201,
+            0,
+            kubectl(
+                "kubectl run",
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/pods",
+                    "fieldManager=kubectl-run",
+                    201,
+                    object("Pod", "fid-pod", null)))),
+        Arguments.of(
+            "kubectl apply deployment/web service/web -n web",
+            201,
+            0,
+            kubectl(
+                "kubectl apply",
+                get("/apis/apps/v1/namespaces/web/deployments/web", "", 404),
+                request(
+                    "POST",
+                    "/apis/apps/v1/namespaces/web/deployments",
+                    "",
+                    201,
+                    object("Deployment", "web", "web")),
+                get("/api/v1/namespaces/web/services/web", "", 404),
+                request(
+                    "POST",
+                    "/api/v1/namespaces/web/services",
+                    "",
+                    201,
+                    object("Service", "web", "web")))),
+        Arguments.of(
+            "kubectl apply configmap c1 c2 c3 c4 c5 -n default and 2 more",
+            200,
+            0,
+            kubectl(
+                "kubectl apply",
+                Stream.of("c1", "c2", "c3", "c4", "c5", "c6", "c7")
+                    .map(
+                        n ->
+                            request(
+                                "PATCH",
+                                "/api/v1/namespaces/default/configmaps/" + n,
+                                "",
+                                200,
+                                "{}"))
+                    .toArray(RecordedRequest[]::new))),
+        Arguments.of(
+            "kubectl scale deployment web -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl scale",
+                get("/apis/apps/v1/namespaces/default/deployments/web", "", 200),
+                request(
+                    "PATCH",
+                    "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                    "",
+                    200,
+                    "{\"spec\":{\"replicas\":3}}"))),
+        Arguments.of(
+            "kubectl rollout restart deployment web -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl rollout restart",
+                get("/apis/apps/v1/namespaces/default/deployments/web", "", 200),
+                request(
+                    "PATCH",
+                    "/apis/apps/v1/namespaces/default/deployments/web",
+                    "fieldManager=kubectl-rollout",
+                    200,
+                    "{\"spec\":{}}"))),
+        Arguments.of(
+            "kubectl exec fid-pod -c fid-pod -- echo fid-exec",
+            101,
+            0,
+            kubectl(
+                "kubectl exec",
+                get("/api/v1/namespaces/default/pods/fid-pod", "", 200),
+                get(
+                    "/api/v1/namespaces/default/pods/fid-pod/exec",
+                    "command=echo&command=fid-exec&container=fid-pod&stdout=true&stderr=true",
+                    403),
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/pods/fid-pod/exec",
+                    "command=echo&command=fid-exec&container=fid-pod&stdout=true&stderr=true",
+                    101,
+                    null))),
+        Arguments.of(
+            "kubectl cp (local) web:/tmp -c app",
+            101,
+            0,
+            kubectl(
+                "kubectl cp",
+                get("/api/v1/namespaces/default/pods/web", "", 200),
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/pods/web/exec",
+                    "command=tar&command=xmf&command=-&command=-C&command=%2Ftmp&container=app&stdin=true",
+                    101,
+                    null))),
+        Arguments.of(
+            "kubectl cp web:/etc/hosts (local)",
+            101,
+            0,
+            kubectl(
+                "kubectl cp",
+                request(
+                    "POST",
+                    "/api/v1/namespaces/default/pods/web/exec",
+                    "command=tar&command=cf&command=-&command=%2Fetc%2Fhosts&stdout=true",
+                    101,
+                    null))),
+        Arguments.of(
             "kubectl api-resources",
             200,
             0,
@@ -244,7 +382,8 @@ class CommandsTest {
   void eachKubectlInvocationReadsAsTheCommandThatWasTyped(
       String line, int status, int errors, List<RecordedRequest> requests) {
     List<SessionCommand> commands =
-        Commands.of(new ArrayList<>(requests), Map.of("r-pf", List.of("8080")));
+        Commands.of(
+            new ArrayList<>(requests), Map.of("r-pf", new StreamOutcome(List.of("8080"), null)));
 
     assertThat(commands).hasSize(1);
     SessionCommand command = commands.get(0);
@@ -300,6 +439,111 @@ class CommandsTest {
   }
 
   @Test
+  void discoveryWithoutAKubectlSessionFoldsIntoTheCommandThatFollows() {
+    // The default kubectl's dispatcher asks /version (no Kubectl-* headers) before the real one.
+    RecordedRequest version = at(1, 10, 5, null, null, "GET", "/version", "timeout=5s", 200);
+    RecordedRequest get =
+        at(2, 300, 50, "kubectl get", "ks-1", "GET", "/api/v1/namespaces/web/pods", "", 200);
+    // Without command headers: discovery, then the request, each without a session.
+    RecordedRequest api = at(3, 5_000, 5, null, null, "GET", "/api", "", 200);
+    RecordedRequest bare =
+        at(4, 5_100, 20, null, null, "GET", "/api/v1/namespaces/web/secrets", "", 200);
+    // A last lone probe, with nothing after it, stays a command.
+    RecordedRequest lone = at(5, 60_000, 5, null, null, "GET", "/version", "", 200);
+
+    List<SessionCommand> commands =
+        Commands.of(new ArrayList<>(List.of(version, get, api, bare, lone)), Map.of());
+
+    assertThat(commands)
+        .extracting(SessionCommand::line)
+        .containsExactly(
+            "kubectl get pods -n web", "GET /api/v1/namespaces/web/secrets", "GET /version");
+    assertThat(commands.get(0).requests()).isEqualTo(2);
+    assertThat(commands.get(0).kubectlSession()).isEqualTo("ks-1");
+    assertThat(commands.get(1).requests()).isEqualTo(2);
+  }
+
+  @Test
+  void discoveryLongBeforeTheNextCommandIsNotFoldedIntoIt() {
+    RecordedRequest version = at(1, 10, 5, null, null, "GET", "/version", "", 200);
+    RecordedRequest get =
+        at(2, 30_000, 50, "kubectl get", "ks-1", "GET", "/api/v1/namespaces/web/pods", "", 200);
+
+    assertThat(Commands.of(new ArrayList<>(List.of(version, get)), Map.of()))
+        .extracting(SessionCommand::line)
+        .containsExactly("GET /version", "kubectl get pods -n web");
+  }
+
+  @Test
+  void aWebSocketRefusedBeforeTheSpdyRetryIsNotedButIsNotTheResult() {
+    List<RecordedRequest> requests =
+        kubectl(
+            "kubectl attach",
+            get("/api/v1/namespaces/default/pods/web/attach", "stdout=true", 403),
+            request(
+                "POST", "/api/v1/namespaces/default/pods/web/attach", "stdout=true", 101, null));
+
+    SessionCommand command = Commands.of(new ArrayList<>(requests), Map.of()).get(0);
+
+    assertThat(command.status()).isEqualTo(101);
+    assertThat(command.errors()).isZero();
+    assertThat(command.note()).isEqualTo(Commands.RETRIED_OVER_SPDY);
+    assertThat(command.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void aWebSocketRefusedWithoutARetryIsTheResult() {
+    List<RecordedRequest> requests =
+        kubectl("kubectl exec", get("/api/v1/namespaces/default/pods/web/exec", "command=sh", 403));
+
+    SessionCommand command = Commands.of(new ArrayList<>(requests), Map.of()).get(0);
+
+    assertThat(command.status()).isEqualTo(403);
+    assertThat(command.note()).isNull();
+  }
+
+  @Test
+  void anExecCarriesTheExitCodeItsStreamReported() {
+    List<RecordedRequest> requests =
+        kubectl(
+            "kubectl exec",
+            get("/api/v1/namespaces/default/pods/web", "", 200),
+            request(
+                "POST",
+                "/api/v1/namespaces/default/pods/web/exec",
+                "command=sh&command=-c&command=exit+7&stdout=true",
+                101,
+                null));
+
+    SessionCommand command =
+        Commands.of(new ArrayList<>(requests), Map.of("r-2", new StreamOutcome(List.of(), 7)))
+            .get(0);
+
+    assertThat(command.line()).isEqualTo("kubectl exec web -- sh -c 'exit 7'");
+    assertThat(command.exitCode()).isEqualTo(7);
+  }
+
+  @Test
+  void theObjectTheGatewayReadFromABodyNamesTheCreate() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode data =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "{\"id\":\"r-1\",\"method\":\"POST\",\"path\":\"/api/v1/namespaces/default/configmaps\","
+                    + "\"verb\":\"create\",\"resource\":\"configmaps\",\"namespace\":\"default\","
+                    + "\"resourceRequest\":true,\"status\":201,\"kubectlCommand\":\"kubectl create configmap\","
+                    + "\"kubectlSession\":\"ks-1\",\"body\":null,"
+                    + "\"bodyType\":\"application/vnd.kubernetes.protobuf\","
+                    + "\"object\":{\"kind\":\"ConfigMap\",\"name\":\"fid-made\",\"namespace\":\"default\"}}");
+
+    RecordedRequest request = RecordedRequest.of(1, T0, data, false);
+
+    assertThat(request.object())
+        .isEqualTo(new RecordedRequest.BodyObject("ConfigMap", "fid-made", "default", null));
+    assertThat(Commands.of(new ArrayList<>(List.of(request)), Map.of()).get(0).line())
+        .isEqualTo("kubectl create configmap fid-made -n default");
+  }
+
+  @Test
   void resourcesReadInTheSingularForOneObject() {
     assertThat(
             Stream.of(
@@ -337,6 +581,7 @@ class CommandsTest {
               20,
               command,
               "5a9c1e7b-" + command.hashCode(),
+              r.userAgent(),
               r.object(),
               false,
               null));
@@ -362,6 +607,7 @@ class CommandsTest {
         0,
         null,
         null,
+        KUBECTL,
         RecordedRequest.BodyObject.NONE,
         false,
         null);
@@ -387,9 +633,21 @@ class CommandsTest {
         0,
         null,
         null,
+        KUBECTL,
         RecordedRequest.BodyObject.NONE,
         false,
         null);
+  }
+
+  /** A JSON body naming its object, as the gateway's {@code object} would. */
+  private static String object(String kind, String name, String namespace) {
+    return "{\"kind\":\""
+        + kind
+        + "\",\"metadata\":{\"name\":\""
+        + name
+        + "\""
+        + (namespace == null ? "" : ",\"namespace\":\"" + namespace + "\"")
+        + "}}";
   }
 
   private static RecordedRequest get(String path, String query, int status) {
@@ -424,6 +682,7 @@ class CommandsTest {
         latencyMs,
         command,
         session,
+        KUBECTL,
         RecordedRequest.BodyObject.NONE,
         false,
         null);
@@ -452,6 +711,7 @@ class CommandsTest {
           0,
           null,
           null,
+          KUBECTL,
           RecordedRequest.BodyObject.of(body),
           false,
           null);
@@ -490,6 +750,7 @@ class CommandsTest {
         0,
         null,
         null,
+        KUBECTL,
         RecordedRequest.BodyObject.of(body),
         false,
         null);
