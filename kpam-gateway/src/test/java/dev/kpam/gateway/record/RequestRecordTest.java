@@ -29,9 +29,14 @@ class RequestRecordTest {
   }
 
   private static void feed(RequestRecord record, byte[] bytes, int piece) {
+    feed(record::bodyIn, bytes, piece);
+  }
+
+  /** {@code bytes} to {@code sink} in pieces, checking each is only looked at. */
+  private static void feed(java.util.function.Consumer<ByteBuf> sink, byte[] bytes, int piece) {
     for (int at = 0; at < bytes.length; at += piece) {
       ByteBuf buf = Unpooled.wrappedBuffer(bytes, at, Math.min(piece, bytes.length - at));
-      record.bodyIn(buf);
+      sink.accept(buf);
       assertThat(buf.readerIndex()).isZero(); // only looked at
       buf.release();
     }
@@ -105,12 +110,7 @@ class RequestRecordTest {
         ("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"debugger-x7k2p\",\"namespace\":\"default\","
                 + "\"generateName\":\"debugger-\"},\"spec\":{}}")
             .getBytes(StandardCharsets.UTF_8);
-    for (int at = 0; at < response.length; at += 9) {
-      ByteBuf piece = Unpooled.wrappedBuffer(response, at, Math.min(9, response.length - at));
-      record.bodyOut(piece);
-      assertThat(piece.readerIndex()).isZero();
-      piece.release();
-    }
+    feed(record::bodyOut, response, 9);
     record.end();
 
     Map<String, Object> data = appended.get(0);
@@ -138,10 +138,10 @@ class RequestRecordTest {
         64);
     record.status(409);
     record.responseType("application/json", false);
-    record.bodyOut(
-        Unpooled.wrappedBuffer(
-            "{\"kind\":\"Status\",\"metadata\":{\"name\":\"nope\"}}"
-                .getBytes(StandardCharsets.UTF_8)));
+    feed(
+        record::bodyOut,
+        "{\"kind\":\"Status\",\"metadata\":{\"name\":\"nope\"}}".getBytes(StandardCharsets.UTF_8),
+        64);
     record.end();
 
     assertThat(appended.get(0).get("object"))

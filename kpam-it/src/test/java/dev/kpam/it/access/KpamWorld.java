@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -360,6 +361,44 @@ public final class KpamWorld implements AutoCloseable {
 
   public Kubectl kubectl(String binary, Path kubeconfig) {
     return new Kubectl(binary, kubeconfig, dir.resolve("home-" + Path.of(binary).getFileName()));
+  }
+
+  /** The session's commands as the admin reads them (docs/RECORDING.md §5), all of them. */
+  public List<JsonNode> commands(String sessionId) {
+    List<JsonNode> commands = new ArrayList<>();
+    call("GET", "/api/v1/sessions/" + sessionId + "/commands?limit=1000", adminToken, null)
+        .get("items")
+        .forEach(commands::add);
+    return commands;
+  }
+
+  /**
+   * The session's commands once there are more than {@code after} and none from there on has a
+   * request still running; fails after 30 s saying what the last ones were.
+   */
+  public List<JsonNode> awaitSettledCommands(String sessionId, int after) {
+    List<JsonNode> commands = new ArrayList<>();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                commands.clear();
+                commands.addAll(commands(sessionId));
+                return commands.size() > after
+                    && commands.subList(after, commands.size()).stream()
+                        .allMatch(c -> c.get("running").asInt() == 0);
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no settled command after the first "
+              + after
+              + "; the session's last commands: "
+              + commands.subList(Math.max(0, commands.size() - 3), commands.size()),
+          e);
+    }
+    return commands;
   }
 
   public JsonNode call(String method, String path, String token, Object body) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.testing.kube.KubeVersion;
 import dev.kpam.testing.kube.Kubectl;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,7 +67,7 @@ class KubectlCompatibilityMatrixTest extends OpenAccess {
             .replaceAll("[^a-z0-9]+", "-");
     String name = "m-" + tag;
     Kubectl kubectl = world.kubectl(binary, kubeconfig);
-    int before = commands().size();
+    int before = world.commands(access.sessionId()).size();
     String expected =
         switch (verb) {
           case "get" -> {
@@ -125,13 +122,15 @@ class KubectlCompatibilityMatrixTest extends OpenAccess {
             yield "kubectl cp (local) web:/tmp/" + name + ".txt -c main";
           }
           case "port-forward" -> {
-            portForward(kubectl);
+            Processes.pingThroughPortForward(
+                kubectl.start("port-forward", "pod/web", ":8080"),
+                "ping".getBytes(StandardCharsets.UTF_8));
             yield "kubectl port-forward web 8080";
           }
           default -> throw new IllegalArgumentException(verb);
         };
 
-    List<JsonNode> commands = awaitNewCommand(before);
+    List<JsonNode> commands = world.awaitSettledCommands(access.sessionId(), before);
     JsonNode command = commands.get(before);
     assertThat(command.get("line").asText()).as(command.toString()).isEqualTo(expected);
     int status = command.get("status").asInt();
@@ -173,26 +172,6 @@ class KubectlCompatibilityMatrixTest extends OpenAccess {
         + verb;
   }
 
-  private void portForward(Kubectl kubectl) throws Exception {
-    Process forward = kubectl.start("port-forward", "pod/web", ":8080");
-    try {
-      StringBuffer output = Processes.collect(forward.getInputStream());
-      Pattern forwarding = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
-      await().atMost(Duration.ofSeconds(30)).until(() -> forwarding.matcher(output).find());
-      Matcher matcher = forwarding.matcher(output);
-      assertThat(matcher.find()).isTrue();
-      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(matcher.group(1)))) {
-        socket.setSoTimeout(30_000);
-        byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
-        socket.getOutputStream().write(ping);
-        socket.getOutputStream().flush();
-        assertThat(socket.getInputStream().readNBytes(ping.length)).isEqualTo(ping);
-      }
-    } finally {
-      Processes.destroy(forward);
-    }
-  }
-
   private static void awaitOutput(Process process, String text) throws InterruptedException {
     try {
       StringBuffer output = Processes.collect(process.getInputStream());
@@ -200,46 +179,6 @@ class KubectlCompatibilityMatrixTest extends OpenAccess {
     } finally {
       Processes.destroy(process);
     }
-  }
-
-  /** All of the session's commands (the matrix makes more than one page of them). */
-  private List<JsonNode> commands() {
-    List<JsonNode> commands = new ArrayList<>();
-    world
-        .call(
-            "GET",
-            "/api/v1/sessions/" + access.sessionId() + "/commands?limit=1000",
-            world.adminToken,
-            null)
-        .get("items")
-        .forEach(commands::add);
-    return commands;
-  }
-
-  /** The session's commands once the one after {@code before} is in and nothing of it runs. */
-  private List<JsonNode> awaitNewCommand(int before) {
-    List<JsonNode> commands = new ArrayList<>();
-    try {
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> {
-                commands.clear();
-                commands.addAll(commands());
-                return commands.size() > before
-                    && commands.subList(before, commands.size()).stream()
-                        .allMatch(c -> c.get("running").asInt() == 0);
-              });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(
-          "no settled command after the first "
-              + before
-              + "; the session's last commands: "
-              + commands.subList(Math.max(0, commands.size() - 3), commands.size()),
-          e);
-    }
-    return commands;
   }
 
   private static void succeed(Kubectl.Result result) {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kpam.testing.kube.Kubectl;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -200,22 +197,8 @@ class KubectlFeaturesThroughKpamTest extends OpenAccess {
   @MethodSource("transports")
   void portForwardEchoesBytesThroughTheLocalPort(String binary, String websockets, String upgrade)
       throws Exception {
-    Process forward = kubectl(binary, websockets).start("port-forward", "pod/web", ":8080");
-    try {
-      StringBuffer output = Processes.collect(forward.getInputStream());
-      Pattern forwarding = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
-      await().atMost(Duration.ofSeconds(30)).until(() -> forwarding.matcher(output).find());
-      Matcher matcher = forwarding.matcher(output);
-      assertThat(matcher.find()).isTrue();
-      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(matcher.group(1)))) {
-        socket.setSoTimeout(30_000);
-        byte[] ping = "ping over kpam".getBytes(StandardCharsets.UTF_8);
-        socket.getOutputStream().write(ping);
-        socket.getOutputStream().flush();
-        assertThat(socket.getInputStream().readNBytes(ping.length)).isEqualTo(ping);
-      }
-    } finally {
-      Processes.destroy(forward);
-    }
+    Processes.pingThroughPortForward(
+        kubectl(binary, websockets).start("port-forward", "pod/web", ":8080"),
+        "ping over kpam".getBytes(StandardCharsets.UTF_8));
   }
 }

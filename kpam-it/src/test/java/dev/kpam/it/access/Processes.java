@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Long-running kubectl processes: their output as it comes, and a bounded stop. */
 final class Processes {
@@ -31,6 +34,38 @@ final class Processes {
     reader.setDaemon(true);
     reader.start();
     return buffer;
+  }
+
+  private static final Pattern FORWARDING =
+      Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
+
+  /**
+   * Runs {@code kubectl port-forward pod/web :8080} and sends {@code ping} through the local port
+   * it prints; the fake pod's port 8080 echoes, so the same bytes must come back. Stops it after.
+   */
+  static void pingThroughPortForward(Process forward, byte[] ping) throws Exception {
+    try {
+      StringBuffer output = collect(forward.getInputStream());
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> FORWARDING.matcher(output).find());
+      Matcher matcher = FORWARDING.matcher(output);
+      if (!matcher.find()) {
+        throw new AssertionError("kubectl port-forward printed: " + output);
+      }
+      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(matcher.group(1)))) {
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(ping);
+        socket.getOutputStream().flush();
+        byte[] echoed = socket.getInputStream().readNBytes(ping.length);
+        if (!java.util.Arrays.equals(echoed, ping)) {
+          throw new AssertionError(
+              "port-forward echoed " + new String(echoed, StandardCharsets.UTF_8));
+        }
+      }
+    } finally {
+      destroy(forward);
+    }
   }
 
   static void destroy(Process process) throws InterruptedException {

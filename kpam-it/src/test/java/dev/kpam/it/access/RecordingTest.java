@@ -196,20 +196,7 @@ class RecordingTest {
   }
 
   private List<JsonNode> awaitCommands(String sessionId, int count) {
-    List<JsonNode> commands = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              commands.clear();
-              world
-                  .call(
-                      "GET", "/api/v1/sessions/" + sessionId + "/commands", world.adminToken, null)
-                  .get("items")
-                  .forEach(commands::add);
-              return commands.size() >= count;
-            });
-    return commands;
+    return world.awaitSettledCommands(sessionId, count - 1);
   }
 
   private List<JsonNode> awaitRecordings(String sessionId, int count) {

@@ -1,15 +1,12 @@
 package dev.kpam.it.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.testing.kube.KubeVersion;
 import dev.kpam.testing.kube.Kubectl;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -101,21 +98,7 @@ class SessionLogLinesTest {
   }
 
   private List<JsonNode> awaitCommands(String sessionId, int count) {
-    List<JsonNode> commands = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              commands.clear();
-              world
-                  .call(
-                      "GET", "/api/v1/sessions/" + sessionId + "/commands", world.adminToken, null)
-                  .get("items")
-                  .forEach(commands::add);
-              return commands.size() >= count
-                  && commands.stream().allMatch(c -> c.get("running").asInt() == 0);
-            });
-    return commands;
+    return world.awaitSettledCommands(sessionId, count - 1);
   }
 
   private static void succeed(Kubectl.Result result) {
