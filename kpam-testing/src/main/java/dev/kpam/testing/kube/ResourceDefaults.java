@@ -31,6 +31,17 @@ final class ResourceDefaults {
   }
 
   private static void pod(ObjectNode pod) {
+    // The API server's defaults; kubectl 1.33 debug dereferences spec.securityContext.
+    ObjectNode spec = pod.with("spec");
+    putIfAbsent(spec, "restartPolicy", "Always");
+    putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
+    putIfAbsent(spec, "schedulerName", "default-scheduler");
+    if (!spec.has("securityContext")) {
+      spec.putObject("securityContext");
+    }
+    if (!spec.has("terminationGracePeriodSeconds")) {
+      spec.put("terminationGracePeriodSeconds", 30);
+    }
     JsonNode containers = pod.path("spec").path("containers");
     if (pod.path("status").has("phase")) {
       return;
@@ -48,6 +59,12 @@ final class ResourceDefaults {
           .putObject("state")
           .putObject("running")
           .put("startedAt", pod.path("metadata").path("creationTimestamp").asText());
+    }
+  }
+
+  private static void putIfAbsent(ObjectNode object, String field, String value) {
+    if (!object.has(field)) {
+      object.put(field, value);
     }
   }
 }

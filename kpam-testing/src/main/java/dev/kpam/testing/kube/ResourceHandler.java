@@ -45,7 +45,11 @@ final class ResourceHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         scale(ctx, request, type, path.namespace(), path.name());
         return;
       }
-      if (path.subresource() != null && !path.subresource().equals("status")) {
+      // status, and a pod's ephemeral containers (kubectl debug), change the object itself here.
+      if (path.subresource() != null
+          && !path.subresource().equals("status")
+          && !(path.subresource().equals("ephemeralcontainers")
+              && type.resource().equals("pods"))) {
         throw KubeStatusException.notFoundPath();
       }
       if (AccessReviews.reviews(type) && request.method().name().equals("POST")) {
