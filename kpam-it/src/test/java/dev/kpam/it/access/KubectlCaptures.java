@@ -118,6 +118,7 @@ class KubectlCaptures {
         Invocation.of(
             "cp-out", "cp", "default/web:/tmp/copied.txt", work.resolve("back.txt").toString()),
         Invocation.of("can-i", "auth", "can-i", "delete", "pods", "-n", "default"),
+        Invocation.of("debug", "debug", "web", "--image=busybox", "-n", "default"),
         Invocation.of("create-namespace", "create", "namespace", "cap-ns"),
         Invocation.of("delete-namespace", "delete", "namespace", "cap-ns"),
         Invocation.of("api-resources", "api-resources"));

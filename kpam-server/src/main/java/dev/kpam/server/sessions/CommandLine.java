@@ -47,6 +47,9 @@ final class CommandLine {
           case "cp" -> copy(command, requests);
           case "logs" -> subresource(requests, "log").map(r -> logs(command, r));
           case "auth" -> canI(command, requests);
+          case "debug" ->
+              subresource(requests, "ephemeralcontainers")
+                  .map(r -> command + " " + r.name() + namespaceFlag(r.namespace()));
           case "port-forward" ->
               subresource(requests, "portforward").map(r -> portForward(command, r, streams));
           default -> Optional.empty();

@@ -90,6 +90,7 @@ class CapturedCommandsTest {
     table.put("cp-in", new Expected("kubectl cp (local) web:/tmp/copied.txt -c main", 101, 0));
     table.put("cp-out", new Expected("kubectl cp web:/tmp/copied.txt (local) -c main", 101, 0));
     table.put("can-i", new Expected("kubectl auth can-i delete pods -n default", 201, null));
+    table.put("debug", new Expected("kubectl debug web -n default", 200, null));
     table.put("create-namespace", new Expected("kubectl create namespace cap-ns", 201, null));
     table.put("delete-namespace", new Expected("kubectl delete namespace cap-ns", 200, null));
     table.put("api-resources", new Expected("kubectl api-resources", 200, null));
