@@ -246,7 +246,8 @@ class SessionHistoryCommandsTest {
         ids,
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   private static SessionCommand running(SessionCommand c) {
@@ -264,7 +265,8 @@ class SessionHistoryCommandsTest {
         c.requestIds(),
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   private static SessionView session(String status) {

@@ -201,6 +201,26 @@ class SessionPagesTest extends ServerTestBase {
   }
 
   @Test
+  void aWebSocketRefusalRetriedOverSpdyIsNotedNotDeniedAndTheExitCodeShows() {
+    Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    Events events = new Events(dc1, id);
+    events.execRetriedOverSpdy("k-1", "web", 1);
+    events.upload();
+
+    String html = admin().get("/ui/sessions/" + id).expect(200).html();
+
+    assertThat(html)
+        .contains(
+            "<li class=\"command\" data-index=\"0\" data-line=\"kubectl exec web -- false\">",
+            "<span class=\"result exit-code\">exit 1</span>",
+            "<p class=\"hint command-note\">the API server refused the WebSocket upgrade",
+            "<tr class=\"request\" data-id=\"r-1\">",
+            "WebSocket refused by the API server; retried over SPDY</span>");
+    assertThat(html).doesNotContain("denied by Kubernetes", "badge denied");
+  }
+
+  @Test
   void theLiveFragmentShowsNewCommandsAndStopsPollingOnceTheSessionIsOver() {
     Fixtures.Enrolled dc1 = Fixtures.resourceWithAccount(server, "prod", "dc1");
     String id = Fixtures.openSession(server.admin, "prod", "admin", "1h");
@@ -487,6 +507,38 @@ class SessionPagesTest extends ServerTestBase {
       stream.put("bytesFromClient", 5);
       stream.put("bytesFromServer", 40);
       add("stream", stream);
+    }
+
+    /**
+     * kubectl ≥ 1.30 against a server before 1.30: the WebSocket {@code GET} of the exec refused
+     * with 403 by the API server, then the same exec as a SPDY {@code POST} (101), ending with an
+     * exit code.
+     */
+    void execRetriedOverSpdy(String kubectlSession, String pod, int exitCode) {
+      for (String method : List.of("GET", "POST")) {
+        String id =
+            request(
+                kubectlSession,
+                "kubectl exec",
+                method,
+                "",
+                "web",
+                "pods",
+                method.equals("GET") ? 403 : 101);
+        Map<String, Object> exec = lastData();
+        exec.put("path", "/api/v1/namespaces/web/pods/" + pod + "/exec");
+        exec.put("query", "command=false&stdout=true");
+        exec.put("name", pod);
+        exec.put("subresource", "exec");
+        if (method.equals("POST")) {
+          Map<String, Object> stream = new LinkedHashMap<>();
+          stream.put("requestId", id);
+          stream.put("kind", "exec");
+          stream.put("pod", pod);
+          stream.put("exitCode", exitCode);
+          add("stream", stream);
+        }
+      }
     }
 
     private Map<String, Object> lastData() {

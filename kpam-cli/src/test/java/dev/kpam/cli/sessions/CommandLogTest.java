@@ -28,7 +28,8 @@ class CommandLogTest {
             List.of("r-1", "r-2"),
             "kpam: policy of prod/ro forbids delete on pods in default",
             null,
-            null);
+            null,
+            List.of());
 
     assertThat(new CommandLog(ZoneOffset.UTC).line(refused))
         .isEqualTo(
@@ -53,7 +54,8 @@ class CommandLogTest {
             List.of("r-3", "r-4", "r-5"),
             null,
             7,
-            "kubectl retried over SPDY");
+            "kubectl retried over SPDY",
+            List.of("r-3"));
 
     assertThat(new CommandLog(ZoneOffset.UTC).line(exec))
         .isEqualTo(

@@ -14,7 +14,8 @@ import java.util.List;
  * session's state), e.g. "kpam: policy of prod/ro forbids delete on pods in default". {@code
  * exitCode} is the exit code of the command an exec ran, as the API server reported it ({@code
  * null} for everything else); {@code note} says what else the log should know, e.g. that a refused
- * WebSocket upgrade was retried over SPDY (the refusal then does not count for {@code status}).
+ * WebSocket upgrade was retried over SPDY (the refusal then does not count for {@code status});
+ * {@code retriedRequestIds} are those refused attempts, still among {@code requestIds}.
  *
  * <pre>{@code
  * for (SessionCommand c : commands) System.out.println(c.startedAt() + " " + c.status() + " " + c.line());
@@ -34,8 +35,10 @@ public record SessionCommand(
     List<String> requestIds,
     String refusal,
     Integer exitCode,
-    String note) {
+    String note,
+    List<String> retriedRequestIds) {
   public SessionCommand {
     requestIds = List.copyOf(requestIds);
+    retriedRequestIds = retriedRequestIds == null ? List.of() : List.copyOf(retriedRequestIds);
   }
 }

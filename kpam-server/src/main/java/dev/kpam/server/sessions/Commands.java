@@ -139,7 +139,8 @@ final class Commands {
         requests.stream().map(RecordedRequest::id).filter(Objects::nonNull).toList(),
         refusal,
         exitCode,
-        retried.isEmpty() ? null : RETRIED_OVER_SPDY);
+        retried.isEmpty() ? null : RETRIED_OVER_SPDY,
+        retried.stream().map(RecordedRequest::id).filter(Objects::nonNull).toList());
   }
 
   static final String RETRIED_OVER_SPDY =

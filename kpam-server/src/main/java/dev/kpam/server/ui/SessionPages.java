@@ -188,8 +188,13 @@ public final class SessionPages {
       int status,
       long latencyMs,
       String error,
-      boolean running) {
-    static RequestRow of(JsonNode data, boolean running) {
+      boolean running,
+      boolean retried) {
+    /**
+     * {@code retried}: a WebSocket upgrade the API server refused and kubectl retried over SPDY,
+     * which did not decide the command's result.
+     */
+    static RequestRow of(JsonNode data, boolean running, boolean retried) {
       return new RequestRow(
           data.path("id").asText(""),
           data.path("method").asText(""),
@@ -198,16 +203,17 @@ public final class SessionPages {
           data.path("status").asInt(0),
           data.path("latencyMs").asLong(0),
           data.path("error").isTextual() ? data.path("error").asText() : null,
-          running);
+          running,
+          retried);
     }
 
     /** Refused: by kpam (which says why in {@code error}) or by Kubernetes' RBAC. */
     public boolean denied() {
-      return status == 403;
+      return status == 403 && !retried;
     }
 
     public boolean failed() {
-      return !denied() && (status >= 400 || error != null);
+      return !retried && !denied() && (status >= 400 || error != null);
     }
 
     public boolean deniedByKpam() {
@@ -291,7 +297,14 @@ public final class SessionPages {
                   .limit(REQUESTS_SHOWN)
                   .map(read.requests()::get)
                   .filter(Objects::nonNull)
-                  .map(request -> RequestRow.of(request.data(), request.running()))
+                  .map(
+                      request ->
+                          RequestRow.of(
+                              request.data(),
+                              request.running(),
+                              command
+                                  .retriedRequestIds()
+                                  .contains(request.data().path("id").asText())))
                   .toList()));
     }
     return new SessionLive(
