@@ -107,6 +107,17 @@ final class CommandLine {
     if (!shown.isEmpty()) {
       line.append(' ').append(String.join(oneNamespace ? " " : ", ", shown));
     }
+    RecordedRequest.Settings set = mutating.get(0).object().settings();
+    List<String> arguments =
+        switch (verb) {
+          case "label" -> set.labels();
+          case "annotate" -> set.annotations();
+          case "set" -> set.images();
+          case "scale" ->
+              set.replicas() == null ? List.of() : List.of("--replicas=" + set.replicas());
+          default -> List.of();
+        };
+    arguments.forEach(argument -> line.append(' ').append(quote(argument)));
     if (oneNamespace) {
       line.append(namespaceFlag(all.get(0).namespace()));
     }

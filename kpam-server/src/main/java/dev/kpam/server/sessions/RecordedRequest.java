@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The fields of a {@code request} event (docs/RECORDING.md §1) that commands are built from. {@code
@@ -38,24 +40,28 @@ record RecordedRequest(
    * What a mutating request's body says about its object, kept instead of the body (up to 64 KiB
    * each, RECORDING.md §3) so that a session's requests fit in memory. Fields may be null.
    */
-  record BodyObject(String kind, String name, String namespace, AccessQuestion question) {
-    static final BodyObject NONE = new BodyObject(null, null, null, null);
+  record BodyObject(
+      String kind, String name, String namespace, AccessQuestion question, Settings settings) {
+    static final BodyObject NONE = new BodyObject(null, null, null, null, Settings.NONE);
 
     /**
      * From the event's {@code object} (which the gateway reads from JSON, YAML and protobuf bodies
      * and from the response) and {@code accessQuestion}, else from a JSON body (events of gateways
-     * before it); {@link #NONE} when none names one.
+     * before it); {@link #NONE} when none names one. What the write sets comes from a JSON body.
      */
     static BodyObject of(JsonNode object, JsonNode question, String body) {
       AccessQuestion asked = AccessQuestion.of(question);
+      BodyObject parsed = of(body);
       if (object.isObject()) {
         return new BodyObject(
-            text(object, "kind"), text(object, "name"), text(object, "namespace"), asked);
+            text(object, "kind"),
+            text(object, "name"),
+            text(object, "namespace"),
+            asked,
+            parsed.settings());
       }
-      BodyObject parsed = of(body);
-      return asked == null
-          ? parsed
-          : new BodyObject(parsed.kind(), parsed.name(), parsed.namespace(), asked);
+      return new BodyObject(
+          parsed.kind(), parsed.name(), parsed.namespace(), asked, parsed.settings());
     }
 
     /** From a JSON body; {@link #NONE} for none, YAML, or a body cut at the cap. */
@@ -67,10 +73,53 @@ record RecordedRequest(
         JsonNode object = JSON.readTree(body);
         JsonNode metadata = object.path("metadata");
         return new BodyObject(
-            text(object, "kind"), text(metadata, "name"), text(metadata, "namespace"), null);
+            text(object, "kind"),
+            text(metadata, "name"),
+            text(metadata, "namespace"),
+            null,
+            Settings.of(object));
       } catch (IOException e) {
         return NONE;
       }
+    }
+  }
+
+  /**
+   * What a write sets that a person types on kubectl's line: labels and annotations ({@code
+   * tier=db}, {@code tier-} to remove), container images ({@code web=nginx:1.27}, of a pod or a
+   * workload's template) and replicas; from a JSON body or patch.
+   */
+  record Settings(
+      List<String> labels, List<String> annotations, List<String> images, Integer replicas) {
+    static final Settings NONE = new Settings(List.of(), List.of(), List.of(), null);
+
+    static Settings of(JsonNode body) {
+      JsonNode spec = body.path("spec");
+      JsonNode podSpec = spec.has("template") ? spec.path("template").path("spec") : spec;
+      List<String> images = new ArrayList<>();
+      for (JsonNode container : podSpec.path("containers")) {
+        if (container.path("name").isTextual() && container.path("image").isTextual()) {
+          images.add(container.get("name").asText() + "=" + container.get("image").asText());
+        }
+      }
+      JsonNode replicas = spec.path("replicas");
+      return new Settings(
+          entries(body.path("metadata").path("labels")),
+          entries(body.path("metadata").path("annotations")),
+          images,
+          replicas.isInt() ? replicas.asInt() : null);
+    }
+
+    private static List<String> entries(JsonNode map) {
+      List<String> entries = new ArrayList<>();
+      map.fields()
+          .forEachRemaining(
+              e ->
+                  entries.add(
+                      e.getValue().isNull()
+                          ? e.getKey() + "-"
+                          : e.getKey() + "=" + e.getValue().asText()));
+      return entries;
     }
   }
 

@@ -54,8 +54,9 @@ class CapturedCommandsTest {
         "create-configmap-2", new Expected("kubectl create configmap cap-b -n default", 201, null));
     table.put(
         "create-secret", new Expected("kubectl create secret generic cap-s -n default", 201, null));
-    table.put("label", new Expected("kubectl label configmap cap-a -n default", 200, null));
-    table.put("annotate", new Expected("kubectl annotate configmap cap-a -n default", 200, null));
+    table.put("label", new Expected("kubectl label configmap cap-a tier=db -n default", 200, null));
+    table.put(
+        "annotate", new Expected("kubectl annotate configmap cap-a note=x -n default", 200, null));
     table.put("patch", new Expected("kubectl patch configmap cap-b -n default", 200, null));
     table.put("edit", new Expected("kubectl edit configmap cap-a -n default", 200, null));
     table.put(
@@ -69,12 +70,15 @@ class CapturedCommandsTest {
             null));
     table.put(
         "apply-again", new Expected("kubectl apply deployment cap-web -n default", 200, null));
-    table.put("scale", new Expected("kubectl scale deployment cap-web -n default", 200, null));
+    table.put(
+        "scale",
+        new Expected("kubectl scale deployment cap-web --replicas=3 -n default", 200, null));
     table.put(
         "rollout-restart",
         new Expected("kubectl rollout restart deployment cap-web -n default", 200, null));
     table.put(
-        "set-image", new Expected("kubectl set image deployment cap-web -n default", 200, null));
+        "set-image",
+        new Expected("kubectl set image deployment cap-web web=nginx:1.27 -n default", 200, null));
     table.put(
         "delete-file",
         new Expected(

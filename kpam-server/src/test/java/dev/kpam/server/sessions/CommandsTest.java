@@ -301,7 +301,7 @@ class CommandsTest {
                                 "{}"))
                     .toArray(RecordedRequest[]::new))),
         Arguments.of(
-            "kubectl scale deployment web -n default",
+            "kubectl scale deployment web --replicas=3 -n default",
             200,
             0,
             kubectl(
@@ -313,6 +313,18 @@ class CommandsTest {
                     "",
                     200,
                     "{\"spec\":{\"replicas\":3}}"))),
+        Arguments.of(
+            "kubectl label pod web tier- 'team=a b' -n default",
+            200,
+            0,
+            kubectl(
+                "kubectl label",
+                request(
+                    "PATCH",
+                    "/api/v1/namespaces/default/pods/web",
+                    "",
+                    200,
+                    "{\"metadata\":{\"labels\":{\"tier\":null,\"team\":\"a b\"}}}"))),
         Arguments.of(
             "kubectl rollout restart deployment web -n default",
             200,
@@ -538,7 +550,9 @@ class CommandsTest {
     RecordedRequest request = RecordedRequest.of(1, T0, data, false);
 
     assertThat(request.object())
-        .isEqualTo(new RecordedRequest.BodyObject("ConfigMap", "fid-made", "default", null));
+        .isEqualTo(
+            new RecordedRequest.BodyObject(
+                "ConfigMap", "fid-made", "default", null, RecordedRequest.Settings.NONE));
     assertThat(Commands.of(new ArrayList<>(List.of(request)), Map.of()).get(0).line())
         .isEqualTo("kubectl create configmap fid-made -n default");
   }
