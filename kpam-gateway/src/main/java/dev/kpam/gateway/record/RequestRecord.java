@@ -34,10 +34,8 @@ public final class RequestRecord {
   private final Headers headers;
   private final long startNanos = System.nanoTime();
   private final boolean captureBody;
-  private byte[] body = new byte[0];
-  private int bodyLength;
-  private byte[] response = new byte[0];
-  private int responseLength;
+  private CappedBytes body = new CappedBytes();
+  private CappedBytes response = new CappedBytes();
   private String responseType;
   private boolean responseEncoded;
   private long bytesIn;
@@ -78,14 +76,8 @@ public final class RequestRecord {
   public void bodyIn(ByteBuf content) {
     int readable = content.readableBytes();
     bytesIn += readable;
-    if (captureBody && bodyLength < BODY_CAP && readable > 0) {
-      int take = Math.min(readable, BODY_CAP - bodyLength);
-      if (body.length < bodyLength + take) {
-        body =
-            Arrays.copyOf(body, Math.min(BODY_CAP, Math.max(bodyLength + take, body.length * 2)));
-      }
-      content.getBytes(content.readerIndex(), body, bodyLength, take);
-      bodyLength += take;
+    if (captureBody) {
+      body.add(content);
     }
   }
 
@@ -102,15 +94,8 @@ public final class RequestRecord {
   public void bodyOut(ByteBuf content) {
     int readable = content.readableBytes();
     bytesOut += readable;
-    if (captureBody && !responseEncoded && responseLength < BODY_CAP && readable > 0) {
-      int take = Math.min(readable, BODY_CAP - responseLength);
-      if (response.length < responseLength + take) {
-        response =
-            Arrays.copyOf(
-                response, Math.min(BODY_CAP, Math.max(responseLength + take, response.length * 2)));
-      }
-      content.getBytes(content.readerIndex(), response, responseLength, take);
-      responseLength += take;
+    if (captureBody && !responseEncoded) {
+      response.add(content);
     }
   }
 
@@ -168,18 +153,15 @@ public final class RequestRecord {
         "body",
         hasBody
             ? BodyRedaction.redact(
-                Arrays.copyOf(body, bodyLength),
-                bytesIn > bodyLength,
-                headers.contentType(),
-                info.resource())
+                body.bytes(), bytesIn > body.length(), headers.contentType(), info.resource())
             : null);
-    data.put("bodyTruncated", hasBody && bytesIn > bodyLength);
+    data.put("bodyTruncated", hasBody && bytesIn > body.length());
     data.put("bodyType", hasBody ? headers.contentType() : null);
     data.put("bodySize", captureBody ? bytesIn : 0L);
     data.put("error", error);
     object(hasBody).ifPresent(object -> data.put("object", object.fields()));
     if (hasBody && "selfsubjectaccessreviews".equals(info.resource())) {
-      ObjectIdentity.accessQuestion(Arrays.copyOf(body, bodyLength), headers.contentType())
+      ObjectIdentity.accessQuestion(body.bytes(), headers.contentType())
           .ifPresent(question -> data.put("accessQuestion", question));
     }
     body = null;
@@ -193,18 +175,15 @@ public final class RequestRecord {
    */
   private Optional<ObjectIdentity> object(boolean hasBody) {
     Optional<ObjectIdentity> sent =
-        hasBody
-            ? ObjectIdentity.of(Arrays.copyOf(body, bodyLength), headers.contentType())
-            : Optional.empty();
+        hasBody ? ObjectIdentity.of(body.bytes(), headers.contentType()) : Optional.empty();
     if (sent.map(ObjectIdentity::name).isPresent()
         || !captureBody
         || status < 200
         || status >= 300
-        || responseLength == 0) {
+        || response.length() == 0) {
       return sent;
     }
-    Optional<ObjectIdentity> answered =
-        ObjectIdentity.of(Arrays.copyOf(response, responseLength), responseType);
+    Optional<ObjectIdentity> answered = ObjectIdentity.of(response.bytes(), responseType);
     if (answered.map(ObjectIdentity::name).isEmpty()) {
       return sent;
     }
@@ -241,5 +220,40 @@ public final class RequestRecord {
     data.put("kubectlSession", headers.kubectlSession());
     data.put("upgrade", upgrade);
     return data;
+  }
+
+  /**
+   * The first {@link #BODY_CAP} bytes of a body as it passes, copied (the buffers are only read);
+   * grows as they come, and is copied out once.
+   */
+  private static final class CappedBytes {
+    private byte[] bytes = new byte[0];
+    private int length;
+    private byte[] whole;
+
+    void add(ByteBuf content) {
+      int readable = content.readableBytes();
+      if (length >= BODY_CAP || readable == 0) {
+        return;
+      }
+      int take = Math.min(readable, BODY_CAP - length);
+      if (bytes.length < length + take) {
+        bytes = Arrays.copyOf(bytes, Math.min(BODY_CAP, Math.max(length + take, bytes.length * 2)));
+      }
+      content.getBytes(content.readerIndex(), bytes, length, take);
+      length += take;
+      whole = null;
+    }
+
+    int length() {
+      return length;
+    }
+
+    byte[] bytes() {
+      if (whole == null) {
+        whole = Arrays.copyOf(bytes, length);
+      }
+      return whole;
+    }
   }
 }
