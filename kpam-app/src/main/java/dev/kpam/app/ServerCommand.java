@@ -4,17 +4,16 @@ import dev.kpam.relay.RelayLimits;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
 import dev.kpam.server.notify.WebhookSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -150,6 +149,8 @@ public final class ServerCommand implements Callable<Integer> {
       description = "json (kpam's events; default) or slack (a Slack-compatible {\"text\": ...}).")
   String webhookFormat;
 
+  @Mixin OidcOptions oidc = new OidcOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -175,6 +176,7 @@ public final class ServerCommand implements Callable<Integer> {
               .rootKey(blankToNull(rootKey))
               .bootstrapPassword(blankToNull(bootstrapPassword))
               .webhook(webhook())
+              .oidc(oidc.settings())
               .build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -227,20 +229,8 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** The webhook of the flags; the secret from its file, else from the environment. */
   private WebhookSettings webhook() {
-    byte[] secret;
-    if (webhookSecretFile != null) {
-      try {
-        secret = Files.readString(webhookSecretFile).strip().getBytes(StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--webhook-secret-file: cannot read " + webhookSecretFile + ": " + e.getMessage());
-      }
-    } else {
-      secret =
-          blankToNull(webhookSecret) == null
-              ? null
-              : webhookSecret.strip().getBytes(StandardCharsets.UTF_8);
-    }
+    String text = SecretFlags.read("--webhook-secret-file", webhookSecretFile, webhookSecret);
+    byte[] secret = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     // A secret alone signs the webhooks of accounts (docs/API.md "Notifications").
     return webhookUrl == null && secret == null
         ? WebhookSettings.NONE

@@ -28,6 +28,9 @@ import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ErrorMapping;
 import dev.kpam.server.http.HttpGuards;
 import dev.kpam.server.http.Requests;
+import dev.kpam.server.identity.OidcSettings;
+import dev.kpam.server.identity.SingleSignOn;
+import dev.kpam.server.identity.SsoRoutes;
 import dev.kpam.server.notify.Notifications;
 import dev.kpam.server.openapi.OpenApiRoutes;
 import dev.kpam.server.policy.PolicyRoutes;
@@ -154,9 +157,18 @@ public final class KpamServer implements AutoCloseable {
               ? config.bootstrapPassword()
               : SecretTokens.generate("kpam").substring(5, 29);
       boolean bootstrapped = users.bootstrapAdmin(password);
+      OidcSettings oidc = config.oidc();
       Authenticator auth =
           new Authenticator(
-              db, users, hasher, config.clock(), ids, audit, new LoginThrottle(db, config.clock()));
+              db,
+              users,
+              hasher,
+              config.clock(),
+              ids,
+              audit,
+              new LoginThrottle(db, config.clock()),
+              oidc == null ? name -> true : oidc::allowsPassword,
+              oidc == null ? null : "sign in with " + oidc.providerName());
 
       PublicAddress address = new PublicAddress(config);
       Gateways gateways =
@@ -204,6 +216,8 @@ public final class KpamServer implements AutoCloseable {
               json,
               address::relay);
       Requests requests = new Requests(json);
+      Optional<SingleSignOn> sso =
+          SingleSignOn.of(oidc, db, auth, revocations, audit, config.clock(), ids, address::url);
 
       Javalin app =
           Javalin.create(
@@ -228,6 +242,7 @@ public final class KpamServer implements AutoCloseable {
           });
       OpenApiRoutes.register(app);
       AuthRoutes.register(app, auth, users, requests);
+      SsoRoutes.register(app, sso, requests);
       UserRoutes.register(app, auth, users, requests);
       GatewayRoutes.register(app, auth, gateways, events, requests);
       ResourceRoutes.register(app, auth, resources, requests);
@@ -254,7 +269,8 @@ public final class KpamServer implements AutoCloseable {
               accessRequests,
               audit,
               config.clock(),
-              address::url));
+              address::url,
+              sso));
       app.start();
       address.bound(app.port());
 

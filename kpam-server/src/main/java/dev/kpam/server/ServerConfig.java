@@ -1,5 +1,6 @@
 package dev.kpam.server;
 
+import dev.kpam.server.identity.OidcSettings;
 import dev.kpam.server.notify.WebhookSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,6 +41,7 @@ import java.util.List;
  * @param headerTimeout how long a client has to send a request's line and headers, from opening the
  *     connection or from the previous response; then the connection is closed
  * @param webhook where notifications go ({@link WebhookSettings#NONE}: nowhere)
+ * @param oidc single sign-on through an OpenID Connect provider, or null for none
  */
 public record ServerConfig(
     Path dataDir,
@@ -60,7 +62,8 @@ public record ServerConfig(
     Duration gatewayCertificateLifetime,
     Duration relayCertificateLifetime,
     Duration headerTimeout,
-    WebhookSettings webhook) {
+    WebhookSettings webhook,
+    OidcSettings oidc) {
   static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
   static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
@@ -177,6 +180,7 @@ public record ServerConfig(
     private Duration relayCertificateLifetime = Duration.ofDays(30);
     private Duration headerTimeout = Duration.ofSeconds(20);
     private WebhookSettings webhook = WebhookSettings.NONE;
+    private OidcSettings oidc;
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -271,6 +275,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder oidc(OidcSettings value) {
+      oidc = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -291,7 +300,8 @@ public record ServerConfig(
           gatewayCertificateLifetime,
           relayCertificateLifetime,
           headerTimeout,
-          webhook);
+          webhook,
+          oidc);
     }
   }
 }

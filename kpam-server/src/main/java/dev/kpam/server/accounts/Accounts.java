@@ -14,6 +14,7 @@ import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
 import dev.kpam.server.gateways.GatewayEvents;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.identity.GroupGrants;
 import dev.kpam.server.policy.AccountPolicies;
 import dev.kpam.server.resources.Resources;
 import dev.kpam.server.revocation.Revocations;
@@ -53,6 +54,7 @@ public final class Accounts {
           + " JOIN resources r ON r.id = a.resource_id";
 
   private final Database db;
+  private final GroupGrants groupGrants;
   private final Resources resources;
   private final Users users;
   private final SecretStore secrets;
@@ -84,6 +86,7 @@ public final class Accounts {
     this.ids = ids;
     this.audit = audit;
     this.accountWebhooks = accountWebhooks;
+    this.groupGrants = new GroupGrants(db, revocations, audit, clock);
   }
 
   /** An account as other features need it (ids, policy and access rules, no token). */
@@ -248,8 +251,14 @@ public final class Accounts {
     events.committed();
   }
 
+  /** Grants the account to a user, or to everyone in an IdP group ({@code group:NAME}). */
   public AccountView grant(String resource, String name, String userName, Actor actor) {
     Stored account = stored(resource, name);
+    String group = GroupGrants.groupOf(userName);
+    if (group != null) {
+      groupGrants.grant(account.id(), target(resource, name), group, actor);
+      return get(resource, name);
+    }
     String userId =
         users
             .find(Names.required("user", userName))
@@ -276,6 +285,11 @@ public final class Accounts {
   /** Takes the user's grant away and ends the sessions that depended on it. */
   public AccountView revoke(String resource, String name, String userName, Actor actor) {
     Stored account = stored(resource, name);
+    String group = GroupGrants.groupOf(userName);
+    if (group != null) {
+      groupGrants.revoke(account.id(), target(resource, name), group, actor);
+      return get(resource, name);
+    }
     ApiException noGrant =
         ApiException.notFound(
             "user '"
@@ -318,8 +332,7 @@ public final class Accounts {
     }
     StringBuilder sql = new StringBuilder(SELECT).append(" WHERE 1=1");
     if (resource != null) sql.append(" AND r.name = :resource");
-    if (!principal.isAdmin())
-      sql.append(" AND a.id IN (SELECT account_id FROM account_grants WHERE user_id = :u)");
+    if (!principal.isAdmin()) sql.append(" AND ").append(GroupGrants.held("a.id", ":u"));
     sql.append(" ORDER BY r.name, a.name");
     return db.jdbi()
         .withHandle(
@@ -418,7 +431,7 @@ public final class Accounts {
     return db.jdbi()
         .withHandle(
             h ->
-                h.createQuery("SELECT 1 FROM account_grants WHERE account_id = :a AND user_id = :u")
+                h.createQuery("SELECT 1 WHERE " + GroupGrants.held(":a", ":u"))
                     .bind("a", accountId)
                     .bind("u", principal.userId())
                     .mapTo(Integer.class)
@@ -459,7 +472,10 @@ public final class Accounts {
   private static Map<String, List<String>> grants(Handle h) {
     return h
         .createQuery(
-            "SELECT ag.account_id, u.name FROM account_grants ag JOIN users u ON u.id = ag.user_id ORDER BY u.name")
+            "SELECT ag.account_id, u.name FROM account_grants ag JOIN users u ON u.id = ag.user_id"
+                + " UNION ALL SELECT account_id, '"
+                + GroupGrants.PREFIX
+                + "' || group_name FROM account_group_grants ORDER BY 2")
         .map((rs, c) -> Map.entry(rs.getString("account_id"), rs.getString("name")))
         .list()
         .stream()

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Who is calling: password login (throttled after repeated failures), opaque API tokens stored only
@@ -44,6 +45,12 @@ public final class Authenticator {
   private final AuditLog audit;
   private final LoginThrottle throttle;
 
+  /** Whether a user may sign in with a password (single sign-on can switch it off). */
+  private final Predicate<String> passwordAllowed;
+
+  /** What a person whose password sign-in is off is told to use instead. */
+  private final String passwordOffHint;
+
   /** Checked for unknown names, so that the answer takes as long as for a known one. */
   private final String decoyHash;
 
@@ -55,6 +62,25 @@ public final class Authenticator {
       Ids ids,
       AuditLog audit,
       LoginThrottle throttle) {
+    this(db, users, hasher, clock, ids, audit, throttle, name -> true, null);
+  }
+
+  /**
+   * With password sign-in only for those {@code passwordAllowed} lets through; the others are told
+   * to use {@code passwordOffHint} ("sign in with Okta").
+   */
+  public Authenticator(
+      Database db,
+      Users users,
+      PasswordHasher hasher,
+      Clock clock,
+      Ids ids,
+      AuditLog audit,
+      LoginThrottle throttle,
+      Predicate<String> passwordAllowed,
+      String passwordOffHint) {
+    this.passwordAllowed = passwordAllowed;
+    this.passwordOffHint = passwordOffHint;
     this.db = db;
     this.users = users;
     this.hasher = hasher;
@@ -88,10 +114,21 @@ public final class Authenticator {
       throw ApiException.tooManyAttempts(
           "too many failed sign-ins; try again in " + wait.toSeconds() + " s", wait);
     }
+    if (!passwordAllowed.test(name)) {
+      audit.record(actor, "auth.login.refused", "user:" + name, "password sign-in is off");
+      throw new ApiException(
+          403,
+          "password_sign_in_off",
+          "password sign-in is off on this server; " + passwordOffHint);
+    }
     Optional<Users.Account> account = users.account(name);
     char[] given = password == null ? new char[0] : password.toCharArray();
     boolean matches;
-    if (account.isPresent()) {
+    if (account.isPresent() && account.get().passwordHash().startsWith("!")) {
+      // A user of the identity provider: no password is theirs, and the answer takes as long.
+      hasher.verify(given, decoyHash);
+      matches = false;
+    } else if (account.isPresent()) {
       matches = hasher.verify(given, account.get().passwordHash());
     } else {
       hasher.verify(given, decoyHash);
@@ -107,6 +144,18 @@ public final class Authenticator {
     Users.Account user = account.get();
     Issued issued = issue(user.id(), kind, kind, ttl);
     audit.record(actor, "auth.login", "user:" + name, "ui".equals(kind) ? "web UI" : null);
+    return new LoginResponse(issued.token(), issued.view().expiresAt(), users.get(user.name()));
+  }
+
+  /**
+   * A token for {@code userName}, whom single sign-on has just vouched for: of kind {@code ui} for
+   * the web UI's cookie, else a login token as {@code kpam login} gets.
+   */
+  public LoginResponse issueSignedIn(String userName, boolean ui) {
+    Users.Account user =
+        users.account(userName).orElseThrow(() -> ApiException.unauthenticated("unknown user"));
+    String kind = ui ? "ui" : "login";
+    Issued issued = issue(user.id(), kind, kind, ui ? UI_SESSION_TTL : LOGIN_TOKEN_TTL);
     return new LoginResponse(issued.token(), issued.view().expiresAt(), users.get(user.name()));
   }
 

@@ -1,6 +1,7 @@
 package dev.kpam.server.revocation;
 
 import dev.kpam.server.audit.AuditLog.Actor;
+import dev.kpam.server.identity.GroupGrants;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,8 +39,9 @@ public final class Revocations {
           + " r.gateway_id AS resource_gateway, rg.name AS resource_gateway_name,"
           + " g.id AS gateway_row, s.request_id, q.status AS request_status,"
           + " q.decided_by AS request_decided_by,"
-          + " (SELECT COUNT(*) FROM account_grants ag WHERE ag.account_id = s.account_id"
-          + " AND ag.user_id = s.user_id) AS grants"
+          + " CASE WHEN "
+          + GroupGrants.held("s.account_id", "s.user_id")
+          + " THEN 1 ELSE 0 END AS grants"
           + " FROM sessions s"
           + " LEFT JOIN users u ON u.id = s.user_id"
           + " LEFT JOIN accounts a ON a.id = s.account_id"

@@ -18,7 +18,15 @@ public final class UiPages {
   /** The frame around every signed-in page: who is signed in and the session's CSRF token. */
   public record Chrome(String user, boolean admin, String csrf) {}
 
-  public record Login(String csrf, String username, String error) {}
+  /**
+   * The sign-in page; {@code sso} names the identity provider's button (null: none), and {@code
+   * passwordsOff} folds the password form away as the break-glass sign-in.
+   */
+  public record Login(
+      String csrf, String username, String error, String sso, boolean passwordsOff) {}
+
+  /** After a single sign-on: the session cookie is set; the page moves on to {@code next}. */
+  public record SignedIn(String user, String next) {}
 
   public record ErrorPage(Chrome chrome, int status, String title, String message) {}
 

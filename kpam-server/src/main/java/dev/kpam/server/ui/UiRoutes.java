@@ -8,6 +8,7 @@ import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.auth.Principal;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.identity.SingleSignOn;
 import dev.kpam.server.policy.WhatIf;
 import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.Resources;
@@ -19,6 +20,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -48,25 +50,29 @@ public final class UiRoutes {
       AccessRequests accessRequests,
       AuditLog audit,
       Clock clock,
-      Supplier<String> publicUrl) {}
+      Supplier<String> publicUrl,
+      Optional<SingleSignOn> sso) {}
 
   private final UiKit kit;
   private final Authenticator auth;
+  private final Optional<SingleSignOn> sso;
 
-  private UiRoutes(UiKit kit, Authenticator auth) {
+  private UiRoutes(UiKit kit, Authenticator auth, Optional<SingleSignOn> sso) {
     this.kit = kit;
     this.auth = auth;
+    this.sso = sso;
   }
 
   public static void register(Javalin app, Services services) {
     UiKit kit = new UiKit(new UiSession(services.auth()));
-    UiRoutes ui = new UiRoutes(kit, services.auth());
+    UiRoutes ui = new UiRoutes(kit, services.auth(), services.sso());
     Assets.register(app);
     app.get("/", ctx -> ctx.redirect("/ui"));
     app.get("/ui", ctx -> ctx.redirect("/ui/resources"));
     app.get("/ui/login", kit.page(ui::loginForm));
     app.post("/ui/login", kit.page(ui::login));
     app.post("/ui/logout", kit.page(ui::logout));
+    SsoPages.register(app, kit, services.sso(), ui::loginPage);
     ResourcePages.register(app, kit, services.gateways(), services.resources());
     AccountPages.register(
         app,
@@ -91,7 +97,21 @@ public final class UiRoutes {
   }
 
   private void loginForm(Context ctx) {
-    kit.render(ctx, 200, "login.jte", new Login(kit.session.newLoginCsrf(ctx), "", null));
+    loginPage(ctx, 200, "", null);
+  }
+
+  /** The sign-in page with {@code error} (null: none), answered with {@code status}. */
+  void loginPage(Context ctx, int status, String username, String error) {
+    kit.render(
+        ctx,
+        status,
+        "login.jte",
+        new Login(
+            kit.session.newLoginCsrf(ctx),
+            username,
+            error,
+            sso.map(SingleSignOn::providerName).orElse(null),
+            sso.map(SingleSignOn::passwordsOff).orElse(false)));
   }
 
   private void login(Context ctx) {
@@ -102,18 +122,13 @@ public final class UiRoutes {
       kit.session.start(ctx, login.token());
       ctx.redirect("/ui/resources", HttpStatus.SEE_OTHER);
     } catch (ApiException e) {
-      if (e.status() != 401 && e.status() != 429) {
+      if (e.status() != 401 && e.status() != 403 && e.status() != 429) {
         throw e;
       }
       if (e.retryAfterSeconds() > 0) {
         ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
       }
-      kit.render(
-          ctx,
-          e.status(),
-          "login.jte",
-          new Login(
-              kit.session.newLoginCsrf(ctx), username == null ? "" : username, e.getMessage()));
+      loginPage(ctx, e.status(), username == null ? "" : username, e.getMessage());
     }
   }
 

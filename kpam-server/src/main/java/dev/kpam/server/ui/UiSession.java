@@ -18,9 +18,17 @@ import java.time.Duration;
 final class UiSession {
   static final String COOKIE = "kpam_ui";
   static final String LOGIN_COOKIE = "kpam_ui_login";
+
+  /**
+   * Binds a single sign-on under way to the browser that started it. SameSite=Lax, unlike the
+   * others: it must come back on the identity provider's cross-site redirect to the callback.
+   */
+  static final String SSO_COOKIE = "kpam_sso";
+
   static final String CSRF_FIELD = "_csrf";
   private static final Duration SESSION_TTL = Duration.ofHours(12);
   private static final Duration LOGIN_FORM_TTL = Duration.ofHours(1);
+  private static final Duration SSO_TTL = Duration.ofMinutes(10);
   private static final String PRINCIPAL = "kpam.ui.principal";
 
   private final Authenticator auth;
@@ -67,6 +75,20 @@ final class UiSession {
     setCookie(ctx, COOKIE, "", "/ui", 0);
   }
 
+  /** A fresh random value for the SSO cookie, set on the browser; its hash goes with the state. */
+  String newSsoBinding(Context ctx) {
+    String binding = SecretTokens.generate("sso");
+    setCookie(ctx, SSO_COOKIE, binding, "/ui/sso", SSO_TTL.toSeconds(), "Lax");
+    return binding;
+  }
+
+  /** The SSO cookie of this browser (null if none), cleared: it serves one callback. */
+  String takeSsoBinding(Context ctx) {
+    String binding = ctx.cookie(SSO_COOKIE);
+    setCookie(ctx, SSO_COOKIE, "", "/ui/sso", 0, "Lax");
+    return binding == null || binding.isBlank() ? null : binding;
+  }
+
   /** A fresh double-submit token for the login form, also set as a cookie. */
   String newLoginCsrf(Context ctx) {
     String token = SecretTokens.generate("csrf");
@@ -88,6 +110,11 @@ final class UiSession {
   }
 
   private static void setCookie(Context ctx, String name, String value, String path, long maxAge) {
+    setCookie(ctx, name, value, path, maxAge, "Strict");
+  }
+
+  private static void setCookie(
+      Context ctx, String name, String value, String path, long maxAge, String sameSite) {
     // Written by hand: Javalin's Cookie has no SameSite=Strict shorthand from Java, and every
     // attribute here matters (RFC 6265bis section 4.1.2.7 for SameSite).
     String cookie =
@@ -98,7 +125,8 @@ final class UiSession {
             + path
             + "; Max-Age="
             + maxAge
-            + "; HttpOnly; SameSite=Strict"
+            + "; HttpOnly; SameSite="
+            + sameSite
             + ("https".equals(ctx.scheme()) ? "; Secure" : "");
     ctx.res().addHeader("Set-Cookie", cookie);
   }

@@ -16,8 +16,12 @@ import dev.kpam.server.revocation.Revocations.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Users and their passwords (Argon2id). The first start creates {@code admin}.
@@ -27,7 +31,8 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Users {
-  private static final String COLUMNS = "id, name, role, disabled, created_at";
+  private static final String COLUMNS =
+      "id, name, role, disabled, created_at, idp_issuer, display_name, email";
 
   private final Database db;
   private final PasswordHasher hasher;
@@ -101,10 +106,19 @@ public final class Users {
   public List<UserView> list() {
     return db.jdbi()
         .withHandle(
-            h ->
-                h.createQuery("SELECT " + COLUMNS + " FROM users ORDER BY name")
-                    .map((rs, c) -> view(rs))
-                    .list());
+            h -> {
+              Map<String, List<String>> groups = new HashMap<>();
+              h.createQuery("SELECT user_id, group_name FROM user_groups ORDER BY group_name")
+                  .map((rs, c) -> Map.entry(rs.getString("user_id"), rs.getString("group_name")))
+                  .forEach(
+                      e ->
+                          groups
+                              .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                              .add(e.getValue()));
+              return h.createQuery("SELECT " + COLUMNS + " FROM users ORDER BY name")
+                  .map((rs, c) -> view(rs, groups.getOrDefault(rs.getString("id"), List.of())))
+                  .list();
+            });
   }
 
   public UserView get(String name) {
@@ -117,8 +131,28 @@ public final class Users {
             h ->
                 h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = :n")
                     .bind("n", name)
-                    .map((rs, c) -> view(rs))
-                    .findOne());
+                    .map((rs, c) -> view(rs, List.of()))
+                    .findOne()
+                    .map(
+                        u ->
+                            new UserView(
+                                u.id(),
+                                u.name(),
+                                u.role(),
+                                u.disabled(),
+                                u.createdAt(),
+                                u.source(),
+                                u.displayName(),
+                                u.email(),
+                                groups(h, u.id()))));
+  }
+
+  private static List<String> groups(Handle h, String userId) {
+    return h.createQuery(
+            "SELECT group_name FROM user_groups WHERE user_id = :u ORDER BY group_name")
+        .bind("u", userId)
+        .mapTo(String.class)
+        .list();
   }
 
   /** What login needs to check a password; empty for an unknown name. */
@@ -209,7 +243,7 @@ public final class Users {
               UserView user =
                   h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = :n")
                       .bind("n", name)
-                      .map((rs, c) -> view(rs))
+                      .map((rs, c) -> view(rs, List.of()))
                       .findOne()
                       .orElseThrow(() -> ApiException.notFound("user '" + name + "' not found"));
               if ("admin".equals(user.role()) && !user.disabled()) {
@@ -238,12 +272,16 @@ public final class Users {
     return Passwords.check(name, password);
   }
 
-  private static UserView view(ResultSet rs) throws SQLException {
+  private static UserView view(ResultSet rs, List<String> groups) throws SQLException {
     return new UserView(
         rs.getString("id"),
         rs.getString("name"),
         rs.getString("role"),
         rs.getBoolean("disabled"),
-        Millis.instant(rs.getLong("created_at")));
+        Millis.instant(rs.getLong("created_at")),
+        rs.getString("idp_issuer") == null ? "local" : "sso",
+        rs.getString("display_name"),
+        rs.getString("email"),
+        groups);
   }
 }

@@ -1,0 +1,248 @@
+package dev.kpam.server.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.GeneralException;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * kpam as an OpenID Connect relying party, with Nimbus {@code oauth2-oidc-sdk}: the provider's
+ * metadata from discovery (fetched on first use and again after a failure, so that a provider that
+ * is down when kpam starts does not keep SSO off), the authorization code flow with PKCE, {@code
+ * state} and {@code nonce}, and full validation of the ID token: signature against the provider's
+ * JWKS (fetched again when a token names a key it has not seen: key rotation), {@code iss}, {@code
+ * aud}, {@code exp}, {@code iat} with 60 s of skew, and {@code nonce}.
+ *
+ * <p>Every failure is an {@link SsoException} whose message a person can act on; a provider that
+ * cannot be reached says so and never reads as a refused sign-in.
+ */
+final class OidcProvider {
+  static final int CLOCK_SKEW_SECONDS = 60;
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+  private static final int READ_TIMEOUT_MS = 10_000;
+  private static final Set<JWSAlgorithm> SIGNATURES =
+      Set.of(
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.PS512,
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.ES512,
+          JWSAlgorithm.EdDSA);
+
+  private final OidcSettings settings;
+  private final ClientID clientId;
+  private volatile Discovered discovered;
+
+  /** What discovery gave: the endpoints and a validator over the provider's keys. */
+  private record Discovered(OIDCProviderMetadata metadata, IDTokenValidator validator) {}
+
+  /** A sign-in started here: where to send the browser, and what the answer must match. */
+  record Started(URI authorizationUrl, String state, String nonce, String codeVerifier) {}
+
+  /** Who the provider says signed in, from a validated ID token. */
+  record Identity(String issuer, String subject, IDTokenClaimsSet claims) {}
+
+  OidcProvider(OidcSettings settings) {
+    this.settings = settings;
+    this.clientId = new ClientID(settings.clientId());
+  }
+
+  OidcSettings settings() {
+    return settings;
+  }
+
+  /** An authorization request for {@code redirectUri}, with fresh state, nonce and PKCE. */
+  Started start(URI redirectUri) {
+    OIDCProviderMetadata metadata = discovered().metadata();
+    State state = new State(32);
+    Nonce nonce = new Nonce(32);
+    CodeVerifier verifier = new CodeVerifier();
+    Scope scope = new Scope("openid");
+    settings.scopes().forEach(scope::add);
+    URI url =
+        new AuthenticationRequest.Builder(new ResponseType("code"), scope, clientId, redirectUri)
+            .endpointURI(metadata.getAuthorizationEndpointURI())
+            .state(state)
+            .nonce(nonce)
+            .codeChallenge(verifier, CodeChallengeMethod.S256)
+            .build()
+            .toURI();
+    return new Started(url, state.getValue(), nonce.getValue(), verifier.getValue());
+  }
+
+  /**
+   * Redeems {@code code} at the token endpoint and validates the ID token it returns against {@code
+   * nonce}.
+   */
+  Identity redeem(String code, URI redirectUri, String codeVerifier, String nonce) {
+    Discovered provider = discovered();
+    TokenRequest request =
+        new TokenRequest(
+            provider.metadata().getTokenEndpointURI(),
+            new ClientSecretBasic(clientId, new Secret(settings.clientSecret())),
+            new AuthorizationCodeGrant(
+                new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier)));
+    HTTPRequest http = request.toHTTPRequest();
+    http.setConnectTimeout(CONNECT_TIMEOUT_MS);
+    http.setReadTimeout(READ_TIMEOUT_MS);
+    TokenResponse response;
+    try {
+      response = OIDCTokenResponseParser.parse(http.send());
+    } catch (IOException e) {
+      throw SsoException.unreachable(settings, "its token endpoint", e);
+    } catch (ParseException e) {
+      throw new SsoException(
+          "idp_answer",
+          "the identity provider's token endpoint gave an answer that is not an OpenID Connect"
+              + " token response: "
+              + e.getMessage());
+    }
+    if (!response.indicatesSuccess()) {
+      ErrorObject error = response.toErrorResponse().getErrorObject();
+      throw new SsoException(
+          "code_refused",
+          "the identity provider refused the sign-in code ("
+              + (error.getCode() == null ? "HTTP " + error.getHTTPStatusCode() : error.getCode())
+              + (error.getDescription() == null ? "" : ": " + error.getDescription())
+              + "); sign in again");
+    }
+    JWT idToken = ((OIDCTokenResponse) response.toSuccessResponse()).getOIDCTokens().getIDToken();
+    if (idToken == null) {
+      throw new SsoException("id_token", "the identity provider returned no ID token");
+    }
+    try {
+      IDTokenClaimsSet claims = provider.validator().validate(idToken, new Nonce(nonce));
+      return new Identity(claims.getIssuer().getValue(), claims.getSubject().getValue(), claims);
+    } catch (BadJWTException e) {
+      throw new SsoException("id_token", "the ID token was refused: " + readable(e.getMessage()));
+    } catch (BadJOSEException e) {
+      throw new SsoException(
+          "id_token",
+          "the ID token's signature does not verify against the identity provider's published"
+              + " keys ("
+              + e.getMessage()
+              + ")");
+    } catch (JOSEException e) {
+      throw SsoException.unreachable(settings, "its signing keys (JWKS)", e);
+    }
+  }
+
+  private Discovered discovered() {
+    Discovered known = discovered;
+    if (known != null) {
+      return known;
+    }
+    synchronized (this) {
+      if (discovered == null) {
+        discovered = discover();
+      }
+      return discovered;
+    }
+  }
+
+  private Discovered discover() {
+    OIDCProviderMetadata metadata;
+    try {
+      metadata =
+          OIDCProviderMetadata.resolve(
+              new Issuer(settings.issuer()), CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
+    } catch (IOException e) {
+      throw SsoException.unreachable(settings, "its discovery document", e);
+    } catch (GeneralException e) {
+      throw new SsoException(
+          "idp_answer",
+          "the identity provider's discovery document at "
+              + settings.issuer()
+              + "/.well-known/openid-configuration is not usable: "
+              + e.getMessage());
+    }
+    try {
+      URL jwks = metadata.getJWKSetURI().toURL();
+      JWKSource<SecurityContext> keys =
+          JWKSourceBuilder.create(
+                  jwks, new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, 1 << 20))
+              .retrying(true)
+              .build();
+      Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+      List<JWSAlgorithm> offered =
+          metadata.getIDTokenJWSAlgs() == null ? List.of() : metadata.getIDTokenJWSAlgs();
+      for (JWSAlgorithm algorithm : offered) {
+        if (SIGNATURES.contains(algorithm)) {
+          algorithms.add(algorithm);
+        }
+      }
+      if (algorithms.isEmpty()) {
+        algorithms.add(JWSAlgorithm.RS256); // what OpenID Connect Core requires providers to offer
+      }
+      IDTokenValidator validator =
+          new IDTokenValidator(
+              metadata.getIssuer(),
+              clientId,
+              new JWSVerificationKeySelector<>(algorithms, keys),
+              null);
+      validator.setMaxClockSkew(CLOCK_SKEW_SECONDS);
+      return new Discovered(metadata, validator);
+    } catch (IOException | RuntimeException e) {
+      throw new SsoException(
+          "idp_answer",
+          "the identity provider's discovery document has no usable jwks_uri: " + e.getMessage());
+    }
+  }
+
+  /** Nimbus's claim messages, said for a person. */
+  private static String readable(String message) {
+    if (message == null) {
+      return "invalid";
+    }
+    List<String> parts = new ArrayList<>();
+    String lower = message.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("expired")) parts.add("it has expired (check the clocks)");
+    if (lower.contains("audience")) parts.add("it was issued for another client (aud)");
+    if (lower.contains("issuer")) parts.add("it was issued by another provider (iss)");
+    if (lower.contains("nonce")) parts.add("its nonce does not match this sign-in");
+    if (lower.contains("iat") || lower.contains("issue time"))
+      parts.add("its issue time is wrong (check the clocks)");
+    return parts.isEmpty() ? message : String.join("; ", parts) + " [" + message + "]";
+  }
+}
