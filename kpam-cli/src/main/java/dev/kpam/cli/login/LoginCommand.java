@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kpam login}: exchanges a password for an API token and keeps it in {@code config.json}. A
- * token saved earlier for the same server is revoked, so that logins do not pile up tokens.
+ * {@code kpam login}: exchanges a password, or a single sign-on in the browser ({@code --sso},
+ * {@link SsoLogin}), for an API token and keeps it in {@code config.json}. A token saved earlier
+ * for the same server is revoked, so that logins do not pile up tokens.
  */
 @Command(
     name = "login",
@@ -41,6 +42,13 @@ public final class LoginCommand implements Callable<Integer> {
   String caCertFile;
 
   @Option(
+      names = "--sso",
+      description =
+          "Sign in through the server's identity provider in a browser (opened for you, or the URL"
+              + " is printed for a machine without one; KPAM_BROWSER names the command to open it).")
+  boolean sso;
+
+  @Option(
       names = "--password-stdin",
       description = "Read the password from standard input instead of the terminal.")
   boolean passwordStdin;
@@ -56,14 +64,23 @@ public final class LoginCommand implements Callable<Integer> {
     ConfigStore config = new ConfigStore(env.configDir());
     Optional<SavedLogin> previous = config.load();
     String url = ApiClient.checkServer(serverToUse(previous));
-    String name = userToUse(previous, url);
     String caCert = caCertToUse(previous, url);
-    LoginResponse login =
-        ApiClient.anonymous(url, caCert)
-            .post(
-                "/api/v1/auth/login",
-                new LoginRequest(name, password(name, url)),
-                LoginResponse.class);
+    ApiClient api = ApiClient.anonymous(url, caCert);
+    LoginResponse login;
+    if (sso) {
+      if (user != null || passwordStdin) {
+        throw new CliException(
+            "--sso signs in through the identity provider: drop --user and --password-stdin");
+      }
+      login = SsoLogin.run(api, env);
+    } else {
+      String name = userToUse(previous, url);
+      login =
+          api.post(
+              "/api/v1/auth/login",
+              new LoginRequest(name, password(name, url)),
+              LoginResponse.class);
+    }
     config.save(new SavedLogin(url, login.user().name(), login.token(), login.expiresAt(), caCert));
     previous.ifPresent(earlier -> revoke(earlier, url, login.token()));
     env.stdout()
