@@ -457,6 +457,66 @@ class CliAgainstServerTest {
   }
 
   @Test
+  void anAccountIsGrantedToAndRevokedFromAnIdentityProviderGroup() {
+    String resource = resource();
+    ok(
+        admin.runWithInput(
+            "token",
+            "accounts",
+            "create",
+            "--resource",
+            resource,
+            "--name",
+            "ops",
+            "--token-file",
+            "-"));
+
+    JsonNode granted =
+        ok(admin.run(
+                "accounts",
+                "grant",
+                "--resource",
+                resource,
+                "--name",
+                "ops",
+                "--group",
+                "sre",
+                "-o",
+                "json"))
+            .json();
+    assertThat(granted.get("grants").toString()).isEqualTo("[\"group:sre\"]");
+    KpamCli.Result both =
+        admin.run(
+            "accounts",
+            "grant",
+            "--resource",
+            resource,
+            "--name",
+            "ops",
+            "--group",
+            "sre",
+            "--user",
+            "x");
+    assertThat(both.exitCode()).isNotZero();
+    assertThat(both.err()).contains("mutually exclusive");
+
+    JsonNode revoked =
+        ok(admin.run(
+                "accounts",
+                "revoke",
+                "--resource",
+                resource,
+                "--name",
+                "ops",
+                "--group",
+                "sre",
+                "-o",
+                "json"))
+            .json();
+    assertThat(revoked.get("grants")).isEmpty();
+  }
+
+  @Test
   void sessionsAreListedShownAndEnded() throws Exception {
     String resource = resource();
     ok(
