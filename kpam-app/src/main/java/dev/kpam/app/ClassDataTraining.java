@@ -108,7 +108,14 @@ public final class ClassDataTraining {
         ApiJson.mapper()
             .writeValueAsString(
                 new CreateSessionRequest(
-                    "prod", "admin", "1h", "training", Csrs.create(key, "kpam-cli"), null, null));
+                    "prod",
+                    "admin",
+                    "1h",
+                    "training",
+                    Csrs.create(key, "kpam-cli"),
+                    null,
+                    null,
+                    null));
     ApiJson.mapper().readTree(body);
   }
 

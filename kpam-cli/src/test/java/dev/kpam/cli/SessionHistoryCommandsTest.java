@@ -289,6 +289,7 @@ class SessionHistoryCommandsTest {
         null,
         null,
         false,
+        null,
         new SessionSummary(600_000, 3, 6, 0, 7_000, 1, 1, false));
   }
 

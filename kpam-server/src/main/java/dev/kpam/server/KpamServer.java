@@ -31,6 +31,8 @@ import dev.kpam.server.http.Requests;
 import dev.kpam.server.identity.OidcSettings;
 import dev.kpam.server.identity.SingleSignOn;
 import dev.kpam.server.identity.SsoRoutes;
+import dev.kpam.server.mfa.MfaRoutes;
+import dev.kpam.server.mfa.SecondFactors;
 import dev.kpam.server.notify.Notifications;
 import dev.kpam.server.openapi.OpenApiRoutes;
 import dev.kpam.server.policy.PolicyRoutes;
@@ -158,6 +160,9 @@ public final class KpamServer implements AutoCloseable {
               : SecretTokens.generate("kpam").substring(5, 29);
       boolean bootstrapped = users.bootstrapAdmin(password);
       OidcSettings oidc = config.oidc();
+      LoginThrottle throttle = new LoginThrottle(db, config.clock());
+      SecondFactors secondFactors =
+          new SecondFactors(db, secrets, throttle, audit, config.clock(), ids);
       Authenticator auth =
           new Authenticator(
               db,
@@ -166,7 +171,7 @@ public final class KpamServer implements AutoCloseable {
               config.clock(),
               ids,
               audit,
-              new LoginThrottle(db, config.clock()),
+              throttle,
               oidc == null ? name -> true : oidc::allowsPassword,
               oidc == null ? null : "sign in with " + oidc.providerName());
 
@@ -214,7 +219,8 @@ public final class KpamServer implements AutoCloseable {
               ids,
               audit,
               json,
-              address::relay);
+              address::relay,
+              secondFactors);
       Requests requests = new Requests(json);
       Optional<SingleSignOn> sso =
           SingleSignOn.of(oidc, db, auth, revocations, audit, config.clock(), ids, address::url);
@@ -243,6 +249,7 @@ public final class KpamServer implements AutoCloseable {
       OpenApiRoutes.register(app);
       AuthRoutes.register(app, auth, users, requests);
       SsoRoutes.register(app, sso, requests);
+      MfaRoutes.register(app, auth, secondFactors, requests);
       UserRoutes.register(app, auth, users, requests);
       GatewayRoutes.register(app, auth, gateways, events, requests);
       ResourceRoutes.register(app, auth, resources, requests);

@@ -58,6 +58,14 @@ final class AccessCommand implements Callable<Integer> {
   boolean breakGlass;
 
   @Option(
+      names = "--mfa-code",
+      paramLabel = "CODE",
+      description =
+          "The code of your authenticator app (or a recovery code), for an account that requires a"
+              + " second factor (default: asked on the terminal when needed).")
+  String mfaCode;
+
+  @Option(
       names = "--kubeconfig-out",
       paramLabel = "FILE",
       description = "Write a kubeconfig of its own there and leave yours alone.")
@@ -97,7 +105,8 @@ final class AccessCommand implements Callable<Integer> {
             env.configDir(),
             env.clock(),
             env.stdout(),
-            AccessSettings.POLL_INTERVAL);
+            AccessSettings.POLL_INTERVAL,
+            secondFactor());
     AccessSession session = open(settings);
     // Ctrl-C: end the session and clean up, then exit 0 (not 130): the user ended it on purpose.
     Thread onCtrlC =
@@ -124,6 +133,24 @@ final class AccessCommand implements Callable<Integer> {
       env.stderr().flush();
     }
     return outcome.exitCode();
+  }
+
+  /** {@code --mfa-code}, else the terminal (hidden input, like a password). */
+  private SecondFactorPrompt secondFactor() {
+    if (mfaCode != null) {
+      return why -> mfaCode;
+    }
+    return why -> {
+      env.stderr().println(why);
+      env.stderr().flush();
+      char[] typed;
+      try {
+        typed = env.console().readPassword("Code of your authenticator app: ");
+      } catch (CliException noTerminal) {
+        throw new CliException(why + " (no terminal to ask for it: use --mfa-code CODE)");
+      }
+      return typed == null || typed.length == 0 ? null : new String(typed).trim();
+    };
   }
 
   /** The session; on an account that requires approval, once a request for it is approved. */

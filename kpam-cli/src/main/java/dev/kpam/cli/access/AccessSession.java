@@ -127,6 +127,23 @@ public final class AccessSession implements AutoCloseable {
     thread.start();
   }
 
+  private static CreatedSession create(AccessSettings settings, String csr, String mfaCode) {
+    return settings
+        .api()
+        .post(
+            "/api/v1/sessions",
+            new CreateSessionRequest(
+                settings.resource(),
+                settings.account(),
+                settings.duration(),
+                settings.reason(),
+                csr,
+                settings.request(),
+                settings.breakGlass() ? Boolean.TRUE : null,
+                mfaCode),
+            CreatedSession.class);
+  }
+
   /** Where {@link #start} gets the upstream of the local proxy; tests bypass the relay. */
   interface Upstreams {
     Upstream create(SessionTls tls, InetSocketAddress relay);
@@ -134,20 +151,18 @@ public final class AccessSession implements AutoCloseable {
 
   static AccessSession start(AccessSettings settings, Upstreams upstreams) {
     KeyPair key = KeyPairs.generateEcP256();
-    CreatedSession created =
-        settings
-            .api()
-            .post(
-                "/api/v1/sessions",
-                new CreateSessionRequest(
-                    settings.resource(),
-                    settings.account(),
-                    settings.duration(),
-                    settings.reason(),
-                    Csrs.create(key, "kpam-cli"),
-                    settings.request(),
-                    settings.breakGlass() ? Boolean.TRUE : null),
-                CreatedSession.class);
+    String csr = Csrs.create(key, "kpam-cli");
+    CreatedSession created;
+    try {
+      created = create(settings, csr, null);
+    } catch (ApiException e) {
+      String code =
+          "mfa_required".equals(e.code()) ? settings.secondFactor().code(e.getMessage()) : null;
+      if (code == null) {
+        throw e;
+      }
+      created = create(settings, csr, code);
+    }
     SessionView session = created.session();
     LocalProxy proxy = null;
     AccessStates states = new AccessStates(settings.configDir());

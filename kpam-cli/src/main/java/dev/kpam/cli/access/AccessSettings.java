@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * var settings = new AccessSettings(api, "prod", "admin", "1h", null, null, false, 0, kubeconfig,
- *     false, configDir, Clock.systemUTC(), out, AccessSettings.POLL_INTERVAL);
+ *     false, configDir, Clock.systemUTC(), out, AccessSettings.POLL_INTERVAL, SecondFactorPrompt.NONE);
  * }</pre>
  *
  * @param duration like {@code 1h}; null for the server's default
@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param standalone write {@code kubeconfig} as a file of its own ({@code --kubeconfig-out})
  * @param configDir kpam's config directory; the state of running sessions goes to {@code access/}
  * @param pollInterval how often to ask the server whether the session is still active
+ * @param secondFactor where a code comes from when the account requires a second factor
  */
 public record AccessSettings(
     ApiClient api,
@@ -41,7 +42,8 @@ public record AccessSettings(
     Path configDir,
     Clock clock,
     PrintWriter out,
-    Duration pollInterval) {
+    Duration pollInterval,
+    SecondFactorPrompt secondFactor) {
   /** The poll interval of the command. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
@@ -56,6 +58,7 @@ public record AccessSettings(
     Objects.requireNonNull(configDir, "configDir");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(secondFactor, "secondFactor");
     if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval: " + pollInterval + " (expected: positive)");
     }
@@ -77,7 +80,8 @@ public record AccessSettings(
         configDir,
         clock,
         out,
-        pollInterval);
+        pollInterval,
+        secondFactor);
   }
 
   private static void requireText(String field, String value) {

@@ -35,6 +35,14 @@ final class AccessOptions {
   String requestTimeout;
 
   @Option(
+      names = "--requires-mfa",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description = "Sessions open only with a code of the user's second factor, asked once.")
+  Boolean requiresMfa;
+
+  @Option(
       names = "--break-glass",
       arity = "0..1",
       fallbackValue = "true",
@@ -76,7 +84,8 @@ final class AccessOptions {
         && breakGlass == null
         && breakGlassMax == null
         && webhookUrl == null
-        && webhookFormat == null) {
+        && webhookFormat == null
+        && requiresMfa == null) {
       return null;
     }
     List<String> names =
@@ -94,6 +103,7 @@ final class AccessOptions {
         breakGlass,
         breakGlassMax,
         webhookUrl,
-        webhookFormat);
+        webhookFormat,
+        requiresMfa);
   }
 }

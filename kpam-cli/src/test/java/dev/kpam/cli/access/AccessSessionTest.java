@@ -130,6 +130,7 @@ class AccessSessionTest {
         null,
         null,
         false,
+        null,
         null);
   }
 
@@ -157,7 +158,8 @@ class AccessSessionTest {
             dir.resolve("kpam"),
             clock,
             new PrintWriter(out, true),
-            Duration.ofMillis(20));
+            Duration.ofMillis(20),
+            SecondFactorPrompt.NONE);
     // No relay here: the proxy's upstream is never used by these tests.
     return AccessSession.start(
         settings,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.app.ControlPlane;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.cli.access.AccessSettings;
+import dev.kpam.cli.access.SecondFactorPrompt;
 import dev.kpam.cli.api.ApiClient;
 import dev.kpam.cli.api.SavedLogin;
 import dev.kpam.gateway.Gateway;
@@ -356,7 +357,8 @@ public final class KpamWorld implements AutoCloseable {
             dir.resolve("cli-config"),
             Clock.systemUTC(),
             new PrintWriter(accessOutput, true),
-            pollInterval));
+            pollInterval,
+            SecondFactorPrompt.NONE));
   }
 
   public Kubectl kubectl(String binary, Path kubeconfig) {

@@ -730,6 +730,7 @@ class CliAgainstServerTest {
                     "testing",
                     Csrs.create(KeyPairs.generateEcP256(), "cli"),
                     null,
+                    null,
                     null));
     HttpResponse<String> response =
         send(

@@ -13,10 +13,13 @@ import java.util.List;
  * terminations) in {@code webhookFormat} ({@code json} or {@code slack}), signed with the server's
  * webhook secret; the API shows only its scheme and host, as the rest may hold a token.
  *
+ * <p>With {@code requiresMfa}, a session opens only with a code of the user's second factor, asked
+ * once when it opens (docs/IDENTITY.md, MFA).
+ *
  * <p>In an account update, null fields keep their value; an empty {@code webhookUrl} removes it.
  *
  * <pre>{@code
- * new AccessRules(true, List.of("carol", "dave"), 1, "4h", true, "15m", null, null);
+ * new AccessRules(true, List.of("carol", "dave"), 1, "4h", true, "15m", null, null, true);
  * }</pre>
  */
 public record AccessRules(
@@ -27,4 +30,5 @@ public record AccessRules(
     Boolean breakGlass,
     String breakGlassMaxDuration,
     String webhookUrl,
-    String webhookFormat) {}
+    String webhookFormat,
+    Boolean requiresMfa) {}

@@ -5,7 +5,8 @@ package dev.kpam.protocol.sessions;
  * request for a key the client made and keeps; {@code duration} like {@code 1h}. On an account that
  * requires approval, {@code request} names an approved access request of the caller (without it,
  * the caller's approved request for the account is used, if one is open); {@code breakGlass} opens
- * the session without approval where the account allows it, and needs a {@code reason}.
+ * the session without approval where the account allows it, and needs a {@code reason}. {@code
+ * mfaCode} is a code of the caller's second factor, for an account that requires one.
  */
 public record CreateSessionRequest(
     String resource,
@@ -14,4 +15,18 @@ public record CreateSessionRequest(
     String reason,
     String csr,
     String request,
-    Boolean breakGlass) {}
+    Boolean breakGlass,
+    String mfaCode) {
+  @Override
+  public String toString() {
+    return "CreateSessionRequest[resource="
+        + resource
+        + ", account="
+        + account
+        + ", duration="
+        + duration
+        + ", mfaCode="
+        + (mfaCode == null ? "none" : "<redacted>")
+        + "]";
+  }
+}

@@ -6,7 +6,8 @@ import java.time.Instant;
  * A session as the API shows it. {@code status} is {@code ACTIVE}, {@code ENDED}, {@code
  * TERMINATED} or {@code EXPIRED}. {@code summary} counts what happened in it (docs/RECORDING.md
  * §5). {@code requestId} is the approved access request it was opened under, {@code breakGlass}
- * whether it was opened by break-glass (without approval).
+ * whether it was opened by break-glass (without approval), {@code mfa} the second factor given when
+ * it opened ({@code totp}, {@code recovery}; null: none was asked).
  */
 public record SessionView(
     String id,
@@ -27,4 +28,5 @@ public record SessionView(
     String clientAgent,
     String requestId,
     boolean breakGlass,
+    String mfa,
     SessionSummary summary) {}

@@ -31,7 +31,7 @@ public final class AccountAccess {
    * webhook of the account's own.
    */
   public static final AccessRules DEFAULT =
-      new AccessRules(false, List.of(), 1, "24h", false, "30m", null, "json");
+      new AccessRules(false, List.of(), 1, "24h", false, "30m", null, "json", false);
 
   static final int MAX_APPROVERS = 50;
   static final int MAX_APPROVALS_NEEDED = 10;
@@ -97,7 +97,8 @@ public final class AccountAccess {
         change.breakGlass() == null ? current.breakGlass() : change.breakGlass(),
         breakGlassMax,
         webhook,
-        format);
+        format,
+        change.requiresMfa() == null ? current.requiresMfa() : change.requiresMfa());
   }
 
   /** Never echoes the URL: its path may hold a token (Slack's incoming webhooks do). */
@@ -153,7 +154,8 @@ public final class AccountAccess {
         rules.breakGlass(),
         rules.breakGlassMaxDuration(),
         url.getScheme() + "://" + url.getHost() + port + "/…",
-        rules.webhookFormat());
+        rules.webhookFormat(),
+        rules.requiresMfa());
   }
 
   private static List<String> approvers(List<String> names, Predicate<String> userExists) {

@@ -24,6 +24,7 @@ import dev.kpam.server.db.Millis;
 import dev.kpam.server.gateways.GatewayPrincipal;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.http.Requests.Page;
+import dev.kpam.server.mfa.SecondFactors;
 import dev.kpam.server.resources.Resources;
 import dev.kpam.server.revocation.Revocations;
 import dev.kpam.server.revocation.SessionEnds;
@@ -45,7 +46,7 @@ import java.util.stream.Collectors;
  * token, event upload).
  *
  * <pre>{@code
- * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr, null, null), ip, agent);
+ * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr, null, null, null), ip, agent);
  * sessions.terminate(admin, s.session().id(), "incident 42");
  * }</pre>
  */
@@ -54,6 +55,7 @@ public final class Sessions {
   static final int MAX_BATCH = 1000;
   private static final int MAX_LISTED_CHOICES = 20;
 
+  private final SecondFactors secondFactors;
   private final Database db;
   private final Resources resources;
   private final Accounts accounts;
@@ -80,7 +82,9 @@ public final class Sessions {
       Ids ids,
       AuditLog audit,
       ObjectMapper json,
-      Supplier<String> relayAddress) {
+      Supplier<String> relayAddress,
+      SecondFactors secondFactors) {
+    this.secondFactors = secondFactors;
     this.db = db;
     this.resources = resources;
     this.accounts = accounts;
@@ -135,6 +139,14 @@ public final class Sessions {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("csr: " + e.getMessage());
     }
+    // Last before the session is made: a code is spent only on a session that opens.
+    String mfa =
+        secondFactors.forSession(
+            principal,
+            Boolean.TRUE.equals(account.access().requiresMfa()),
+            request.mfaCode(),
+            clientAddress,
+            "account " + account.resourceName() + "/" + account.name());
     String id = ids.next();
     Instant now = clock.instant();
     Instant expires = now.plus(duration);
@@ -146,8 +158,9 @@ public final class Sessions {
                       "INSERT INTO sessions (id, user_id, user_name, resource_id, resource_name,"
                           + " account_id, account_name, gateway_id, gateway_name, reason, status,"
                           + " created_at, expires_at, client_address, client_agent, request_id,"
-                          + " break_glass) VALUES (:id, :u, :un, :r, :rn, :a, :an, :g, :gn, :reason,"
-                          + " 'ACTIVE', :t, :exp, :addr, :agent, :request, :breakGlass)")
+                          + " break_glass, mfa) VALUES (:id, :u, :un, :r, :rn, :a, :an, :g, :gn,"
+                          + " :reason, 'ACTIVE', :t, :exp, :addr, :agent, :request, :breakGlass,"
+                          + " :mfa)")
                   .bind("id", id)
                   .bind("u", principal.userId())
                   .bind("un", principal.name())
@@ -164,6 +177,7 @@ public final class Sessions {
                   .bind("agent", truncate(clientAgent, 255))
                   .bind("request", admission.requestId())
                   .bind("breakGlass", admission.breakGlass())
+                  .bind("mfa", mfa)
                   .execute();
               audit.record(
                   h,
@@ -176,6 +190,7 @@ public final class Sessions {
                       + " for "
                       + GoDuration.format(duration)
                       + (admission.breakGlass() ? " BREAK-GLASS" : "")
+                      + (mfa == null ? "" : " with MFA (" + mfa + ")")
                       + (admission.requestId() == null
                           ? ""
                           : " under request " + admission.requestId())
@@ -546,6 +561,7 @@ public final class Sessions {
         rs.getString("client_agent"),
         rs.getString("request_id"),
         rs.getBoolean("break_glass"),
+        rs.getString("mfa"),
         null);
   }
 }

@@ -121,6 +121,7 @@ final class Summaries {
         s.clientAgent(),
         s.requestId(),
         s.breakGlass(),
+        s.mfa(),
         summary);
   }
 }

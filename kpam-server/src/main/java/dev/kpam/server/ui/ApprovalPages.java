@@ -45,7 +45,8 @@ public final class ApprovalPages {
       String approvalsNeeded,
       String requestTimeout,
       boolean breakGlass,
-      String breakGlassMax) {
+      String breakGlassMax,
+      boolean requiresMfa) {
     static ApprovalForm of(AccessRules rules) {
       return new ApprovalForm(
           rules.requiresApproval(),
@@ -53,7 +54,8 @@ public final class ApprovalPages {
           String.valueOf(rules.approvalsNeeded()),
           rules.requestTimeout(),
           rules.breakGlass(),
-          rules.breakGlassMaxDuration());
+          rules.breakGlassMaxDuration(),
+          Boolean.TRUE.equals(rules.requiresMfa()));
     }
 
     static ApprovalForm of(Context ctx) {
@@ -63,7 +65,8 @@ public final class ApprovalPages {
           UiKit.text(ctx, "approvalsNeeded"),
           UiKit.text(ctx, "requestTimeout"),
           ctx.formParam("breakGlass") != null,
-          UiKit.text(ctx, "breakGlassMaxDuration"));
+          UiKit.text(ctx, "breakGlassMaxDuration"),
+          ctx.formParam("requiresMfa") != null);
     }
 
     AccessRules rules() {
@@ -84,7 +87,8 @@ public final class ApprovalPages {
           breakGlass,
           breakGlassMax.isEmpty() ? null : breakGlassMax,
           null,
-          null);
+          null,
+          requiresMfa);
     }
   }
 
