@@ -277,7 +277,8 @@ public final class KpamServer implements AutoCloseable {
               audit,
               config.clock(),
               address::url,
-              sso));
+              sso,
+              secondFactors));
       app.start();
       address.bound(app.port());
 

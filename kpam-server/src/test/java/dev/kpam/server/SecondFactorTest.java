@@ -56,7 +56,7 @@ class SecondFactorTest extends ServerTestBase {
         .contains("secret=" + started.get("secret").asText());
     String id = started.get("factorId").asText();
     user.post("/api/v1/mfa/totp/" + id + "/confirm", Map.of("code", "000000"))
-        .expectError(401, "mfa_invalid");
+        .expectError(403, "mfa_invalid");
     JsonNode codes =
         user.post("/api/v1/mfa/totp/" + id + "/confirm", Map.of("code", codeNow(secret)))
             .expect(200)
@@ -89,7 +89,7 @@ class SecondFactorTest extends ServerTestBase {
         .contains("Security");
     Enrolled app = enrol(alice);
 
-    assertThat(open(alice, null).expectError(401, "mfa_required").message())
+    assertThat(open(alice, null).expectError(403, "mfa_required").message())
         .contains("give the 6-digit code of your authenticator app");
     server.clock.advance(Duration.ofSeconds(30));
     JsonNode session = open(alice, codeNow(app.secret())).expect(201).json().get("session");
@@ -108,7 +108,7 @@ class SecondFactorTest extends ServerTestBase {
     String code = codeNow(app.secret());
     open(alice, code).expect(201);
 
-    assertThat(open(alice, code).expectError(401, "mfa_invalid").message())
+    assertThat(open(alice, code).expectError(403, "mfa_invalid").message())
         .contains("that code was used already");
     server.clock.advance(Duration.ofSeconds(30));
     open(alice, codeNow(app.secret())).expect(201);
@@ -122,7 +122,7 @@ class SecondFactorTest extends ServerTestBase {
 
     JsonNode session = open(alice, recovery).expect(201).json().get("session");
     assertThat(session.get("mfa").asText()).isEqualTo("recovery");
-    open(alice, recovery).expectError(401, "mfa_invalid");
+    open(alice, recovery).expectError(403, "mfa_invalid");
   }
 
   @Test
@@ -135,7 +135,7 @@ class SecondFactorTest extends ServerTestBase {
         refused++;
         break;
       }
-      assertThat(status).isEqualTo(401);
+      assertThat(status).isEqualTo(403);
     }
     assertThat(refused).as("a 429 within 20 wrong codes").isEqualTo(1);
     assertThat(server.admin.get("/api/v1/audit?action=mfa.throttled").expect(200).body())

@@ -75,6 +75,7 @@ final class EveryPageBrowserTest {
             new Page("/ui/users", "#users tr[data-name=\"admin\"]", "admin", null),
             new Page("/ui/users/new", "#user-form", "Password", "user-form"),
             new Page("/ui/users/admin/edit", "#main", "admin", null),
+            new Page("/ui/security", "#no-factors", "no second factor", "security"),
             new Page("/ui/audit", "#audit", "session.create", null));
   }
 

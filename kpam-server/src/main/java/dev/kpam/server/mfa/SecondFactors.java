@@ -100,6 +100,21 @@ public final class SecondFactors {
   }
 
   /**
+   * The caller's unconfirmed factor again (its secret is shown until it is confirmed, so that a
+   * mistyped code does not mean starting over).
+   */
+  public TotpEnrolment pendingTotp(Principal me, String factorId) {
+    Factor factor =
+        factor(me.userId(), factorId)
+            .filter(f -> !f.confirmed())
+            .orElseThrow(
+                () -> ApiException.notFound("no authenticator app waiting to be confirmed"));
+    byte[] secret = secret(factor);
+    return new TotpEnrolment(
+        factor.id(), Base32.encode(secret), Totp.uri(ISSUER, me.name(), secret));
+  }
+
+  /**
    * Confirms the caller's new factor with a code of it; answers a fresh set of recovery codes
    * (shown once; the old set stops working).
    */
@@ -116,7 +131,7 @@ public final class SecondFactors {
       audit.record(
           me.actor(), "mfa.failed", "user:" + me.name(), "confirming an authenticator app");
       throw new ApiException(
-          401,
+          403,
           "mfa_invalid",
           "that is not the code the authenticator app shows now; check the phone's clock and try"
               + " the next code");
@@ -214,7 +229,7 @@ public final class SecondFactors {
     }
     if (code == null || code.isBlank()) {
       throw new ApiException(
-          401,
+          403,
           "mfa_required",
           what
               + " requires a second factor: give the 6-digit code of your authenticator app (or a"
@@ -249,7 +264,7 @@ public final class SecondFactors {
     if (seen) {
       audit.record(who.actor(), "mfa.failed", "user:" + who.name(), "code used before");
       throw new ApiException(
-          401,
+          403,
           "mfa_invalid",
           "that code was used already; wait for the next one of your authenticator app");
     }
@@ -271,7 +286,7 @@ public final class SecondFactors {
   private ApiException refused(Principal who, String why) {
     audit.record(who.actor(), "mfa.failed", "user:" + who.name(), why);
     return new ApiException(
-        401,
+        403,
         "mfa_invalid",
         "wrong second-factor code; use the code your authenticator app shows now");
   }

@@ -28,6 +28,16 @@ public final class UiPages {
   /** After a single sign-on: the session cookie is set; the page moves on to {@code next}. */
   public record SignedIn(String user, String next) {}
 
+  /** The signed-in user's second factors. */
+  public record SecurityPage(Chrome chrome, List<dev.kpam.protocol.mfa.MfaFactorView> factors) {}
+
+  /** Enrolling an authenticator app: its QR code (inline SVG) and secret, and the code field. */
+  public record TotpSetup(
+      Chrome chrome, String factorId, String secret, String qrSvg, String error) {}
+
+  /** The recovery codes of a confirmed factor, shown once. */
+  public record RecoveryCodesPage(Chrome chrome, List<String> codes) {}
+
   public record ErrorPage(Chrome chrome, int status, String title, String message) {}
 
   public record ResourceList(Chrome chrome, List<ResourceView> resources) {}

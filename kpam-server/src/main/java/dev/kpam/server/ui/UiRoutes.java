@@ -9,6 +9,7 @@ import dev.kpam.server.auth.Principal;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.identity.SingleSignOn;
+import dev.kpam.server.mfa.SecondFactors;
 import dev.kpam.server.policy.WhatIf;
 import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.Resources;
@@ -51,7 +52,8 @@ public final class UiRoutes {
       AuditLog audit,
       Clock clock,
       Supplier<String> publicUrl,
-      Optional<SingleSignOn> sso) {}
+      Optional<SingleSignOn> sso,
+      SecondFactors secondFactors) {}
 
   private final UiKit kit;
   private final Authenticator auth;
@@ -86,6 +88,7 @@ public final class UiRoutes {
     RequestPages.register(app, kit, services.accessRequests());
     GatewayPages.register(app, kit, services.gateways(), services.clock());
     UserPages.register(app, kit, services.users());
+    SecurityPages.register(app, kit, services.secondFactors());
     AuditPages.register(app, kit, services.audit(), services.clock());
     SessionPages.register(app, kit, services.sessions(), services.history());
     RecordingPages.register(app, kit, services.sessions(), services.history());
