@@ -50,14 +50,19 @@ final class EventServerStub implements AutoCloseable {
     return new ServerEventEndpoint(api);
   }
 
+  /** Read under the lock the upload handler writes under: a TreeMap is not thread-safe. */
   List<Long> seqs(String sessionId) {
-    TreeMap<Long, JsonNode> events = bySession.get(sessionId);
-    return events == null ? List.of() : new ArrayList<>(events.keySet());
+    synchronized (bySession) {
+      TreeMap<Long, JsonNode> events = bySession.get(sessionId);
+      return events == null ? List.of() : new ArrayList<>(events.keySet());
+    }
   }
 
   List<JsonNode> events(String sessionId) {
-    TreeMap<Long, JsonNode> events = bySession.get(sessionId);
-    return events == null ? List.of() : new ArrayList<>(events.values());
+    synchronized (bySession) {
+      TreeMap<Long, JsonNode> events = bySession.get(sessionId);
+      return events == null ? List.of() : new ArrayList<>(events.values());
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
