@@ -115,6 +115,7 @@ public final class ClassDataTraining {
                     Csrs.create(key, "kpam-cli"),
                     null,
                     null,
+                    null,
                     null));
     ApiJson.mapper().readTree(body);
   }

@@ -161,8 +161,9 @@ public final class KpamServer implements AutoCloseable {
       boolean bootstrapped = users.bootstrapAdmin(password);
       OidcSettings oidc = config.oidc();
       LoginThrottle throttle = new LoginThrottle(db, config.clock());
+      PublicAddress address = new PublicAddress(config);
       SecondFactors secondFactors =
-          new SecondFactors(db, secrets, throttle, audit, config.clock(), ids);
+          new SecondFactors(db, secrets, throttle, audit, config.clock(), ids, address::url);
       Authenticator auth =
           new Authenticator(
               db,
@@ -175,7 +176,6 @@ public final class KpamServer implements AutoCloseable {
               oidc == null ? name -> true : oidc::allowsPassword,
               oidc == null ? null : "sign in with " + oidc.providerName());
 
-      PublicAddress address = new PublicAddress(config);
       Gateways gateways =
           new Gateways(
               db,

@@ -125,6 +125,31 @@ class SecondFactorTest extends ServerTestBase {
     open(alice, recovery).expectError(403, "mfa_invalid");
   }
 
+  /**
+   * What is refused without an authenticator (the passkey ceremony itself runs in Chromium's
+   * virtual authenticator, kpam-it's PasskeyBrowserTest): a confirmation for a user without a
+   * passkey, a session naming a confirmation that was never verified, an unknown one.
+   */
+  @Test
+  void passkeyConfirmationsAreRefusedWhereThereIsNothingToConfirm() {
+    enrol(alice);
+    assertThat(
+            alice
+                .post("/api/v1/mfa/webauthn/challenges", null)
+                .expectError(409, "conflict")
+                .message())
+        .contains("you have no passkey");
+    Map<String, Object> body =
+        new java.util.HashMap<>(
+            Map.of(
+                "resource", "prod", "account", "admin", "duration", "1h", "csr", Fixtures.csr()));
+    body.put("mfaChallenge", "mfa_not-a-confirmation");
+    assertThat(alice.post("/api/v1/sessions", body).expectError(403, "mfa_invalid").message())
+        .contains("used already or has expired");
+    alice.get("/api/v1/mfa/webauthn/challenges/mfa_unknown").expectError(404, "not_found");
+    assertThat(server.anonymous.get("/ui/mfa/mfa_unknown").status()).isEqualTo(404);
+  }
+
   @Test
   void wrongCodesAreThrottledLikePasswords() {
     enrol(alice);

@@ -3,11 +3,16 @@ package dev.kpam.cli.access;
 import dev.kpam.cli.ApiOptions;
 import dev.kpam.cli.CliEnvironment;
 import dev.kpam.cli.CliException;
+import dev.kpam.cli.api.ApiClient;
 import dev.kpam.cli.api.ApiException;
+import dev.kpam.cli.api.Query;
 import dev.kpam.cli.kubeconfig.Kubeconfigs;
 import dev.kpam.protocol.GoDuration;
+import dev.kpam.protocol.mfa.MfaFactorView;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -90,9 +95,10 @@ final class AccessCommand implements Callable<Integer> {
     if (breakGlass && (reason == null || reason.isBlank())) {
       throw new CliException("--break-glass needs --reason TEXT: it is sent to the approvers");
     }
+    ApiClient api = ApiOptions.client(env);
     AccessSettings settings =
         new AccessSettings(
-            ApiOptions.client(env),
+            api,
             resource,
             account,
             duration,
@@ -106,7 +112,7 @@ final class AccessCommand implements Callable<Integer> {
             env.clock(),
             env.stdout(),
             AccessSettings.POLL_INTERVAL,
-            secondFactor());
+            secondFactor(api));
     AccessSession session = open(settings);
     // Ctrl-C: end the session and clean up, then exit 0 (not 130): the user ended it on purpose.
     Thread onCtrlC =
@@ -135,21 +141,43 @@ final class AccessCommand implements Callable<Integer> {
     return outcome.exitCode();
   }
 
-  /** {@code --mfa-code}, else the terminal (hidden input, like a password). */
-  private SecondFactorPrompt secondFactor() {
+  /**
+   * {@code --mfa-code}; else a passkey in the browser where the user has one and no authenticator
+   * app; else the terminal (hidden input, like a password), where Enter alone chooses the passkey.
+   */
+  private SecondFactorPrompt secondFactor(ApiClient api) {
     if (mfaCode != null) {
-      return why -> mfaCode;
+      return why -> SecondFactorPrompt.Answer.code(mfaCode);
     }
     return why -> {
       env.stderr().println(why);
       env.stderr().flush();
+      Set<String> kinds =
+          api.list("/api/v1/mfa/factors", Query.empty(), MfaFactorView.class, 10).stream()
+              .filter(MfaFactorView::confirmed)
+              .map(MfaFactorView::kind)
+              .collect(Collectors.toSet());
+      boolean passkey = kinds.contains("webauthn");
+      if (passkey && !kinds.contains("totp")) {
+        return SecondFactorPrompt.Answer.passkey(PasskeyConfirmation.run(api, env));
+      }
       char[] typed;
       try {
-        typed = env.console().readPassword("Code of your authenticator app: ");
+        typed =
+            env.console()
+                .readPassword(
+                    passkey
+                        ? "Code of your authenticator app (Enter alone: your passkey instead): "
+                        : "Code of your authenticator app: ");
       } catch (CliException noTerminal) {
         throw new CliException(why + " (no terminal to ask for it: use --mfa-code CODE)");
       }
-      return typed == null || typed.length == 0 ? null : new String(typed).trim();
+      if (typed == null || typed.length == 0 || new String(typed).isBlank()) {
+        return passkey
+            ? SecondFactorPrompt.Answer.passkey(PasskeyConfirmation.run(api, env))
+            : null;
+      }
+      return SecondFactorPrompt.Answer.code(new String(typed).trim());
     };
   }
 

@@ -127,7 +127,8 @@ public final class AccessSession implements AutoCloseable {
     thread.start();
   }
 
-  private static CreatedSession create(AccessSettings settings, String csr, String mfaCode) {
+  private static CreatedSession create(
+      AccessSettings settings, String csr, SecondFactorPrompt.Answer mfa) {
     return settings
         .api()
         .post(
@@ -140,7 +141,8 @@ public final class AccessSession implements AutoCloseable {
                 csr,
                 settings.request(),
                 settings.breakGlass() ? Boolean.TRUE : null,
-                mfaCode),
+                mfa == null ? null : mfa.code(),
+                mfa == null ? null : mfa.challenge()),
             CreatedSession.class);
   }
 
@@ -156,12 +158,12 @@ public final class AccessSession implements AutoCloseable {
     try {
       created = create(settings, csr, null);
     } catch (ApiException e) {
-      String code =
-          "mfa_required".equals(e.code()) ? settings.secondFactor().code(e.getMessage()) : null;
-      if (code == null) {
+      SecondFactorPrompt.Answer mfa =
+          "mfa_required".equals(e.code()) ? settings.secondFactor().answer(e.getMessage()) : null;
+      if (mfa == null) {
         throw e;
       }
-      created = create(settings, csr, code);
+      created = create(settings, csr, mfa);
     }
     SessionView session = created.session();
     LocalProxy proxy = null;

@@ -2,6 +2,7 @@ package dev.kpam.cli.login;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kpam.cli.Browsers;
 import dev.kpam.cli.CliEnvironment;
 import dev.kpam.cli.CliException;
 import dev.kpam.cli.api.ApiClient;
@@ -21,7 +22,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +38,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class SsoLogin {
   static final Duration WAIT = Duration.ofMinutes(5);
-  static final String BROWSER_VARIABLE = "KPAM_BROWSER";
   private static final String PATH = "/callback";
 
   private SsoLogin() {}
@@ -62,7 +61,7 @@ final class SsoLogin {
                   + " in your browser. If it does not open, open this URL:\n  "
                   + started.authorizationUrl());
       env.stderr().flush();
-      openBrowser(env, started.authorizationUrl());
+      Browsers.open(env, started.authorizationUrl());
       Map<String, String> query = await(answer);
       if (query.containsKey("error")) {
         throw new CliException(
@@ -139,37 +138,6 @@ final class SsoLogin {
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
-    }
-  }
-
-  /**
-   * Opens the URL with {@code KPAM_BROWSER} if set (a command; empty: none), else with the
-   * desktop's opener where there is a desktop. The URL is printed either way.
-   */
-  private static void openBrowser(CliEnvironment env, String url) {
-    String configured = env.variables().get(BROWSER_VARIABLE);
-    List<String> command;
-    if (configured != null) {
-      if (configured.isBlank()) {
-        return;
-      }
-      command = List.of(configured, url);
-    } else if (System.getProperty("os.name", "").toLowerCase().contains("mac")) {
-      command = List.of("open", url);
-    } else if (env.variables().containsKey("DISPLAY")
-        || env.variables().containsKey("WAYLAND_DISPLAY")) {
-      command = List.of("xdg-open", url);
-    } else {
-      return; // a headless machine: the printed URL is the way
-    }
-    try {
-      new ProcessBuilder(command)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-    } catch (IOException e) {
-      env.stderr().println("(could not open a browser: " + e.getMessage() + ")");
-      env.stderr().flush();
     }
   }
 

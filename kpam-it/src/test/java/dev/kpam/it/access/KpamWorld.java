@@ -56,7 +56,7 @@ import java.util.function.UnaryOperator;
  */
 public final class KpamWorld implements AutoCloseable {
   public static final String STORED_TOKEN = "stored-sa-token-9f2c1e7a-never-shown";
-  static final Path KPAM_JAR =
+  public static final Path KPAM_JAR =
       Path.of("..", "kpam-app", "target", "kpam.jar").toAbsolutePath().normalize();
   public static final String ADMIN_PASSWORD = "admin-password-for-e2e";
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -11,11 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Long-running kubectl processes: their output as it comes, and a bounded stop. */
-final class Processes {
+public final class Processes {
   private Processes() {}
 
   /** Copies a stream into a buffer on a daemon thread, so tests can wait for text in it. */
-  static StringBuffer collect(InputStream in) {
+  public static StringBuffer collect(InputStream in) {
     StringBuffer buffer = new StringBuffer();
     Thread reader =
         new Thread(
@@ -68,7 +68,7 @@ final class Processes {
     }
   }
 
-  static void destroy(Process process) throws InterruptedException {
+  public static void destroy(Process process) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -731,6 +731,7 @@ class CliAgainstServerTest {
                     Csrs.create(KeyPairs.generateEcP256(), "cli"),
                     null,
                     null,
+                    null,
                     null));
     HttpResponse<String> response =
         send(

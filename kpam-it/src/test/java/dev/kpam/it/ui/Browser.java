@@ -20,6 +20,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
  * A headless Debian Chromium driven through Debian's chromedriver, for browser tests against a
@@ -120,6 +121,22 @@ final class Browser implements AutoCloseable {
       Assertions.fail(message + " (CI must run the browser tests)");
     }
     Assumptions.abort(message + "; skipping this browser test");
+  }
+
+  /**
+   * Gives the browser a platform authenticator, as a laptop's fingerprint reader or a phone would
+   * be: it makes and uses passkeys, verifying its user without a prompt (Chromium's virtual
+   * authenticator, through WebDriver).
+   */
+  void addPasskeyAuthenticator() {
+    driver.addVirtualAuthenticator(
+        new VirtualAuthenticatorOptions()
+            .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+            .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+            .setHasResidentKey(true)
+            .setHasUserVerification(true)
+            .setIsUserVerified(true)
+            .setIsUserConsenting(true));
   }
 
   /** Loads {@code path} (e.g. {@code /ui/login}) relative to the base URL and waits for it. */

@@ -6,7 +6,9 @@ package dev.kpam.protocol.sessions;
  * requires approval, {@code request} names an approved access request of the caller (without it,
  * the caller's approved request for the account is used, if one is open); {@code breakGlass} opens
  * the session without approval where the account allows it, and needs a {@code reason}. {@code
- * mfaCode} is a code of the caller's second factor, for an account that requires one.
+ * mfaCode} is a code of the caller's second factor, for an account that requires one; {@code
+ * mfaChallenge} instead names a passkey confirmation the caller verified in the browser ({@code
+ * POST /api/v1/mfa/webauthn/challenges}).
  */
 public record CreateSessionRequest(
     String resource,
@@ -16,7 +18,8 @@ public record CreateSessionRequest(
     String csr,
     String request,
     Boolean breakGlass,
-    String mfaCode) {
+    String mfaCode,
+    String mfaChallenge) {
   @Override
   public String toString() {
     return "CreateSessionRequest[resource="
@@ -27,6 +30,8 @@ public record CreateSessionRequest(
         + duration
         + ", mfaCode="
         + (mfaCode == null ? "none" : "<redacted>")
+        + ", mfaChallenge="
+        + (mfaChallenge == null ? "none" : "<redacted>")
         + "]";
   }
 }

@@ -7,7 +7,7 @@ import java.time.Instant;
  * TERMINATED} or {@code EXPIRED}. {@code summary} counts what happened in it (docs/RECORDING.md
  * §5). {@code requestId} is the approved access request it was opened under, {@code breakGlass}
  * whether it was opened by break-glass (without approval), {@code mfa} the second factor given when
- * it opened ({@code totp}, {@code recovery}; null: none was asked).
+ * it opened ({@code totp}, {@code recovery}, {@code webauthn}; null: none was asked).
  */
 public record SessionView(
     String id,

@@ -2,6 +2,7 @@ package dev.kpam.server.mfa;
 
 import dev.kpam.protocol.ItemList;
 import dev.kpam.protocol.mfa.MfaCodeRequest;
+import dev.kpam.protocol.mfa.PasskeyChallengeStatus;
 import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.auth.Principal;
 import dev.kpam.server.http.Requests;
@@ -25,6 +26,15 @@ public final class MfaRoutes {
               factors.confirmTotp(
                   me, ctx.pathParam("id"), code.code(), Requests.sourceAddress(ctx)));
         });
+    app.post(
+        "/api/v1/mfa/webauthn/challenges",
+        ctx -> ctx.status(201).json(factors.passkeys().startConfirmation(auth.user(ctx))));
+    app.get(
+        "/api/v1/mfa/webauthn/challenges/{id}",
+        ctx ->
+            ctx.json(
+                new PasskeyChallengeStatus(
+                    factors.passkeys().status(auth.user(ctx), ctx.pathParam("id")))));
     app.delete(
         "/api/v1/mfa/factors/{id}",
         ctx -> {

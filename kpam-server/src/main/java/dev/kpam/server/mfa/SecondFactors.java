@@ -15,14 +15,14 @@ import dev.kpam.server.db.Millis;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.secrets.SecretStore;
 import dev.kpam.server.secrets.SecretStore.Sealed;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Second factors (docs/IDENTITY.md, MFA): authenticator apps (TOTP, RFC 6238) and recovery codes. A
@@ -38,10 +38,8 @@ import java.util.OptionalLong;
  * }</pre>
  */
 public final class SecondFactors {
-  static final int RECOVERY_CODES = 10;
   static final int MAX_FACTORS = 5;
   private static final String ISSUER = "kpam";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Database db;
   private final SecretStore secrets;
@@ -49,20 +47,28 @@ public final class SecondFactors {
   private final AuditLog audit;
   private final Clock clock;
   private final Ids ids;
+  private final Passkeys passkeys;
 
+  /** {@code publicUrl} is the server's public URL, the relying party of passkeys. */
   public SecondFactors(
       Database db,
       SecretStore secrets,
       LoginThrottle throttle,
       AuditLog audit,
       Clock clock,
-      Ids ids) {
+      Ids ids,
+      Supplier<String> publicUrl) {
     this.db = db;
     this.secrets = secrets;
     this.throttle = throttle;
     this.audit = audit;
     this.clock = clock;
     this.ids = ids;
+    this.passkeys = new Passkeys(db, audit, clock, ids, publicUrl);
+  }
+
+  public Passkeys passkeys() {
+    return passkeys;
   }
 
   /** Starts an authenticator-app factor; an earlier unconfirmed one of the caller is replaced. */
@@ -76,15 +82,7 @@ public final class SecondFactors {
               h.createUpdate("DELETE FROM mfa_factors WHERE user_id = :u AND NOT confirmed")
                   .bind("u", me.userId())
                   .execute();
-              long count =
-                  h.createQuery("SELECT COUNT(*) FROM mfa_factors WHERE user_id = :u")
-                      .bind("u", me.userId())
-                      .mapTo(Long.class)
-                      .one();
-              if (count >= MAX_FACTORS) {
-                throw ApiException.conflict(
-                    "you have " + count + " second factors, the most there may be; remove one");
-              }
+              checkRoom(h, me.userId());
               h.createUpdate(
                       "INSERT INTO mfa_factors (id, user_id, kind, name, confirmed, secret_key_id,"
                           + " secret_sealed, created_at) VALUES (:id, :u, 'totp',"
@@ -137,29 +135,30 @@ public final class SecondFactors {
               + " the next code");
     }
     throttle.succeeded(throttleName(me), source);
-    List<String> codes = new ArrayList<>();
-    for (int i = 0; i < RECOVERY_CODES; i++) {
-      codes.add(recoveryCode());
+    return new RecoveryCodes(
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  h.createUpdate("UPDATE mfa_factors SET confirmed = TRUE WHERE id = :id")
+                      .bind("id", factor.id())
+                      .execute();
+                  audit.record(
+                      h, me.actor(), "mfa.enrol", "user:" + me.name(), "authenticator app");
+                  return RecoveryCodeSet.replace(h, me.userId());
+                }));
+  }
+
+  /** Refuses a new factor where the user has {@link #MAX_FACTORS} already. */
+  static void checkRoom(Handle h, String userId) {
+    long count =
+        h.createQuery("SELECT COUNT(*) FROM mfa_factors WHERE user_id = :u")
+            .bind("u", userId)
+            .mapTo(Long.class)
+            .one();
+    if (count >= MAX_FACTORS) {
+      throw ApiException.conflict(
+          "you have " + count + " second factors, the most there may be; remove one");
     }
-    db.jdbi()
-        .useTransaction(
-            h -> {
-              h.createUpdate("UPDATE mfa_factors SET confirmed = TRUE WHERE id = :id")
-                  .bind("id", factor.id())
-                  .execute();
-              h.createUpdate("DELETE FROM mfa_recovery_codes WHERE user_id = :u")
-                  .bind("u", me.userId())
-                  .execute();
-              var batch =
-                  h.prepareBatch(
-                      "INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (:u, :c)");
-              for (String recovery : codes) {
-                batch.bind("u", me.userId()).bind("c", SecretTokens.sha256Hex(recovery)).add();
-              }
-              batch.execute();
-              audit.record(h, me.actor(), "mfa.enrol", "user:" + me.name(), "authenticator app");
-            });
-    return new RecoveryCodes(List.copyOf(codes));
   }
 
   public List<MfaFactorView> factors(Principal me) {
@@ -211,21 +210,26 @@ public final class SecondFactors {
 
   /**
    * What a session asks before it opens on an account that {@code required}s a second factor: the
-   * factor {@code code} was for ({@code totp} or {@code recovery}), or null when none is required.
-   * Refuses with a message that says what to do.
+   * factor that answered ({@code totp}, {@code recovery}, or {@code webauthn} for a verified
+   * passkey {@code challenge}), or null when none is required. Refuses with a message that says
+   * what to do.
    */
   public String forSession(
-      Principal who, boolean required, String code, String source, String what) {
+      Principal who, boolean required, String code, String challenge, String source, String what) {
     if (!required) {
       return null;
+    }
+    if (challenge != null && !challenge.isBlank()) {
+      passkeys.spend(who, challenge);
+      return "webauthn";
     }
     if (!enrolled(who.userId())) {
       throw new ApiException(
           403,
           "mfa_not_enrolled",
           what
-              + " requires a second factor and you have none: set up an authenticator app in the"
-              + " web UI (Security), then try again");
+              + " requires a second factor and you have none: add an authenticator app or a"
+              + " passkey in the web UI (Security), then try again");
     }
     if (code == null || code.isBlank()) {
       throw new ApiException(
@@ -233,7 +237,7 @@ public final class SecondFactors {
           "mfa_required",
           what
               + " requires a second factor: give the 6-digit code of your authenticator app (or a"
-              + " recovery code)");
+              + " recovery code), or confirm with your passkey");
     }
     return check(who, code, source);
   }
@@ -374,13 +378,5 @@ public final class SecondFactors {
 
   private static String sealContext(String factorId) {
     return "mfa:" + factorId + ":totp";
-  }
-
-  /** xxxx-xxxx-xxxx in lower-case base32: 60 random bits. */
-  private static String recoveryCode() {
-    byte[] bytes = new byte[8];
-    RANDOM.nextBytes(bytes);
-    String text = Base32.encode(bytes).toLowerCase(Locale.ROOT).substring(0, 12);
-    return text.substring(0, 4) + "-" + text.substring(4, 8) + "-" + text.substring(8, 12);
   }
 }

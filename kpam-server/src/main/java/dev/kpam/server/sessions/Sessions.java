@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * token, event upload).
  *
  * <pre>{@code
- * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr, null, null, null), ip, agent);
+ * CreatedSession s = sessions.create(me, new CreateSessionRequest("prod", "admin", "1h", null, csr, null, null, null, null), ip, agent);
  * sessions.terminate(admin, s.session().id(), "incident 42");
  * }</pre>
  */
@@ -145,6 +145,7 @@ public final class Sessions {
             principal,
             Boolean.TRUE.equals(account.access().requiresMfa()),
             request.mfaCode(),
+            request.mfaChallenge(),
             clientAddress,
             "account " + account.resourceName() + "/" + account.name());
     String id = ids.next();

@@ -35,6 +35,18 @@ public final class UiPages {
   public record TotpSetup(
       Chrome chrome, String factorId, String secret, String qrSvg, String error) {}
 
+  /**
+   * Registering a passkey: the ceremony and its options for {@code navigator.credentials.create}.
+   */
+  public record PasskeySetup(Chrome chrome, String ceremonyId, String optionsJson, String error) {}
+
+  /**
+   * The page {@code kpam k8s access} opens for a passkey confirmation (no sign-in: the ceremony id
+   * in its URL is the secret); {@code confirmed} once the passkey answered.
+   */
+  public record PasskeyConfirmation(
+      String ceremonyId, String user, String optionsJson, boolean confirmed, String error) {}
+
   /** The recovery codes of a confirmed factor, shown once. */
   public record RecoveryCodesPage(Chrome chrome, List<String> codes) {}
 
