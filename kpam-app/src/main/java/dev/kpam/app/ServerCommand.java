@@ -1,5 +1,6 @@
 package dev.kpam.app;
 
+import dev.kpam.protocol.GoDuration;
 import dev.kpam.relay.RelayLimits;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
@@ -151,6 +152,14 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Mixin OidcOptions oidc = new OidcOptions();
 
+  @Option(
+      names = "--admin-step-up",
+      paramLabel = "DURATION",
+      description =
+          "Ask admins for their second factor again before a change in the web UI when they last"
+              + " gave it longer ago than this (e.g. 15m; default: never).")
+  String adminStepUp;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -177,6 +186,7 @@ public final class ServerCommand implements Callable<Integer> {
               .bootstrapPassword(blankToNull(bootstrapPassword))
               .webhook(webhook())
               .oidc(oidc.settings())
+              .adminStepUp(adminStepUp == null ? null : GoDuration.parse(adminStepUp))
               .build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());

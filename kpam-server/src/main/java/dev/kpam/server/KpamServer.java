@@ -33,6 +33,7 @@ import dev.kpam.server.identity.SingleSignOn;
 import dev.kpam.server.identity.SsoRoutes;
 import dev.kpam.server.mfa.MfaRoutes;
 import dev.kpam.server.mfa.SecondFactors;
+import dev.kpam.server.mfa.StepUp;
 import dev.kpam.server.notify.Notifications;
 import dev.kpam.server.openapi.OpenApiRoutes;
 import dev.kpam.server.policy.PolicyRoutes;
@@ -278,7 +279,8 @@ public final class KpamServer implements AutoCloseable {
               config.clock(),
               address::url,
               sso,
-              secondFactors));
+              secondFactors,
+              new StepUp(db, secondFactors, audit, config.clock(), config.adminStepUp())));
       app.start();
       address.bound(app.port());
 

@@ -42,6 +42,8 @@ import java.util.List;
  *     connection or from the previous response; then the connection is closed
  * @param webhook where notifications go ({@link WebhookSettings#NONE}: nowhere)
  * @param oidc single sign-on through an OpenID Connect provider, or null for none
+ * @param adminStepUp how recently an admin must have given a second factor to change anything in
+ *     the web UI (step-up); null: never asked
  */
 public record ServerConfig(
     Path dataDir,
@@ -63,7 +65,8 @@ public record ServerConfig(
     Duration relayCertificateLifetime,
     Duration headerTimeout,
     WebhookSettings webhook,
-    OidcSettings oidc) {
+    OidcSettings oidc,
+    Duration adminStepUp) {
   static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
   static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
@@ -100,6 +103,12 @@ public record ServerConfig(
           "headerTimeout: " + headerTimeout + " (expected: between 100ms and 10m)");
     }
     webhook = webhook == null ? WebhookSettings.NONE : webhook;
+    if (adminStepUp != null
+        && (adminStepUp.compareTo(Duration.ofMinutes(1)) < 0
+            || adminStepUp.compareTo(Duration.ofHours(12)) > 0)) {
+      throw new IllegalArgumentException(
+          "adminStepUp: " + adminStepUp + " (expected: between 1m and 12h)");
+    }
     if (bindHost == null || bindHost.isBlank()) {
       throw new IllegalArgumentException(
           "bindHost: missing (expected: an address such as 0.0.0.0)");
@@ -181,6 +190,7 @@ public record ServerConfig(
     private Duration headerTimeout = Duration.ofSeconds(20);
     private WebhookSettings webhook = WebhookSettings.NONE;
     private OidcSettings oidc;
+    private Duration adminStepUp;
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -280,6 +290,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder adminStepUp(Duration value) {
+      adminStepUp = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -301,7 +316,8 @@ public record ServerConfig(
           relayCertificateLifetime,
           headerTimeout,
           webhook,
-          oidc);
+          oidc,
+          adminStepUp);
     }
   }
 }

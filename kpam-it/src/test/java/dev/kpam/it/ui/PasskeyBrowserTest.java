@@ -116,6 +116,43 @@ final class PasskeyBrowserTest {
     }
   }
 
+  /**
+   * Step-up with a passkey: an admin's new resource waits on the page that asks, and the passkey
+   * button there carries the form's fields through, so that the resource is made as typed.
+   */
+  @Test
+  void aPasskeyStepsUpAnAdminsChangeAndTheChangeGoesThroughAsTyped() {
+    try (KpamWorld world = KpamWorld.start(dir, b -> b.adminStepUp(Duration.ofMinutes(15)));
+        Browser browser = Browser.start(world.serverUrl())) {
+      browser.addPasskeyAuthenticator();
+      browser.signIn("admin", KpamWorld.ADMIN_PASSWORD);
+      browser.open("/ui/security");
+      browser.click("add-passkey");
+      browser.fill("passkey-name", "laptop");
+      browser.click("register-passkey");
+      browser.waitFor("#recovery-codes");
+
+      browser.open("/ui/resources/new");
+      browser.fill("name", "staging");
+      browser.fill("url", "https://10.0.0.9:6443");
+      browser.choose("gateway", "dc1");
+      browser.clickOn("#resource-form button[type=submit]");
+      browser.waitFor("#step-up-passkey");
+      assertThat(browser.text("#step-up-why")).contains("in the last 15m");
+      browser.screenshot("step-up");
+      browser.click("step-up-passkey");
+      browser.waitForPath("/ui/resources");
+      browser.waitFor("#resources tr[data-name=\"staging\"]");
+      JsonNode resource = world.call("GET", "/api/v1/resources/staging", world.adminToken, null);
+      assertThat(resource.get("url").asText()).isEqualTo("https://10.0.0.9:6443");
+      assertThat(
+              world
+                  .call("GET", "/api/v1/audit?action=mfa.step_up", world.adminToken, null)
+                  .toString())
+          .contains("with webauthn");
+    }
+  }
+
   private Process access(KpamWorld world, Path kubeconfig, Path opener) throws Exception {
     Path config = dir.resolve("admin-config");
     new ConfigStore(config)

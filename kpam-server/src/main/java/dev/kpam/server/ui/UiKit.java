@@ -27,10 +27,12 @@ final class UiKit {
   private static final Logger log = LoggerFactory.getLogger(UiKit.class);
 
   final UiSession session;
+  private final StepUpPrompt stepUp;
   private final Templates templates = new Templates();
 
-  UiKit(UiSession session) {
+  UiKit(UiSession session, StepUpPrompt stepUp) {
     this.session = session;
+    this.stepUp = stepUp;
   }
 
   void render(Context ctx, int status, String template, Object page) {
@@ -51,13 +53,16 @@ final class UiKit {
   }
 
   /**
-   * Wraps a page handler: no session → the sign-in page; a domain error → an HTML page with its
-   * status; anything else → a 500 page, the details only in the server log.
+   * Wraps a page handler: no session → the sign-in page; a change that needs step-up → the page
+   * that asks for the second factor; a domain error → an HTML page with its status; anything else →
+   * a 500 page, the details only in the server log.
    */
   Handler page(Handler handler) {
     return ctx -> {
       try {
         handler.handle(ctx);
+      } catch (StepUpRequired e) {
+        stepUp.render(this, ctx, UiSession.known(ctx), e.error());
       } catch (ApiException e) {
         if (e.status() == 401) {
           session.end(ctx);

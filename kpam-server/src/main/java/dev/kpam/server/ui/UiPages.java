@@ -47,6 +47,27 @@ public final class UiPages {
   public record PasskeyConfirmation(
       String ceremonyId, String user, String optionsJson, boolean confirmed, String error) {}
 
+  /** A field of a form, carried through a step-up page. */
+  public record FormField(String name, String value) {}
+
+  /**
+   * Step-up: an admin's change waits for a second factor. {@code action} is the change's URL and
+   * {@code fields} its form; {@code passkeyCeremony} is set where the admin has a passkey, {@code
+   * noFactor} where they have no factor at all; {@code secretsLeftOut} where the form had a secret
+   * field, which is not carried.
+   */
+  public record StepUpPage(
+      Chrome chrome,
+      String action,
+      List<FormField> fields,
+      boolean totp,
+      String passkeyCeremony,
+      String passkeyOptionsJson,
+      boolean noFactor,
+      boolean secretsLeftOut,
+      String window,
+      String error) {}
+
   /** The recovery codes of a confirmed factor, shown once. */
   public record RecoveryCodesPage(Chrome chrome, List<String> codes) {}
 

@@ -10,6 +10,7 @@ import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.identity.SingleSignOn;
 import dev.kpam.server.mfa.SecondFactors;
+import dev.kpam.server.mfa.StepUp;
 import dev.kpam.server.policy.WhatIf;
 import dev.kpam.server.relays.Relays;
 import dev.kpam.server.resources.Resources;
@@ -53,7 +54,8 @@ public final class UiRoutes {
       Clock clock,
       Supplier<String> publicUrl,
       Optional<SingleSignOn> sso,
-      SecondFactors secondFactors) {}
+      SecondFactors secondFactors,
+      StepUp stepUp) {}
 
   private final UiKit kit;
   private final Authenticator auth;
@@ -66,7 +68,10 @@ public final class UiRoutes {
   }
 
   public static void register(Javalin app, Services services) {
-    UiKit kit = new UiKit(new UiSession(services.auth()));
+    UiKit kit =
+        new UiKit(
+            new UiSession(services.auth(), services.stepUp()),
+            new StepUpPrompt(services.stepUp(), services.secondFactors()));
     UiRoutes ui = new UiRoutes(kit, services.auth(), services.sso());
     Assets.register(app);
     app.get("/", ctx -> ctx.redirect("/ui"));

@@ -4,6 +4,7 @@ import dev.kpam.crypto.secrets.SecretTokens;
 import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.auth.Principal;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.mfa.StepUp;
 import io.javalin.http.Context;
 import java.time.Duration;
 
@@ -32,9 +33,11 @@ final class UiSession {
   private static final String PRINCIPAL = "kpam.ui.principal";
 
   private final Authenticator auth;
+  private final StepUp stepUp;
 
-  UiSession(Authenticator auth) {
+  UiSession(Authenticator auth, StepUp stepUp) {
     this.auth = auth;
+    this.stepUp = stepUp;
   }
 
   /** The signed-in user, or a 401 (which the UI answers with a redirect to the sign-in page). */
@@ -48,11 +51,34 @@ final class UiSession {
     return principal;
   }
 
-  /** The signed-in user of a POST whose {@code _csrf} field matches the session, else 403. */
+  /**
+   * The signed-in user of a POST whose {@code _csrf} field matches the session, else 403. Where
+   * step-up asks for it, an admin's change also needs a recent second factor: the form's step-up
+   * fields are checked, or {@link StepUpRequired} asks for them (one's own security settings and
+   * signing out are never held back).
+   */
   Principal principalForPost(Context ctx) {
     Principal principal = principal(ctx);
     if (!SecretTokens.constantTimeEquals(csrf(ctx), nullToEmpty(ctx.formParam(CSRF_FIELD)))) {
       throw ApiException.forbidden("the form is stale or was not sent by kpam; reload the page");
+    }
+    if (!ctx.path().startsWith("/ui/security")
+        && !ctx.path().equals("/ui/logout")
+        && stepUp.needed(principal)) {
+      String code = ctx.formParam(StepUpPrompt.CODE_FIELD);
+      String ceremony = ctx.formParam(StepUpPrompt.CEREMONY_FIELD);
+      if (nullToEmpty(code).isBlank() && nullToEmpty(ceremony).isBlank()) {
+        throw new StepUpRequired(null);
+      }
+      try {
+        stepUp.confirm(
+            principal, code, ceremony, ctx.formParam(StepUpPrompt.CREDENTIAL_FIELD), ctx.ip());
+      } catch (ApiException e) {
+        if (e.status() != 403 && e.status() != 404 && e.status() != 429) {
+          throw e;
+        }
+        throw new StepUpRequired(e.getMessage());
+      }
     }
     return principal;
   }
