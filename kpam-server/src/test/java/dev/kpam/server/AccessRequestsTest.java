@@ -95,7 +95,8 @@ class AccessRequestsTest extends ServerTestBase {
                     Map.of("access", Map.of("approvers", List.of("nobody"))))
                 .expectError(400, "invalid_argument")
                 .message())
-        .isEqualTo("access.approvers: 'nobody' (expected: names of existing users)");
+        .isEqualTo(
+            "access.approvers: 'nobody' (expected: names of existing users, or group:NAME for an identity provider group)");
     assertThat(
             server
                 .admin

@@ -288,6 +288,59 @@ class SingleSignOnTest {
     assertThat(ended.get("endReason").asText()).contains("groups or role of bob changed");
   }
 
+  /** A person signed in through the CLI's flow, with what the provider says of them. */
+  private Api signedIn(String subject, String username, List<String> groups) throws Exception {
+    nextSignIn(subject, person(username, groups));
+    String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
+    String loopback = "http://127.0.0.1:" + freePort() + "/";
+    return redeem(cliSignInAs(verifier, loopback), verifier);
+  }
+
+  @Test
+  void approversNamedByAGroupAreThePeopleTheProviderPutsInIt() throws Exception {
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    server
+        .admin
+        .post("/api/v1/resources/prod/accounts/admin/grants", Map.of("user", "group:dev"))
+        .expect(200);
+    JsonNode access =
+        server
+            .admin
+            .patch(
+                "/api/v1/resources/prod/accounts/admin",
+                Map.of(
+                    "access",
+                    Map.of(
+                        "requiresApproval",
+                        true,
+                        "approvers",
+                        List.of("group:sre"),
+                        "approvalsNeeded",
+                        2)))
+            .expect(200)
+            .json()
+            .get("access");
+    assertThat(access.get("approvers").toString()).isEqualTo("[\"group:sre\"]");
+    Api bob = signedIn("sub-bob", "bob", List.of("dev"));
+    Map<String, Object> request =
+        Map.of("resource", "prod", "account", "admin", "duration", "30m", "reason", "incident 7");
+    // Nobody is in sre yet: two approvals cannot be had, and bob hears so at once.
+    assertThat(bob.post("/api/v1/requests", request).expectError(409, "conflict").message())
+        .contains("needs 2 approval(s) by group:sre other than you, and there are 0");
+
+    Api alice = signedIn("sub-alice", "alice", List.of("sre"));
+    Api dave = signedIn("sub-dave", "dave", List.of("sre", "dev"));
+    Api carol = signedIn("sub-carol", "carol", List.of("dev"));
+    String id = bob.post("/api/v1/requests", request).expect(201).json().get("id").asText();
+
+    carol.post("/api/v1/requests/" + id + "/approve", Map.of()).expectError(404, "not_found");
+    assertThat(alice.get("/api/v1/requests").expect(200).body()).contains(id);
+    alice.post("/api/v1/requests/" + id + "/approve", Map.of()).expect(200);
+    JsonNode approved =
+        dave.post("/api/v1/requests/" + id + "/approve", Map.of()).expect(200).json();
+    assertThat(approved.get("status").asText()).isEqualTo("APPROVED");
+  }
+
   private String cliSignInAs(String verifier, String loopback) {
     JsonNode started =
         server

@@ -18,7 +18,9 @@ final class AccessOptions {
   @Option(
       names = "--approvers",
       paramLabel = "USERS",
-      description = "Who approves, comma-separated user names (empty: any admin, the default).")
+      description =
+          "Who approves, comma-separated: user names, or group:NAME for an identity provider group"
+              + " (empty: any admin, the default).")
   String approvers;
 
   @Option(

@@ -109,7 +109,8 @@ class CliRequestsTest {
             "accounts", "update", "--resource", "prod", "--name", account, "--approvers", "nobody");
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.err())
-        .contains("access.approvers: 'nobody' (expected: names of existing users)");
+        .contains(
+            "access.approvers: 'nobody' (expected: names of existing users, or group:NAME for an identity provider group)");
   }
 
   @Test

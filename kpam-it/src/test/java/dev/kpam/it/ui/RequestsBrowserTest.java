@@ -50,7 +50,8 @@ final class RequestsBrowserTest {
       browser.fill("approvers", "carol, nobody");
       browser.click("save");
       assertThat(browser.text("#error-approvers"))
-          .isEqualTo("access.approvers: 'nobody' (expected: names of existing users)");
+          .isEqualTo(
+              "access.approvers: 'nobody' (expected: names of existing users, or group:NAME for an identity provider group)");
       browser.fill("approvers", "carol");
       browser.click("save");
       browser.waitFor("#saved");

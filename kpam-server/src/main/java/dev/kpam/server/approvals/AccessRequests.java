@@ -20,6 +20,7 @@ import dev.kpam.server.db.Database;
 import dev.kpam.server.db.Millis;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.http.Requests.Page;
+import dev.kpam.server.identity.GroupGrants;
 import dev.kpam.server.notify.Notifications;
 import dev.kpam.server.revocation.Revocations;
 import dev.kpam.server.revocation.Revocations.Scope;
@@ -29,11 +30,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -203,7 +206,7 @@ public final class AccessRequests {
                       .bind("limit", page.limit())
                       .bind("offset", page.offset());
               if (!filter.mine() && !principal.isAdmin()) {
-                List<String> approving = approving(principal.name());
+                List<String> approving = approving(principal);
                 query.bindList("approving", approving.isEmpty() ? List.of("") : approving);
               }
               return query.map((rs, c) -> row(rs)).list().stream().map(r -> view(h, r)).toList();
@@ -600,13 +603,25 @@ public final class AccessRequests {
     }
   }
 
-  private boolean mayDecide(Principal principal, AccessRules rules) {
-    return rules.approvers().isEmpty()
-        ? principal.isAdmin()
-        : rules.approvers().contains(principal.name());
+  /** How approver lists name {@code principal}: their name and group:NAME per group of theirs. */
+  public Set<String> approverNames(Principal principal) {
+    return db.jdbi()
+        .withHandle(h -> GroupGrants.entriesOf(h, principal.userId(), principal.name()));
   }
 
-  /** Approvers other than the requester who could decide: named users, or enabled admins. */
+  /** Named approvers decide (by name or through a group:NAME); where none are named, admins. */
+  private boolean mayDecide(Principal principal, AccessRules rules) {
+    if (rules.approvers().isEmpty()) {
+      return principal.isAdmin();
+    }
+    Set<String> me = approverNames(principal);
+    return rules.approvers().stream().anyMatch(me::contains);
+  }
+
+  /**
+   * Approvers other than the requester who could decide: enabled users named or in a named group,
+   * or enabled admins where none are named.
+   */
   private static int eligibleApprovers(Handle h, AccessRules rules, String requester) {
     if (rules.approvers().isEmpty()) {
       return h.createQuery(
@@ -615,28 +630,45 @@ public final class AccessRequests {
           .mapTo(Integer.class)
           .one();
     }
-    return (int) rules.approvers().stream().filter(a -> !a.equals(requester)).count();
+    List<String> names = new ArrayList<>(List.of(""));
+    List<String> groups = new ArrayList<>(List.of(""));
+    for (String approver : rules.approvers()) {
+      String group = GroupGrants.groupOf(approver);
+      (group == null ? names : groups).add(group == null ? approver : group);
+    }
+    return h.createQuery(
+            "SELECT COUNT(*) FROM users u WHERE NOT u.disabled AND u.name <> :me AND (u.name IN"
+                + " (<names>) OR EXISTS (SELECT 1 FROM user_groups ug WHERE ug.user_id = u.id"
+                + " AND ug.group_name IN (<groups>)))")
+        .bind("me", requester)
+        .bindList("names", names)
+        .bindList("groups", groups)
+        .mapTo(Integer.class)
+        .one();
   }
 
-  /** Ids of the accounts whose rules name {@code user} as an approver. */
-  private List<String> approving(String user) {
+  /**
+   * Ids of the accounts whose rules name {@code principal} as an approver, or a group of theirs.
+   */
+  private List<String> approving(Principal principal) {
     return db.jdbi()
         .withHandle(
-            h ->
-                h
-                    .createQuery(
-                        "SELECT id, access_rules FROM accounts WHERE access_rules IS NOT NULL")
-                    .map(
-                        (rs, c) ->
-                            AccountAccess.parse(rs.getString("access_rules"))
-                                    .approvers()
-                                    .contains(user)
-                                ? rs.getString("id")
-                                : null)
-                    .list()
-                    .stream()
-                    .filter(java.util.Objects::nonNull)
-                    .toList());
+            h -> {
+              Set<String> me = GroupGrants.entriesOf(h, principal.userId(), principal.name());
+              return h
+                  .createQuery(
+                      "SELECT id, access_rules FROM accounts WHERE access_rules IS NOT NULL")
+                  .map(
+                      (rs, c) ->
+                          AccountAccess.parse(rs.getString("access_rules")).approvers().stream()
+                                  .anyMatch(me::contains)
+                              ? rs.getString("id")
+                              : null)
+                  .list()
+                  .stream()
+                  .filter(java.util.Objects::nonNull)
+                  .toList();
+            });
   }
 
   private Row visible(Principal principal, String id) {
@@ -651,7 +683,7 @@ public final class AccessRequests {
     if (row.isEmpty()
         || !(principal.isAdmin()
             || row.get().userId().equals(principal.userId())
-            || approving(principal.name()).contains(row.get().accountId()))) {
+            || approving(principal).contains(row.get().accountId()))) {
       throw ApiException.notFound("request '" + id + "' not found");
     }
     return row.get();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.protocol.GoDuration;
 import dev.kpam.protocol.approvals.AccessRules;
 import dev.kpam.server.http.ApiException;
+import dev.kpam.server.identity.GroupGrants;
 import dev.kpam.server.notify.Notifications;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -62,7 +63,9 @@ public final class AccountAccess {
       throw ApiException.invalid(
           "access.approvalsNeeded", needed, "between 1 and " + MAX_APPROVALS_NEEDED);
     }
-    if (!approvers.isEmpty() && needed > approvers.size()) {
+    // A group may hold any number of people: only a list of names alone bounds the approvals.
+    boolean namesOnly = approvers.stream().allMatch(a -> GroupGrants.groupOf(a) == null);
+    if (!approvers.isEmpty() && namesOnly && needed > approvers.size()) {
       throw ApiException.invalid(
           "access.approvalsNeeded",
           needed,
@@ -166,9 +169,16 @@ public final class AccountAccess {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String name : names) {
       String trimmed = name == null ? "" : name.trim();
+      if (GroupGrants.groupOf(trimmed) != null) {
+        unique.add(
+            GroupGrants.PREFIX + GroupGrants.checkedEntry("access.approvers", trimmed).trim());
+        continue;
+      }
       if (!userExists.test(trimmed)) {
         throw ApiException.invalid(
-            "access.approvers", "'" + trimmed + "'", "names of existing users");
+            "access.approvers",
+            "'" + trimmed + "'",
+            "names of existing users, or group:NAME for an identity provider group");
       }
       unique.add(trimmed);
     }

@@ -7,6 +7,9 @@ import dev.kpam.server.http.ApiException;
 import dev.kpam.server.revocation.Revocations;
 import dev.kpam.server.revocation.Revocations.Scope;
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Grants to everyone in an identity provider group (docs/IDENTITY.md): an account's grant list
@@ -98,6 +101,30 @@ public final class GroupGrants {
       throw ApiException.notFound("group '" + group + "' has no grant on " + target);
     }
     revocations.committed();
+  }
+
+  /**
+   * How a user is named in grant and approver lists: their name and {@code group:NAME} for each
+   * group their last sign-in gave.
+   */
+  public static Set<String> entriesOf(Handle h, String userId, String userName) {
+    Set<String> entries = new LinkedHashSet<>();
+    entries.add(userName);
+    h.createQuery("SELECT group_name FROM user_groups WHERE user_id = :u ORDER BY group_name")
+        .bind("u", userId)
+        .mapTo(String.class)
+        .forEach(g -> entries.add(PREFIX + g));
+    return entries;
+  }
+
+  /** The group name of an entry {@code group:NAME}, checked; a 400 naming {@code field} if bad. */
+  public static String checkedEntry(String field, String entry) {
+    String name = groupOf(entry);
+    if (name == null || name.isBlank() || name.length() > 255) {
+      throw ApiException.invalid(
+          field, "'" + entry + "'", "group:NAME with a group name of 1-255 characters");
+    }
+    return name;
   }
 
   private static String checked(String group) {

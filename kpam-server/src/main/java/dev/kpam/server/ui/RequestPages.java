@@ -10,6 +10,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The access requests pages: the list (pending first, polled by htmx so that new requests and
@@ -46,25 +47,29 @@ public final class RequestPages {
   /** The list and the viewer's name, to tell their own requests from those they may decide. */
   public record RequestList(Chrome chrome, List<AccessRequestView> requests) {}
 
-  /** One request: what the viewer may do with it, the error of their last try, what they did. */
-  public record RequestDetail(Chrome chrome, AccessRequestView request, String error, String done) {
+  /**
+   * One request: what the viewer may do with it, the error of their last try, what they did. {@code
+   * viewer} is how approver lists name the viewer: their name and {@code group:NAME} per group.
+   */
+  public record RequestDetail(
+      Chrome chrome, Set<String> viewer, AccessRequestView request, String error, String done) {
     public boolean own() {
       return request.user().equals(chrome.user());
     }
 
+    private boolean named() {
+      return request.approvers().stream().anyMatch(viewer::contains);
+    }
+
     /** The named approvers (or, when none are named, the admins) but never the requester. */
     public boolean mayApprove() {
-      boolean approver =
-          request.approvers().isEmpty()
-              ? chrome.admin()
-              : request.approvers().contains(chrome.user());
+      boolean approver = request.approvers().isEmpty() ? chrome.admin() : named();
       return !own() && approver && request.pending();
     }
 
     /** Approvers deny, and an admin always may, while the request allows access or may. */
     public boolean mayDeny() {
-      boolean approver =
-          request.approvers().isEmpty() || request.approvers().contains(chrome.user());
+      boolean approver = request.approvers().isEmpty() || named();
       return !own()
           && (approver || chrome.admin())
           && (request.pending() || request.status().equals(AccessRequestView.APPROVED));
@@ -109,7 +114,12 @@ public final class RequestPages {
         ctx,
         200,
         "request.jte",
-        new RequestDetail(kit.chrome(ctx, me), request, null, ctx.queryParam("done")));
+        new RequestDetail(
+            kit.chrome(ctx, me),
+            requests.approverNames(me),
+            request,
+            null,
+            ctx.queryParam("done")));
   }
 
   private void decide(Context ctx, String action) {
@@ -134,7 +144,12 @@ public final class RequestPages {
           ctx,
           e.status(),
           "request.jte",
-          new RequestDetail(kit.chrome(ctx, me), requests.get(me, id), e.getMessage(), null));
+          new RequestDetail(
+              kit.chrome(ctx, me),
+              requests.approverNames(me),
+              requests.get(me, id),
+              e.getMessage(),
+              null));
     }
   }
 }
