@@ -1,5 +1,6 @@
 package dev.kpam.app;
 
+import dev.kpam.protocol.GoDuration;
 import dev.kpam.server.identity.OidcSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -87,6 +88,15 @@ final class OidcOptions {
   String breakGlassUser;
 
   /** The settings of the flags, or null when {@code --oidc-issuer} is not given. */
+  @Option(
+      names = "--oidc-groups-refresh",
+      paramLabel = "DURATION",
+      description =
+          "How often the groups of people who can act are read again with their sign-in's"
+              + " refresh token (default 15m); ask for offline_access in --oidc-scopes where the"
+              + " provider gives refresh tokens only then.")
+  String groupsRefresh;
+
   OidcSettings settings() {
     if (issuer == null) {
       if (clientId != null || breakGlassUser != null || adminGroup != null) {
@@ -106,6 +116,7 @@ final class OidcOptions {
         emailClaim,
         groupsClaim,
         adminGroup,
-        breakGlassUser);
+        breakGlassUser,
+        groupsRefresh == null ? null : GoDuration.parse(groupsRefresh));
   }
 }

@@ -224,7 +224,8 @@ public final class KpamServer implements AutoCloseable {
               secondFactors);
       Requests requests = new Requests(json);
       Optional<SingleSignOn> sso =
-          SingleSignOn.of(oidc, db, auth, revocations, audit, config.clock(), ids, address::url);
+          SingleSignOn.of(
+              oidc, db, secrets, auth, revocations, audit, config.clock(), ids, address::url);
 
       Javalin app =
           Javalin.create(
@@ -297,6 +298,11 @@ public final class KpamServer implements AutoCloseable {
       scheduler.scheduleWithFixedDelay(
           () -> expire(sessions, accessRequests), every, every, TimeUnit.MILLISECONDS);
       notifications.start(scheduler);
+      if (sso.isPresent()) {
+        SingleSignOn signOn = sso.get();
+        scheduler.scheduleWithFixedDelay(
+            () -> refreshGroups(signOn), every, every, TimeUnit.MILLISECONDS);
+      }
       return new KpamServer(
           config,
           db,
@@ -328,6 +334,14 @@ public final class KpamServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.warn("expiry failed, will retry: {}", e.toString());
+    }
+  }
+
+  private static void refreshGroups(SingleSignOn sso) {
+    try {
+      sso.refreshGroups();
+    } catch (RuntimeException e) {
+      log.warn("refreshing groups at the identity provider failed, will retry: {}", e.toString());
     }
   }
 

@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.TokenRequest;
 import dev.kpam.server.identity.OidcSettings;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,6 +33,7 @@ import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponseKt;
 import no.nav.security.mock.oauth2.http.Route;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import no.nav.security.mock.oauth2.token.OAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,9 +65,14 @@ class SingleSignOnTest {
   /** The ID token the provider's token endpoint answers with next instead of its own, or null. */
   private final AtomicReference<String> substituteIdToken = new AtomicReference<>();
 
+  /** How the provider answers refresh grants: normally (null), "503", or "invalid_grant". */
+  private final AtomicReference<String> refreshAnswer = new AtomicReference<>();
+
   @BeforeEach
   void start() throws Exception {
-    idp = new MockOAuth2Server(new SubstituteTokens(substituteIdToken));
+    idp =
+        new MockOAuth2Server(
+            new SubstituteTokens(substituteIdToken), new RefreshAnswers(refreshAnswer));
     idp.start(InetAddress.getLoopbackAddress(), 0);
     server = kpamWith(settings(idp.issuerUrl(ISSUER_ID).uri(), "admin"));
   }
@@ -100,6 +108,74 @@ class SingleSignOnTest {
               600,
               "id_token",
               next.getAndSet(null)));
+    }
+  }
+
+  /**
+   * Answers refresh grants as a failing provider (HTTP 503) or one that no longer honours the
+   * refresh token ({@code invalid_grant}, RFC 6749 5.2) would; otherwise the provider's own.
+   */
+  private record RefreshAnswers(AtomicReference<String> answer) implements Route {
+    @Override
+    public boolean match(OAuth2HttpRequest request) {
+      return answer.get() != null
+          && request.getMethod().equals("POST")
+          && request.getUrl().encodedPath().endsWith("/token")
+          && request.getBody() != null
+          && request.getBody().contains("grant_type=refresh_token");
+    }
+
+    @Override
+    public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+      return answer.get().equals("503")
+          ? OAuth2HttpResponseKt.oauth2Error(OAuth2Error.SERVER_ERROR.setHTTPStatusCode(503))
+          : OAuth2HttpResponseKt.oauth2Error(OAuth2Error.INVALID_GRANT);
+    }
+  }
+
+  /**
+   * What the provider says of a person, changeable after the sign-in: the provider keeps the
+   * callback of a sign-in for its refresh token, so a refresh reads the groups as they are then.
+   */
+  private static final class ChangingPerson implements OAuth2TokenCallback {
+    private final String subject;
+    private final String username;
+    volatile List<String> groups;
+
+    ChangingPerson(String subject, String username, List<String> groups) {
+      this.subject = subject;
+      this.username = username;
+      this.groups = groups;
+    }
+
+    @Override
+    public String issuerId() {
+      return ISSUER_ID;
+    }
+
+    @Override
+    public String subject(TokenRequest request) {
+      return subject;
+    }
+
+    @Override
+    public String typeHeader(TokenRequest request) {
+      return "JWT";
+    }
+
+    @Override
+    public List<String> audience(TokenRequest request) {
+      return List.of(CLIENT_ID);
+    }
+
+    @Override
+    public Map<String, Object> addClaims(TokenRequest request) {
+      return person(username, groups);
+    }
+
+    @Override
+    public long tokenExpiry() {
+      return 3600;
     }
   }
 
@@ -140,7 +216,8 @@ class SingleSignOnTest {
         null,
         null,
         "kpam-admins",
-        breakGlassUser);
+        breakGlassUser,
+        null);
   }
 
   /** The next ID token the provider issues: for {@code subject}, with {@code claims}. */
@@ -339,6 +416,72 @@ class SingleSignOnTest {
     JsonNode approved =
         dave.post("/api/v1/requests/" + id + "/approve", Map.of()).expect(200).json();
     assertThat(approved.get("status").asText()).isEqualTo("APPROVED");
+  }
+
+  @Test
+  void groupsAreReadAgainWithTheRefreshTokenAndASessionEndsWhenItsGroupGoes() throws Exception {
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    server
+        .admin
+        .post("/api/v1/resources/prod/accounts/admin/grants", Map.of("user", "group:sre"))
+        .expect(200);
+    ChangingPerson bobAtTheProvider = new ChangingPerson("sub-bob", "bob", List.of("sre"));
+    idp.enqueueCallback(bobAtTheProvider);
+    String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
+    Api bob = redeem(cliSignInAs(verifier, "http://127.0.0.1:" + freePort() + "/"), verifier);
+    String session = Fixtures.openSession(bob, "prod", "admin", "1h");
+
+    // The provider fails for a while: nothing is taken away for that.
+    refreshAnswer.set("503");
+    server.clock.advance(OidcSettings.DEFAULT_GROUPS_REFRESH.plusMinutes(1));
+    Thread.sleep(500); // ten rounds of the server's scheduler
+    assertThat(server.admin.get("/api/v1/sessions/" + session).json().get("status").asText())
+        .isEqualTo("ACTIVE");
+
+    // It is back, and bob is no longer in sre there: the next refresh ends the session.
+    refreshAnswer.set(null);
+    bobAtTheProvider.groups = List.of("dev");
+    server.clock.advance(OidcSettings.DEFAULT_GROUPS_REFRESH.plusMinutes(1));
+    JsonNode ended = awaitEnded(session);
+    assertThat(ended.get("endReason").asText())
+        .contains("groups or role of bob changed at the identity provider (refresh)");
+    assertThat(bob.get("/api/v1/accounts").expect(200).json().get("items")).isEmpty();
+    assertThat(server.admin.get("/api/v1/users/bob").json().get("groups").toString())
+        .isEqualTo("[\"dev\"]");
+  }
+
+  @Test
+  void aRefreshTheProviderRefusesEndsTheUsersSessionsAndSignIns() throws Exception {
+    Fixtures.resourceWithAccount(server, "prod", "dc1");
+    server
+        .admin
+        .post("/api/v1/resources/prod/accounts/admin/grants", Map.of("user", "group:sre"))
+        .expect(200);
+    idp.enqueueCallback(new ChangingPerson("sub-bob", "bob", List.of("sre")));
+    String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
+    Api bob = redeem(cliSignInAs(verifier, "http://127.0.0.1:" + freePort() + "/"), verifier);
+    String session = Fixtures.openSession(bob, "prod", "admin", "1h");
+
+    refreshAnswer.set("invalid_grant");
+    server.clock.advance(OidcSettings.DEFAULT_GROUPS_REFRESH.plusMinutes(1));
+    JsonNode ended = awaitEnded(session);
+    assertThat(ended.get("endReason").asText())
+        .contains("the identity provider no longer vouches for bob");
+    bob.get("/api/v1/accounts").expectError(401, "unauthenticated");
+    assertThat(server.admin.get("/api/v1/audit?action=user.sso.refresh_refused").body())
+        .contains("user:bob", "invalid_grant")
+        .doesNotContain("refresh_token=");
+  }
+
+  private JsonNode awaitEnded(String session) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      JsonNode view = server.admin.get("/api/v1/sessions/" + session).expect(200).json();
+      if (!view.get("status").asText().equals("ACTIVE")) {
+        return view;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("session " + session + " still active after 10 s");
   }
 
   private String cliSignInAs(String verifier, String loopback) {

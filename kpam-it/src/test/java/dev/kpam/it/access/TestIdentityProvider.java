@@ -55,7 +55,8 @@ public final class TestIdentityProvider implements AutoCloseable {
         null,
         null,
         adminGroup,
-        breakGlassUser);
+        breakGlassUser,
+        null);
   }
 
   /**

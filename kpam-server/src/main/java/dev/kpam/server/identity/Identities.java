@@ -130,10 +130,7 @@ final class Identities {
    */
   Linked signIn(OidcSettings settings, Claims claims, String sourceAddress) {
     Actor actor = Actor.of(claims.username(), sourceAddress);
-    String role =
-        settings.adminGroup() == null
-            ? null
-            : claims.groups().contains(settings.adminGroup()) ? "admin" : "member";
+    String role = roleOf(settings, claims);
     Linked linked =
         db.jdbi()
             .inTransaction(
@@ -149,43 +146,76 @@ final class Identities {
                         "user_disabled",
                         "user '" + user.name() + "' is disabled in kpam; ask an admin");
                   }
-                  List<String> before = groups(h, user.id());
-                  String newRole = role == null ? user.role() : role;
                   h.createUpdate(
-                          "UPDATE users SET display_name = :dn, email = :email, role = :role,"
-                              + " signed_in_at = :t, updated_at = :t WHERE id = :id")
+                          "UPDATE users SET display_name = :dn, email = :email, signed_in_at = :t"
+                              + " WHERE id = :id")
                       .bind("dn", claims.displayName())
                       .bind("email", claims.email())
-                      .bind("role", newRole)
                       .bind("t", now)
                       .bind("id", user.id())
                       .execute();
-                  List<String> revoked = List.of();
-                  boolean groupsChanged =
-                      !new TreeSet<>(before).equals(new TreeSet<>(claims.groups()));
-                  if (groupsChanged) {
-                    replaceGroups(h, user.id(), claims.groups());
-                  }
-                  if (groupsChanged || !newRole.equals(user.role())) {
-                    audit.record(
-                        h,
-                        Actor.SYSTEM,
-                        "user.sso.update",
-                        "user:" + user.name(),
-                        "role=" + newRole + " groups=" + String.join(",", claims.groups()));
-                    revoked =
-                        revocations.revoke(
-                            h,
-                            Actor.SYSTEM,
-                            Scope.user(user.id()),
-                            "groups or role of "
-                                + user.name()
-                                + " changed at the identity provider (sign-in)");
-                  }
+                  List<String> revoked = apply(h, user, claims, role, "sign-in");
                   return new Linked(user.id(), user.name(), false, revoked);
                 });
     revocations.committed();
     return linked;
+  }
+
+  /**
+   * Takes what the provider said of a user again without a sign-in (a refresh of their sign-in's
+   * tokens); ends their open sessions that lost their grounds. Empty where the provider's answer
+   * names another person than the user.
+   */
+  List<String> refreshed(OidcSettings settings, String userId, Claims claims) {
+    String role = roleOf(settings, claims);
+    List<String> revoked =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  Optional<Row> user = byIdentity(h, claims).filter(u -> u.id().equals(userId));
+                  return user.isEmpty() ? null : apply(h, user.get(), claims, role, "refresh");
+                });
+    revocations.committed();
+    if (revoked == null) {
+      throw new SsoException(
+          "refresh_subject", "the identity provider's refreshed ID token is about someone else");
+    }
+    return revoked;
+  }
+
+  /** Groups and role of {@code user} as {@code claims} say; ends sessions that lost grounds. */
+  private List<String> apply(Handle h, Row user, Claims claims, String role, String when) {
+    List<String> before = groups(h, user.id());
+    String newRole = role == null ? user.role() : role;
+    boolean groupsChanged = !new TreeSet<>(before).equals(new TreeSet<>(claims.groups()));
+    if (!groupsChanged && newRole.equals(user.role())) {
+      return List.of();
+    }
+    h.createUpdate("UPDATE users SET role = :role, updated_at = :t WHERE id = :id")
+        .bind("role", newRole)
+        .bind("t", clock.millis())
+        .bind("id", user.id())
+        .execute();
+    if (groupsChanged) {
+      replaceGroups(h, user.id(), claims.groups());
+    }
+    audit.record(
+        h,
+        Actor.SYSTEM,
+        "user.sso.update",
+        "user:" + user.name(),
+        "role=" + newRole + " groups=" + String.join(",", claims.groups()) + " (" + when + ")");
+    return revocations.revoke(
+        h,
+        Actor.SYSTEM,
+        Scope.user(user.id()),
+        "groups or role of " + user.name() + " changed at the identity provider (" + when + ")");
+  }
+
+  private static String roleOf(OidcSettings settings, Claims claims) {
+    return settings.adminGroup() == null
+        ? null
+        : claims.groups().contains(settings.adminGroup()) ? "admin" : "member";
   }
 
   private record Row(String id, String name, String role, boolean disabled) {}

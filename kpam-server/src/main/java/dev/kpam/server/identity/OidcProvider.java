@@ -15,6 +15,7 @@ import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GeneralException;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -27,12 +28,14 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.io.IOException;
 import java.net.URI;
@@ -80,8 +83,16 @@ final class OidcProvider {
   /** A sign-in started here: where to send the browser, and what the answer must match. */
   record Started(URI authorizationUrl, String state, String nonce, String codeVerifier) {}
 
-  /** Who the provider says signed in, from a validated ID token. */
-  record Identity(String issuer, String subject, IDTokenClaimsSet claims) {}
+  /**
+   * Who the provider says signed in, from a validated ID token, and the refresh token it gave
+   * (null: none) to ask again later.
+   */
+  record Identity(String issuer, String subject, IDTokenClaimsSet claims, String refreshToken) {
+    @Override
+    public String toString() {
+      return "Identity[issuer=" + issuer + ", subject=" + subject + ", refreshToken=<redacted>]";
+    }
+  }
 
   OidcProvider(OidcSettings settings) {
     this.settings = settings;
@@ -123,6 +134,35 @@ final class OidcProvider {
             new ClientSecretBasic(clientId, new Secret(settings.clientSecret())),
             new AuthorizationCodeGrant(
                 new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier)));
+    OIDCTokens tokens = send(request, "code_refused", "the sign-in code", "sign in again");
+    return identity(provider, tokens, new Nonce(nonce));
+  }
+
+  /**
+   * Asks the provider again about a signed-in user with the refresh token of their sign-in; the
+   * answer's identity is null where the provider sends no new ID token. A provider that no longer
+   * vouches for the user throws {@code refresh_refused}; one that cannot be reached, {@code
+   * idp_unreachable}.
+   */
+  Identity refresh(String refreshToken) {
+    Discovered provider = discovered();
+    TokenRequest request =
+        new TokenRequest(
+            provider.metadata().getTokenEndpointURI(),
+            new ClientSecretBasic(clientId, new Secret(settings.clientSecret())),
+            new RefreshTokenGrant(new RefreshToken(refreshToken)));
+    OIDCTokens tokens =
+        send(request, "refresh_refused", "the sign-in's refresh token", "sign in again");
+    String next =
+        tokens.getRefreshToken() == null ? refreshToken : tokens.getRefreshToken().getValue();
+    if (tokens.getIDToken() == null) {
+      return new Identity(null, null, null, next);
+    }
+    Identity identity = identity(provider, tokens, null);
+    return new Identity(identity.issuer(), identity.subject(), identity.claims(), next);
+  }
+
+  private OIDCTokens send(TokenRequest request, String refusal, String what, String then) {
     HTTPRequest http = request.toHTTPRequest();
     http.setConnectTimeout(CONNECT_TIMEOUT_MS);
     http.setReadTimeout(READ_TIMEOUT_MS);
@@ -140,20 +180,41 @@ final class OidcProvider {
     }
     if (!response.indicatesSuccess()) {
       ErrorObject error = response.toErrorResponse().getErrorObject();
+      if (error.getHTTPStatusCode() >= 500) {
+        // The provider failing is not the provider refusing: nothing is taken away for it.
+        throw new SsoException(
+            "idp_unreachable",
+            "the identity provider "
+                + settings.providerName()
+                + " failed (its token endpoint answered HTTP "
+                + error.getHTTPStatusCode()
+                + "); this is not a refused sign-in: try again when it is back, or ask an admin");
+      }
       throw new SsoException(
-          "code_refused",
-          "the identity provider refused the sign-in code ("
+          refusal,
+          "the identity provider refused "
+              + what
+              + " ("
               + (error.getCode() == null ? "HTTP " + error.getHTTPStatusCode() : error.getCode())
               + (error.getDescription() == null ? "" : ": " + error.getDescription())
-              + "); sign in again");
+              + "); "
+              + then);
     }
-    JWT idToken = ((OIDCTokenResponse) response.toSuccessResponse()).getOIDCTokens().getIDToken();
+    return ((OIDCTokenResponse) response.toSuccessResponse()).getOIDCTokens();
+  }
+
+  /** The validated identity of {@code tokens}' ID token; {@code nonce} null where none is sent. */
+  private Identity identity(Discovered provider, OIDCTokens tokens, Nonce nonce) {
+    JWT idToken = tokens.getIDToken();
     if (idToken == null) {
       throw new SsoException("id_token", "the identity provider returned no ID token");
     }
+    String refreshToken =
+        tokens.getRefreshToken() == null ? null : tokens.getRefreshToken().getValue();
     try {
-      IDTokenClaimsSet claims = provider.validator().validate(idToken, new Nonce(nonce));
-      return new Identity(claims.getIssuer().getValue(), claims.getSubject().getValue(), claims);
+      IDTokenClaimsSet claims = provider.validator().validate(idToken, nonce);
+      return new Identity(
+          claims.getIssuer().getValue(), claims.getSubject().getValue(), claims, refreshToken);
     } catch (BadJWTException e) {
       throw new SsoException("id_token", "the ID token was refused: " + readable(e.getMessage()));
     } catch (BadJOSEException e) {

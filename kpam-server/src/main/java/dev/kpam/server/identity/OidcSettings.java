@@ -1,6 +1,7 @@
 package dev.kpam.server.identity;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,6 +23,9 @@ import java.util.List;
  * @param adminGroup members of this group are admins, everyone else a member; null: every SSO user
  *     is a member until an admin changes that
  * @param breakGlassUser when not null, password sign-in is off for everyone but this local user
+ * @param groupsRefresh how often the groups and role of a user who can act (an open session or a
+ *     live token) are read again from the provider with the refresh token of their sign-in (null:
+ *     15 minutes); providers give refresh tokens for the {@code offline_access} scope or always
  */
 public record OidcSettings(
     URI issuer,
@@ -34,8 +38,10 @@ public record OidcSettings(
     String emailClaim,
     String groupsClaim,
     String adminGroup,
-    String breakGlassUser) {
+    String breakGlassUser,
+    Duration groupsRefresh) {
   public static final List<String> DEFAULT_SCOPES = List.of("profile", "email");
+  public static final Duration DEFAULT_GROUPS_REFRESH = Duration.ofMinutes(15);
 
   public OidcSettings {
     if (issuer == null || !issuer.isAbsolute() || issuer.getHost() == null) {
@@ -60,6 +66,12 @@ public record OidcSettings(
     groupsClaim = blankTo(groupsClaim, "groups");
     adminGroup = blankTo(adminGroup, null);
     breakGlassUser = blankTo(breakGlassUser, null);
+    groupsRefresh = groupsRefresh == null ? DEFAULT_GROUPS_REFRESH : groupsRefresh;
+    if (groupsRefresh.compareTo(Duration.ofMinutes(1)) < 0
+        || groupsRefresh.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException(
+          "OIDC groups refresh: " + groupsRefresh + " (expected: between 1m and 24h)");
+    }
   }
 
   /** Whether {@code user} may sign in with a password. */

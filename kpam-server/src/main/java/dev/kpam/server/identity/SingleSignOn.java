@@ -9,6 +9,7 @@ import dev.kpam.server.auth.Authenticator;
 import dev.kpam.server.db.Database;
 import dev.kpam.server.http.ApiException;
 import dev.kpam.server.revocation.Revocations;
+import dev.kpam.server.secrets.SecretStore;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,7 @@ public final class SingleSignOn {
 
   private final OidcProvider provider;
   private final Identities identities;
+  private final GroupRefresh groupRefresh;
   private final Database db;
   private final Authenticator auth;
   private final AuditLog audit;
@@ -56,6 +58,7 @@ public final class SingleSignOn {
   private SingleSignOn(
       OidcProvider provider,
       Identities identities,
+      GroupRefresh groupRefresh,
       Database db,
       Authenticator auth,
       AuditLog audit,
@@ -63,6 +66,7 @@ public final class SingleSignOn {
       Supplier<String> publicUrl) {
     this.provider = provider;
     this.identities = identities;
+    this.groupRefresh = groupRefresh;
     this.db = db;
     this.auth = auth;
     this.audit = audit;
@@ -74,6 +78,7 @@ public final class SingleSignOn {
   public static Optional<SingleSignOn> of(
       OidcSettings settings,
       Database db,
+      SecretStore secrets,
       Authenticator auth,
       Revocations revocations,
       AuditLog audit,
@@ -83,15 +88,26 @@ public final class SingleSignOn {
     if (settings == null) {
       return Optional.empty();
     }
+    OidcProvider provider = new OidcProvider(settings);
+    Identities identities = new Identities(db, clock, ids, audit, revocations);
     return Optional.of(
         new SingleSignOn(
-            new OidcProvider(settings),
-            new Identities(db, clock, ids, audit, revocations),
+            provider,
+            identities,
+            new GroupRefresh(provider, identities, db, secrets, revocations, audit, clock),
             db,
             auth,
             audit,
             clock,
             publicUrl));
+  }
+
+  /**
+   * Reads the groups of the users who are due again from the provider (the server's scheduler calls
+   * this); answers how many were asked.
+   */
+  public int refreshGroups() {
+    return groupRefresh.runOnce();
   }
 
   public String providerName() {
@@ -237,6 +253,7 @@ public final class SingleSignOn {
               identity.subject(),
               identity.claims().toJSONObject());
       Identities.Linked user = identities.signIn(provider.settings(), claims, sourceAddress);
+      groupRefresh.keep(user.userId(), identity.refreshToken());
       Actor actor = Actor.of(user.name(), sourceAddress);
       if (pending.kind().equals("ui")) {
         LoginResponse login = auth.issueSignedIn(user.name(), true);
