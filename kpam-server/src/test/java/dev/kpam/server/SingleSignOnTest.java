@@ -473,6 +473,22 @@ class SingleSignOnTest {
         .doesNotContain("refresh_token=");
   }
 
+  @Test
+  void aDeviceSignInWhereTheProviderHasNoneSaysWhatToDoInstead() {
+    assertThat(
+            server
+                .anonymous
+                .post("/api/v1/auth/sso/device", null)
+                .expectError(409, "sso_device_unsupported")
+                .message())
+        .contains("does not offer sign-in from another device")
+        .contains("kpam login --sso on a machine with a browser");
+    server
+        .anonymous
+        .post("/api/v1/auth/sso/device/token", Map.of())
+        .expectError(400, "invalid_argument");
+  }
+
   private JsonNode awaitEnded(String session) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       JsonNode view = server.admin.get("/api/v1/sessions/" + session).expect(200).json();

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kpam login}: exchanges a password, or a single sign-on in the browser ({@code --sso},
- * {@link SsoLogin}), for an API token and keeps it in {@code config.json}. A token saved earlier
- * for the same server is revoked, so that logins do not pile up tokens.
+ * {@link SsoLogin}) or on another device ({@code --sso --device}, {@link DeviceLogin}), for an API
+ * token and keeps it in {@code config.json}. A token saved earlier for the same server is revoked,
+ * so that logins do not pile up tokens.
  */
 @Command(
     name = "login",
@@ -49,6 +50,13 @@ public final class LoginCommand implements Callable<Integer> {
   boolean sso;
 
   @Option(
+      names = "--device",
+      description =
+          "With --sso, for a machine without a browser: sign in on another device (a phone, a"
+              + " laptop) with the code shown, where the identity provider offers it.")
+  boolean device;
+
+  @Option(
       names = "--password-stdin",
       description = "Read the password from standard input instead of the terminal.")
   boolean passwordStdin;
@@ -72,7 +80,9 @@ public final class LoginCommand implements Callable<Integer> {
         throw new CliException(
             "--sso signs in through the identity provider: drop --user and --password-stdin");
       }
-      login = SsoLogin.run(api, env);
+      login = device ? DeviceLogin.run(api, env) : SsoLogin.run(api, env);
+    } else if (device) {
+      throw new CliException("--device signs in through the identity provider: add --sso");
     } else {
       String name = userToUse(previous, url);
       login =

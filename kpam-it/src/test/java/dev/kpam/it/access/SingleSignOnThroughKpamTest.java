@@ -164,4 +164,76 @@ class SingleSignOnThroughKpamTest {
         .contains("'Dave Smith' cannot be a kpam user name");
     assertThat(refused.page().body()).contains("kpam sign-in failed");
   }
+
+  /** Starts {@code kpam login --sso --device} and waits until it shows the code to enter. */
+  private record DeviceCli(Process cli, StringBuffer out, StringBuffer err) {}
+
+  private DeviceCli deviceLogin(Path config) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            "java",
+            "-jar",
+            KpamWorld.KPAM_JAR.toString(),
+            "login",
+            "--server",
+            world.serverUrl().toString(),
+            "--sso",
+            "--device");
+    builder.environment().put("KPAM_CONFIG_DIR", config.toString());
+    builder.environment().put("HOME", dir.resolve("home").toString());
+    builder.environment().remove("DISPLAY");
+    Process cli = builder.start();
+    StringBuffer out = Processes.collect(cli.getInputStream());
+    StringBuffer err = Processes.collect(cli.getErrorStream());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> USER_CODE.matcher(err).find() || !cli.isAlive());
+    return new DeviceCli(cli, out, err);
+  }
+
+  private static final Pattern USER_CODE = Pattern.compile("\\n {4}([0-9A-F]{4}-[0-9A-F]{4})\\n");
+
+  @Test
+  void aMachineWithoutABrowserSignsInWithACodeEnteredOnAnotherDevice() throws Exception {
+    Path config = dir.resolve("carol-config");
+    DeviceCli device = deviceLogin(config);
+    Process cli = device.cli();
+    StringBuffer err = device.err();
+    try {
+      Matcher code = USER_CODE.matcher(err);
+      assertThat(code.find()).as("the CLI shows the code: " + err).isTrue();
+      assertThat(err.toString())
+          .contains("To sign in with Corp IdP, open http://")
+          .contains("/device");
+      assertThat(cli.isAlive()).as("waits for the other device").isTrue();
+
+      idp.approveDevice(code.group(1), "sub-carol", "carol", List.of("sre"));
+      assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(cli.exitValue()).as(err.toString()).isZero();
+      assertThat(device.out().toString()).contains("as carol (member)");
+    } finally {
+      Processes.destroy(cli);
+    }
+    SavedLogin saved = new ConfigStore(config).load().orElseThrow();
+    assertThat(saved.user()).isEqualTo("carol");
+    JsonNode whoami = world.call("GET", "/api/v1/auth/whoami", saved.token(), null);
+    assertThat(whoami.toString()).contains("carol");
+    assertThat(
+            world
+                .call("GET", "/api/v1/audit?action=auth.sso.login", world.adminToken, null)
+                .toString())
+        .contains("CLI on another device");
+
+    DeviceCli declined = deviceLogin(dir.resolve("declined-config"));
+    try {
+      Matcher again = USER_CODE.matcher(declined.err());
+      assertThat(again.find()).isTrue();
+      idp.declineDevice(again.group(1));
+      assertThat(declined.cli().waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(declined.cli().exitValue()).isNotZero();
+      assertThat(declined.err().toString()).contains("declined on the other device");
+    } finally {
+      Processes.destroy(declined.cli());
+    }
+  }
 }

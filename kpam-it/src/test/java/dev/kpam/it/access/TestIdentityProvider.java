@@ -13,6 +13,8 @@ import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
  * A real OpenID Connect provider on loopback for the single sign-on tests: {@code
  * mock-oauth2-server} (discovery, JWKS, authorization and token endpoints, its own RSA keys),
  * issuer {@code http://127.0.0.1:PORT/corp}. Who signs in next is set with {@link #nextSignIn}.
+ * mock-oauth2-server has no device authorization grant (RFC 8628): {@link DeviceGrant} adds it on
+ * the provider's own router, with ID tokens the provider issues and signs with its own keys.
  *
  * <pre>{@code
  * try (TestIdentityProvider idp = TestIdentityProvider.start()) {
@@ -27,15 +29,32 @@ public final class TestIdentityProvider implements AutoCloseable {
   private static final String ISSUER_ID = "corp";
 
   private final MockOAuth2Server server;
+  private final DeviceGrant devices;
 
-  private TestIdentityProvider(MockOAuth2Server server) {
+  private TestIdentityProvider(MockOAuth2Server server, DeviceGrant devices) {
     this.server = server;
+    this.devices = devices;
   }
 
   public static TestIdentityProvider start() {
-    MockOAuth2Server server = new MockOAuth2Server();
+    DeviceGrant devices = new DeviceGrant();
+    MockOAuth2Server server = new MockOAuth2Server(devices.routes());
     server.start(InetAddress.getLoopbackAddress(), 0);
-    return new TestIdentityProvider(server);
+    devices.serve(server, ISSUER_ID, CLIENT_ID);
+    return new TestIdentityProvider(server, devices);
+  }
+
+  /**
+   * The person with the device sign-in's {@code userCode} signs in at the provider as {@code
+   * username} in {@code groups} (what they would do on their phone).
+   */
+  public void approveDevice(String userCode, String subject, String username, List<String> groups) {
+    devices.approve(userCode, subject, claims(username, groups));
+  }
+
+  /** The person with {@code userCode} declines the device sign-in. */
+  public void declineDevice(String userCode) {
+    devices.decline(userCode);
   }
 
   public URI issuer() {
@@ -64,13 +83,18 @@ public final class TestIdentityProvider implements AutoCloseable {
    * groups}.
    */
   public void nextSignIn(String subject, String username, List<String> groups) {
+    server.enqueueCallback(
+        new DefaultOAuth2TokenCallback(
+            ISSUER_ID, subject, "JWT", null, claims(username, groups), 3600));
+  }
+
+  private static Map<String, Object> claims(String username, List<String> groups) {
     Map<String, Object> claims = new HashMap<>();
     claims.put("preferred_username", username);
     claims.put("name", username.substring(0, 1).toUpperCase() + username.substring(1));
     claims.put("email", username + "@example.com");
     claims.put("groups", groups);
-    server.enqueueCallback(
-        new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", null, claims, 3600));
+    return claims;
   }
 
   @Override

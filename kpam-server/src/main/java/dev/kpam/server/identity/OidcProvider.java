@@ -22,6 +22,11 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationRequest;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationResponse;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
+import com.nimbusds.oauth2.sdk.device.DeviceCode;
+import com.nimbusds.oauth2.sdk.device.DeviceCodeGrant;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -72,6 +77,17 @@ final class OidcProvider {
           JWSAlgorithm.ES384,
           JWSAlgorithm.ES512,
           JWSAlgorithm.EdDSA);
+
+  /** The token endpoint's answers to a device code that are not failures of kpam (RFC 8628). */
+  private static final java.util.Map<String, String> DEVICE_MESSAGES =
+      java.util.Map.of(
+          "authorization_pending", "waiting for the person to sign in on the other device",
+          "slow_down", "asked too often; asking less often",
+          "expired_token",
+              "the device sign-in expired before it was finished; run kpam login again",
+          "access_denied", "the sign-in was declined on the other device");
+
+  private static final Set<String> DEVICE_STATES = DEVICE_MESSAGES.keySet();
 
   private final OidcSettings settings;
   private final ClientID clientId;
@@ -138,6 +154,93 @@ final class OidcProvider {
     return identity(provider, tokens, new Nonce(nonce));
   }
 
+  /** A device sign-in under way at the provider (RFC 8628): what the person is told to do. */
+  record DeviceStarted(
+      String deviceCode,
+      String userCode,
+      URI verificationUri,
+      URI verificationUriComplete,
+      long expiresIn,
+      long interval) {
+    @Override
+    public String toString() {
+      return "DeviceStarted[userCode=" + userCode + ", deviceCode=<redacted>]";
+    }
+  }
+
+  /**
+   * Starts the device authorization grant (RFC 8628) for a machine without a browser; refuses with
+   * {@code device_unsupported} where the provider does not offer it.
+   */
+  DeviceStarted startDevice() {
+    OIDCProviderMetadata metadata = discovered().metadata();
+    URI endpoint = metadata.getDeviceAuthorizationEndpointURI();
+    if (endpoint == null) {
+      throw new SsoException(
+          "device_unsupported",
+          "the identity provider "
+              + settings.providerName()
+              + " does not offer sign-in from another device (no device_authorization_endpoint);"
+              + " run kpam login --sso on a machine with a browser");
+    }
+    Scope scope = new Scope("openid");
+    settings.scopes().forEach(scope::add);
+    HTTPRequest http =
+        new DeviceAuthorizationRequest(
+                endpoint,
+                new ClientSecretBasic(clientId, new Secret(settings.clientSecret())),
+                scope,
+                null)
+            .toHTTPRequest();
+    http.setConnectTimeout(CONNECT_TIMEOUT_MS);
+    http.setReadTimeout(READ_TIMEOUT_MS);
+    DeviceAuthorizationResponse response;
+    try {
+      response = DeviceAuthorizationResponse.parse(http.send());
+    } catch (IOException e) {
+      throw SsoException.unreachable(settings, "its device authorization endpoint", e);
+    } catch (ParseException e) {
+      throw new SsoException(
+          "idp_answer",
+          "the identity provider's device authorization endpoint gave an answer kpam cannot read: "
+              + e.getMessage());
+    }
+    if (!response.indicatesSuccess()) {
+      ErrorObject error = response.toErrorResponse().getErrorObject();
+      throw new SsoException(
+          "device_refused",
+          "the identity provider refused to start a device sign-in ("
+              + (error.getCode() == null ? "HTTP " + error.getHTTPStatusCode() : error.getCode())
+              + (error.getDescription() == null ? "" : ": " + error.getDescription())
+              + ")");
+    }
+    DeviceAuthorizationSuccessResponse started = response.toSuccessResponse();
+    return new DeviceStarted(
+        started.getDeviceCode().getValue(),
+        started.getUserCode().getValue(),
+        started.getVerificationURI(),
+        started.getVerificationURIComplete(),
+        started.getLifetime(),
+        started.getInterval() > 0 ? started.getInterval() : 5);
+  }
+
+  /**
+   * Asks whether the person finished the device sign-in of {@code deviceCode}: the identity once
+   * they did; {@code authorization_pending} or {@code slow_down} while they have not, {@code
+   * expired_token} or {@code access_denied} when they never will.
+   */
+  Identity pollDevice(String deviceCode) {
+    Discovered provider = discovered();
+    TokenRequest request =
+        new TokenRequest(
+            provider.metadata().getTokenEndpointURI(),
+            new ClientSecretBasic(clientId, new Secret(settings.clientSecret())),
+            new DeviceCodeGrant(new DeviceCode(deviceCode)));
+    OIDCTokens tokens =
+        send(request, "device_refused", "the device sign-in", "run kpam login again");
+    return identity(provider, tokens, null);
+  }
+
   /**
    * Asks the provider again about a signed-in user with the refresh token of their sign-in; the
    * answer's identity is null where the provider sends no new ID token. A provider that no longer
@@ -189,6 +292,10 @@ final class OidcProvider {
                 + " failed (its token endpoint answered HTTP "
                 + error.getHTTPStatusCode()
                 + "); this is not a refused sign-in: try again when it is back, or ask an admin");
+      }
+      String code = error.getCode() == null ? "" : error.getCode();
+      if (DEVICE_STATES.contains(code)) {
+        throw new SsoException(code, DEVICE_MESSAGES.get(code));
       }
       throw new SsoException(
           refusal,

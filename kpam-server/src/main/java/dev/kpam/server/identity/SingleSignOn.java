@@ -2,6 +2,7 @@ package dev.kpam.server.identity;
 
 import dev.kpam.crypto.secrets.SecretTokens;
 import dev.kpam.protocol.auth.LoginResponse;
+import dev.kpam.protocol.auth.SsoDeviceStart;
 import dev.kpam.server.Ids;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
@@ -279,6 +280,64 @@ public final class SingleSignOn {
         return new Finished.Cli(
             withError(pending.clientRedirect(), e.reason(), e.getMessage()), false);
       }
+      throw e.toApi();
+    }
+  }
+
+  /** Starts a sign-in on another device for a CLI without a browser (RFC 8628). */
+  public SsoDeviceStart startDevice(String sourceAddress) {
+    try {
+      OidcProvider.DeviceStarted started = provider.startDevice();
+      return new SsoDeviceStart(
+          started.deviceCode(),
+          started.userCode(),
+          started.verificationUri().toString(),
+          started.verificationUriComplete() == null
+              ? null
+              : started.verificationUriComplete().toString(),
+          started.expiresIn(),
+          started.interval(),
+          providerName());
+    } catch (SsoException e) {
+      audit.record(Actor.of("-", sourceAddress), "auth.sso.failed", "sso", e.reason());
+      if (e.reason().equals("device_unsupported")) {
+        throw new ApiException(409, "sso_device_unsupported", e.getMessage());
+      }
+      throw e.toApi();
+    }
+  }
+
+  /**
+   * The CLI's question while the person signs in on another device: a login once they did, a 400
+   * while they have not yet (pending, or asked too often), a 401 when they never will.
+   */
+  public LoginResponse pollDevice(String deviceCode, String sourceAddress) {
+    if (deviceCode == null || deviceCode.isBlank()) {
+      throw ApiException.invalid("deviceCode", "missing", "the device code the sign-in started");
+    }
+    Actor unknown = Actor.of("-", sourceAddress);
+    try {
+      OidcProvider.Identity identity = provider.pollDevice(deviceCode);
+      Identities.Claims claims =
+          Identities.Claims.of(
+              provider.settings(),
+              identity.issuer(),
+              identity.subject(),
+              identity.claims().toJSONObject());
+      Identities.Linked user = identities.signIn(provider.settings(), claims, sourceAddress);
+      groupRefresh.keep(user.userId(), identity.refreshToken());
+      LoginResponse login = auth.issueSignedIn(user.name(), false);
+      audit.record(
+          Actor.of(user.name(), sourceAddress),
+          "auth.sso.login",
+          "user:" + user.name(),
+          "CLI on another device");
+      return login;
+    } catch (SsoException e) {
+      if (e.reason().equals("authorization_pending") || e.reason().equals("slow_down")) {
+        throw new ApiException(400, "sso_" + e.reason(), e.getMessage());
+      }
+      audit.record(unknown, "auth.sso.failed", "sso", e.reason() + ": " + e.getMessage());
       throw e.toApi();
     }
   }

@@ -1,5 +1,6 @@
 package dev.kpam.server.identity;
 
+import dev.kpam.protocol.auth.SsoDeviceTokenRequest;
 import dev.kpam.protocol.auth.SsoInfo;
 import dev.kpam.protocol.auth.SsoStartRequest;
 import dev.kpam.protocol.auth.SsoStartResponse;
@@ -44,6 +45,16 @@ public final class SsoRoutes {
           SingleSignOn s = enabled(sso);
           SsoTokenRequest token = requests.body(ctx, SsoTokenRequest.class);
           ctx.json(s.redeem(token.code(), token.codeVerifier(), Requests.sourceAddress(ctx)));
+        });
+    app.post(
+        "/api/v1/auth/sso/device",
+        ctx -> ctx.json(enabled(sso).startDevice(Requests.sourceAddress(ctx))));
+    app.post(
+        "/api/v1/auth/sso/device/token",
+        ctx -> {
+          SingleSignOn s = enabled(sso);
+          SsoDeviceTokenRequest poll = requests.body(ctx, SsoDeviceTokenRequest.class);
+          ctx.json(s.pollDevice(poll.deviceCode(), Requests.sourceAddress(ctx)));
         });
   }
 
