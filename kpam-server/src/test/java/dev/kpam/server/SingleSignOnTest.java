@@ -322,24 +322,7 @@ class SingleSignOnTest {
 
   private String cliSignIn(String subject, String verifier, String loopback) {
     nextSignIn(subject, person("bob", List.of("sre")));
-    JsonNode started =
-        server
-            .anonymous
-            .post(
-                "/api/v1/auth/sso/start",
-                Map.of("redirectUri", loopback, "codeChallenge", s256(verifier)))
-            .expect(200)
-            .json();
-    FormClient browser = new FormClient(server.server.url());
-    FormClient.Page back = browser.get(started.get("authorizationUrl").asText());
-    URI handoff =
-        URI.create(
-            browser
-                .get(back.headers().firstValue("Location").orElseThrow())
-                .headers()
-                .firstValue("Location")
-                .orElseThrow());
-    return URLDecoder.decode(handoff.getQuery().substring(5), StandardCharsets.UTF_8);
+    return cliSignInAs(verifier, loopback);
   }
 
   @Test

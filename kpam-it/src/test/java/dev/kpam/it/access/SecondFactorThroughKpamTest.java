@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kpam.cli.api.ConfigStore;
-import dev.kpam.cli.api.SavedLogin;
 import dev.kpam.crypto.otp.Base32;
 import dev.kpam.crypto.otp.Totp;
 import dev.kpam.testing.kube.Kubectl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -83,32 +79,7 @@ class SecondFactorThroughKpamTest {
   }
 
   private Process access(Path kubeconfig, String... extra) throws Exception {
-    Path config = dir.resolve("alice-config");
-    new ConfigStore(config)
-        .save(new SavedLogin(world.serverUrl().toString(), "alice", aliceToken, null));
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "java",
-                "-jar",
-                KpamWorld.KPAM_JAR.toString(),
-                "k8s",
-                "access",
-                "--resource",
-                "prod",
-                "--account",
-                "admin",
-                "--duration",
-                "10m",
-                "--kubeconfig-out",
-                kubeconfig.toString()));
-    command.addAll(List.of(extra));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("KPAM_CONFIG_DIR", config.toString());
-    builder.environment().put("HOME", dir.resolve("home").toString());
-    return builder
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
+    return KpamProcess.access(world, dir, "alice", aliceToken, kubeconfig, Map.of(), extra);
   }
 
   @Test

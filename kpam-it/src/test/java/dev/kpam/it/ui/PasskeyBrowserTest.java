@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kpam.cli.api.ConfigStore;
-import dev.kpam.cli.api.SavedLogin;
 import dev.kpam.crypto.pki.Csrs;
 import dev.kpam.crypto.pki.KeyPairs;
+import dev.kpam.it.access.KpamProcess;
 import dev.kpam.it.access.KpamWorld;
 import dev.kpam.it.access.Processes;
 import dev.kpam.testing.kube.Kubectl;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,7 +66,14 @@ final class PasskeyBrowserTest {
       Files.setPosixFilePermissions(opener, PosixFilePermissions.fromString("rwx------"));
 
       Path kubeconfig = dir.resolve("kubeconfig");
-      Process access = access(world, kubeconfig, opener);
+      Process access =
+          KpamProcess.access(
+              world,
+              dir,
+              "admin",
+              world.adminToken,
+              kubeconfig,
+              Map.of("KPAM_BROWSER", opener.toString()));
       try {
         StringBuffer out = Processes.collect(access.getInputStream());
         StringBuffer err = Processes.collect(access.getErrorStream());
@@ -151,33 +156,5 @@ final class PasskeyBrowserTest {
                   .toString())
           .contains("with webauthn");
     }
-  }
-
-  private Process access(KpamWorld world, Path kubeconfig, Path opener) throws Exception {
-    Path config = dir.resolve("admin-config");
-    new ConfigStore(config)
-        .save(new SavedLogin(world.serverUrl().toString(), "admin", world.adminToken, null));
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            List.of(
-                "java",
-                "-jar",
-                KpamWorld.KPAM_JAR.toString(),
-                "k8s",
-                "access",
-                "--resource",
-                "prod",
-                "--account",
-                "admin",
-                "--duration",
-                "10m",
-                "--kubeconfig-out",
-                kubeconfig.toString()));
-    builder.environment().put("KPAM_CONFIG_DIR", config.toString());
-    builder.environment().put("HOME", dir.resolve("home").toString());
-    builder.environment().put("KPAM_BROWSER", opener.toString());
-    return builder
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
   }
 }
