@@ -37,26 +37,49 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Backend backend, UnaryOperator<ServerConfig.Builder> customize) {
-    Path dataDir;
-    try {
-      dataDir = Files.createTempDirectory("kpam-server-test");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path dataDir = tempDir();
     TestPostgres.Schema schema = backend == Backend.POSTGRESQL ? TestPostgres.freshSchema() : null;
     TestClock clock = TestClock.startingNow();
     ServerConfig.Builder builder =
-        ServerConfig.builder()
-            .dataDir(dataDir)
-            .dbUrl(schema == null ? null : schema.jdbcUrl())
-            .bindHost("127.0.0.1")
-            .httpPort(0)
-            .relayPort(18443)
-            .bootstrapPassword(ADMIN_PASSWORD)
-            .clock(clock)
-            .expiryInterval(Duration.ofMillis(50));
+        settings(dataDir, schema == null ? null : schema.jdbcUrl(), clock).relayPort(18443);
     KpamServer server = KpamServer.start(customize.apply(builder).build());
     return new TestServer(dataDir, clock, server, schema);
+  }
+
+  /**
+   * A replica of this server (PostgreSQL only): another {@link KpamServer} on the same schema and
+   * root key, with the same clock, its own port and relay; closing it leaves the schema.
+   */
+  TestServer replica(UnaryOperator<ServerConfig.Builder> customize) {
+    if (schema == null) {
+      throw new IllegalStateException("replicas share a PostgreSQL database; this is SQLite");
+    }
+    Path replicaDir = tempDir();
+    ServerConfig.Builder builder =
+        settings(replicaDir, schema.jdbcUrl(), clock)
+            .relayPort(0)
+            .rootKeyFile(dataDir.resolve("root.key"));
+    return new TestServer(
+        replicaDir, clock, KpamServer.start(customize.apply(builder).build()), null);
+  }
+
+  static ServerConfig.Builder settings(Path dataDir, String dbUrl, TestClock clock) {
+    return ServerConfig.builder()
+        .dataDir(dataDir)
+        .dbUrl(dbUrl)
+        .bindHost("127.0.0.1")
+        .httpPort(0)
+        .bootstrapPassword(ADMIN_PASSWORD)
+        .clock(clock)
+        .expiryInterval(Duration.ofMillis(50));
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("kpam-server-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Creates a user and returns a client logged in as them. */

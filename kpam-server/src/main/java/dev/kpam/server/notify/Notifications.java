@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * server's scheduler posts due rows (at least once; the receiver dedups by {@code
  * X-Kpam-Delivery}), signed with HMAC-SHA256, retrying failures with backoff from 1 s doubling to
  * 10 min, for at most {@link #MAX_ATTEMPTS} attempts. Nothing a user does ever waits on the
- * receiver.
+ * receiver. Replicas share the outbox: a replica takes a due row by moving its {@code
+ * next_attempt_at} past the delivery's time-out with a conditional update (a lease), so that one
+ * replica posts it; a replica that dies while posting leaves the row to be taken again after the
+ * lease (at least once, never twice at the same time).
  *
  * <pre>{@code
  * notifications.enqueue(h, "session.terminated", Map.of("session", id, "reason", why));
@@ -120,7 +123,11 @@ public final class Notifications {
     }
   }
 
-  private record Due(long id, String type, String payload, int attempts, URI url, String format) {}
+  /** How long a replica holds a notification it is posting: past the post's time-out. */
+  private static final Duration LEASE = TIMEOUT.multipliedBy(3);
+
+  private record Due(
+      long id, String type, String payload, int attempts, URI url, String format, long nextAt) {}
 
   /** One round: posts what is due, one by one; never throws (the scheduler would stop). */
   void deliverDue() {
@@ -130,7 +137,8 @@ public final class Notifications {
               .withHandle(
                   h ->
                       h.createQuery(
-                              "SELECT id, event_type, payload, attempts, target_url, target_format FROM notifications"
+                              "SELECT id, event_type, payload, attempts, target_url, target_format,"
+                                  + " next_attempt_at FROM notifications"
                                   + " WHERE delivered_at IS NULL AND given_up_at IS NULL"
                                   + " AND next_attempt_at <= :now ORDER BY id LIMIT :n")
                           .bind("now", clock.millis())
@@ -147,14 +155,33 @@ public final class Notifications {
                                           : URI.create(rs.getString("target_url")),
                                       rs.getString("target_format") == null
                                           ? settings.format()
-                                          : rs.getString("target_format")))
+                                          : rs.getString("target_format"),
+                                      rs.getLong("next_attempt_at")))
                           .list());
       for (Due notification : due) {
-        deliver(notification);
+        if (take(notification)) {
+          deliver(notification);
+        }
       }
     } catch (RuntimeException e) {
       log.warn("cannot deliver notifications: {}", e.toString());
     }
+  }
+
+  /** Leases {@code notification} to this replica; false when another one took it first. */
+  private boolean take(Due notification) {
+    return db.jdbi()
+            .withHandle(
+                h ->
+                    h.createUpdate(
+                            "UPDATE notifications SET next_attempt_at = :lease WHERE id = :id"
+                                + " AND next_attempt_at = :seen AND delivered_at IS NULL"
+                                + " AND given_up_at IS NULL")
+                        .bind("lease", clock.millis() + LEASE.toMillis())
+                        .bind("id", notification.id())
+                        .bind("seen", notification.nextAt())
+                        .execute())
+        == 1;
   }
 
   private void deliver(Due notification) {
