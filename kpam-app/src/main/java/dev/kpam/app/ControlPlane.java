@@ -9,6 +9,7 @@ import dev.kpam.relay.RelayServer;
 import dev.kpam.relay.SessionGate;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
+import dev.kpam.transport.ops.OpsServer;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -101,6 +102,7 @@ public final class ControlPlane implements AutoCloseable {
                   RelayConfig.DEFAULT_DEAD_AFTER,
                   relayLimits));
       server.relayListening(relay.port());
+      relay.bindMetrics(server.metrics().process().registry());
       return new ControlPlane(server, relay, gateThreads);
     } catch (RuntimeException e) {
       gateThreads.shutdownNow();
@@ -133,6 +135,18 @@ public final class ControlPlane implements AutoCloseable {
           "this kpam server runs without its embedded relay (--no-embedded-relay)");
     }
     return relay;
+  }
+
+  /** Ready while the database answers and the embedded relay (where there is one) listens. */
+  public OpsServer.Readiness readiness() {
+    if (!server.metrics().databaseReachable()) {
+      return new OpsServer.Readiness(false, "the database does not answer");
+    }
+    if (relay != null && !relay.listening()) {
+      return new OpsServer.Readiness(false, "the embedded relay does not listen");
+    }
+    return new OpsServer.Readiness(
+        true, "database answers" + (relay == null ? "" : ", relay listens"));
   }
 
   /** Whether the relay is embedded (else gateways and clients use standalone relays). */

@@ -5,6 +5,7 @@ import dev.kpam.relay.RelayLimits;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
 import dev.kpam.server.notify.WebhookSettings;
+import dev.kpam.transport.ops.OpsServer;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -153,6 +154,14 @@ public final class ServerCommand implements Callable<Integer> {
   @Mixin OidcOptions oidc = new OidcOptions();
 
   @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve /metrics (Prometheus), /livez and /readyz (database answers, relay listens) here,"
+              + " e.g. 0.0.0.0:9090 (default: not served).")
+  String metricsAddress;
+
+  @Option(
       names = "--admin-step-up",
       paramLabel = "DURATION",
       description =
@@ -194,11 +203,23 @@ public final class ServerCommand implements Callable<Integer> {
     }
     ControlPlane plane = ControlPlane.start(config, relayLimits);
     KpamServer server = plane.server();
+    OpsServer ops;
+    try {
+      ops =
+          metricsAddress == null
+              ? null
+              : OpsServer.start(metricsAddress, server.metrics().process(), plane::readiness);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      plane.close();
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (ops != null) ops.close();
                   plane.close();
                   stopped.countDown();
                 },
@@ -213,6 +234,9 @@ public final class ServerCommand implements Callable<Integer> {
             + describeDb(config)
             + ")");
     out.println("Relays announced to gateways and clients: " + server.relayAddresses());
+    if (ops != null) {
+      out.println("Metrics and probes on " + metricsAddress + " (/metrics, /livez, /readyz)");
+    }
     server
         .generatedAdminPassword()
         .ifPresent(

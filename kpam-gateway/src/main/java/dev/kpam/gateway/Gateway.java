@@ -8,6 +8,7 @@ import dev.kpam.gateway.control.ServerSessionDirectory;
 import dev.kpam.gateway.enroll.Enrollment;
 import dev.kpam.gateway.enroll.GatewayFiles;
 import dev.kpam.gateway.enroll.GatewayIdentity;
+import dev.kpam.gateway.metrics.MeteredRecording;
 import dev.kpam.gateway.proxy.KubeProxy;
 import dev.kpam.gateway.proxy.SessionConnections;
 import dev.kpam.gateway.proxy.UpstreamPools;
@@ -18,10 +19,14 @@ import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectory;
 import dev.kpam.protocol.gateways.GatewayEvent;
 import dev.kpam.protocol.gateways.Heartbeat;
+import dev.kpam.transport.ops.OpsServer;
+import dev.kpam.transport.ops.ProcessMetrics;
 import dev.kpam.transport.tls.TlsContexts;
 import dev.kpam.transport.tunnel.TunnelClient;
 import dev.kpam.transport.tunnel.TunnelClientConfig;
 import dev.kpam.transport.tunnel.TunnelListener;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -73,6 +78,7 @@ public final class Gateway implements AutoCloseable {
   private final KubeProxy proxy;
   private final ScheduledExecutorService control;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ProcessMetrics metrics = ProcessMetrics.of("gateway");
   private volatile TunnelClient tunnels;
   private volatile GatewayEventStream events;
 
@@ -89,10 +95,26 @@ public final class Gateway implements AutoCloseable {
     this.api = new ControlPlaneClient(server, config.http(), () -> identity.get().credential());
     this.directory = new ServerSessionDirectory(api, config.clock(), config.lookupRefresh());
     this.spool = Spool.open(config.dataDir().resolve("spool"), config.clock());
-    SessionRecording recording = config.recording().apply(spool);
+    SessionRecording recording =
+        new MeteredRecording(config.recording().apply(spool), metrics.registry());
     this.connections = new SessionConnections(recording);
     spool.onFailure(connections::recordingFailed);
     this.uploader = EventUploader.start(spool, new ServerEventEndpoint(api));
+    MeterRegistry registry = metrics.registry();
+    Gauge.builder("kpam.gateway.tunnels", this, g -> g.connectedRelays().size())
+        .description("Relays this gateway has a tunnel to")
+        .register(registry);
+    Gauge.builder("kpam.gateway.events.connected", this, g -> g.eventsConnected() ? 1 : 0)
+        .description("1 while the server's push stream is connected")
+        .register(registry);
+    Gauge.builder("kpam.gateway.spool.backlog", spool, Spool::backlog)
+        .description("Recorded events not yet acknowledged by the server")
+        .baseUnit("events")
+        .register(registry);
+    Gauge.builder("kpam.gateway.upload.lag", uploader, u -> u.lag().toMillis() / 1000.0)
+        .description("How long the upload has made no progress while events wait")
+        .baseUnit("seconds")
+        .register(registry);
     this.pools = new UpstreamPools(config.maxIdleConnectionsPerResource());
     this.group =
         new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
@@ -168,6 +190,19 @@ public final class Gateway implements AutoCloseable {
   public Set<String> connectedRelays() {
     TunnelClient client = tunnels;
     return client == null ? Set.of() : client.connectedRelays();
+  }
+
+  /** The gateway's metrics (JVM, requests, streams, tunnels, spool), for {@code /metrics}. */
+  public ProcessMetrics metrics() {
+    return metrics;
+  }
+
+  /** Ready while a tunnel to a relay is up: only then can a session reach this gateway. */
+  public OpsServer.Readiness readiness() {
+    int up = connectedRelays().size();
+    return up > 0
+        ? new OpsServer.Readiness(true, up + " tunnel(s) up")
+        : new OpsServer.Readiness(false, "no tunnel to a relay is up");
   }
 
   /** Whether the server's push stream is connected. */
@@ -319,5 +354,6 @@ public final class Gateway implements AutoCloseable {
     // Last: the closed connections' events are in the spool, for this start or the next.
     uploader.close();
     spool.close();
+    metrics.close();
   }
 }

@@ -5,6 +5,7 @@ import dev.kpam.crypto.pki.Pem;
 import dev.kpam.gateway.enroll.Enrollment;
 import dev.kpam.gateway.enroll.GatewayFiles;
 import dev.kpam.gateway.enroll.GatewayIdentity;
+import dev.kpam.transport.ops.OpsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -62,6 +63,14 @@ public final class GatewayCommand implements Callable<Integer> {
       description = "PEM CA to trust for an HTTPS server with a private CA.")
   Path caCert;
 
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve /metrics (Prometheus), /livez and /readyz (ready while a tunnel is up) here, e.g."
+              + " 0.0.0.0:9090 (default: not served).")
+  String metricsAddress;
+
   private final UnaryOperator<GatewayConfig> configure;
 
   public GatewayCommand() {
@@ -108,9 +117,21 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Gateway gateway = Gateway.start(configure.apply(GatewayConfig.defaults(dataDir, server, http)));
+    OpsServer ops;
+    try {
+      ops =
+          metricsAddress == null
+              ? null
+              : OpsServer.start(metricsAddress, gateway.metrics(), gateway::readiness);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      gateway.close();
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     Thread hook =
         new Thread(
             () -> {
+              if (ops != null) ops.close();
               gateway.close();
               stopped.countDown();
             },
@@ -119,6 +140,9 @@ public final class GatewayCommand implements Callable<Integer> {
     out.printf(
         "gateway %s running; data dir %s; press Ctrl-C to stop%n",
         gateway.gatewayId(), files.dir());
+    if (ops != null) {
+      out.printf("metrics and probes on %s (/metrics, /livez, /readyz)%n", metricsAddress);
+    }
     out.flush();
     stopped.await();
     return 0;

@@ -6,6 +6,7 @@ import dev.kpam.relay.control.ControlPlaneException;
 import dev.kpam.relay.enroll.RelayEnrollment;
 import dev.kpam.relay.enroll.RelayFiles;
 import dev.kpam.relay.enroll.RelayIdentity;
+import dev.kpam.transport.ops.OpsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -108,6 +109,14 @@ public final class RelayCommand implements Callable<Integer> {
   int maxTunnelsPerGateway;
 
   @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve /metrics (Prometheus), /livez and /readyz here, e.g. 0.0.0.0:9091 (default: not"
+              + " served).")
+  String metricsAddress;
+
+  @Option(
       names = "--ca-cert",
       description = "PEM CA to trust for an HTTPS server with a private CA.")
   Path caCert;
@@ -168,10 +177,22 @@ public final class RelayCommand implements Callable<Integer> {
         StandaloneRelay.start(
             StandaloneRelayConfig.defaults(dataDir, server, http, bind, port, addresses)
                 .withLimits(limits));
+    OpsServer ops;
+    try {
+      ops =
+          metricsAddress == null
+              ? null
+              : OpsServer.start(metricsAddress, relay.metrics(), relay::readiness);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      relay.close();
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (ops != null) ops.close();
                   relay.close();
                   stopped.countDown();
                 },

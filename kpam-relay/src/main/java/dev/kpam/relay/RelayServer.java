@@ -1,6 +1,8 @@
 package dev.kpam.relay;
 
 import dev.kpam.transport.tls.TlsContexts;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -114,6 +116,30 @@ public final class RelayServer implements AutoCloseable {
   private static SslContext serverTls(
       PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustedCas) {
     return TlsContexts.server(key, chain, trustedCas, ClientAuth.REQUIRE, false);
+  }
+
+  /**
+   * Registers the relay's gauges on {@code registry}: tunnels, gateways with a tunnel, and open
+   * connections (tunnels and client streams).
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    Gauge.builder(
+            "kpam.relay.tunnels",
+            tunnels,
+            t -> t.counts().values().stream().mapToInt(Integer::intValue).sum())
+        .description("Gateway tunnels at this relay")
+        .register(registry);
+    Gauge.builder("kpam.relay.gateways", tunnels, t -> t.counts().size())
+        .description("Gateways with at least one tunnel at this relay")
+        .register(registry);
+    Gauge.builder("kpam.relay.connections", connections, ChannelGroup::size)
+        .description("Open connections at this relay: tunnels and client streams")
+        .register(registry);
+  }
+
+  /** Whether the relay still listens for clients and gateways. */
+  public boolean listening() {
+    return listener.isActive();
   }
 
   /** Gateway id → number of live tunnels, a snapshot. */

@@ -6,6 +6,8 @@ import dev.kpam.relay.control.ServerSessionGate;
 import dev.kpam.relay.enroll.RelayEnrollment;
 import dev.kpam.relay.enroll.RelayFiles;
 import dev.kpam.relay.enroll.RelayIdentity;
+import dev.kpam.transport.ops.OpsServer;
+import dev.kpam.transport.ops.ProcessMetrics;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +41,7 @@ public final class StandaloneRelay implements AutoCloseable {
   private final ControlPlaneClient api;
   private final ScheduledExecutorService control;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ProcessMetrics metrics = ProcessMetrics.of("relay");
   private volatile RelayServer relay;
 
   private StandaloneRelay(StandaloneRelayConfig config, RelayFiles files, RelayIdentity loaded) {
@@ -96,6 +99,7 @@ public final class StandaloneRelay implements AutoCloseable {
                     new ServerSessionGate(api, config.clock(), config.admissionCache()),
                     config.clock())
                 .withLimits(config.limits()));
+    relay.bindMetrics(metrics.registry());
     if (!config.addresses().isEmpty() && !config.addresses().equals(current.addresses())) {
       log.info(
           "the relay is now reached at {} (its certificate is for {}); renewing it",
@@ -110,6 +114,23 @@ public final class StandaloneRelay implements AutoCloseable {
               current.certificate().getNotBefore().toInstant(),
               config.clock().instant()));
     }
+  }
+
+  /** The relay's metrics (JVM, tunnels, connections), for {@code /metrics}. */
+  public ProcessMetrics metrics() {
+    return metrics;
+  }
+
+  /** Ready while it listens with a certificate that has not expired. */
+  public OpsServer.Readiness readiness() {
+    RelayServer server = relay;
+    if (server == null || !server.listening()) {
+      return new OpsServer.Readiness(false, "the relay does not listen");
+    }
+    if (!certificateNotAfter().isAfter(config.clock().instant())) {
+      return new OpsServer.Readiness(false, "the relay's certificate has expired");
+    }
+    return new OpsServer.Readiness(true, "listening on port " + server.port());
   }
 
   public String relayId() {
@@ -176,5 +197,6 @@ public final class StandaloneRelay implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    metrics.close();
   }
 }

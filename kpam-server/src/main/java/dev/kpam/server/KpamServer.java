@@ -31,6 +31,7 @@ import dev.kpam.server.http.Requests;
 import dev.kpam.server.identity.OidcSettings;
 import dev.kpam.server.identity.SingleSignOn;
 import dev.kpam.server.identity.SsoRoutes;
+import dev.kpam.server.metrics.ServerMetrics;
 import dev.kpam.server.mfa.MfaRoutes;
 import dev.kpam.server.mfa.SecondFactors;
 import dev.kpam.server.mfa.StepUp;
@@ -101,6 +102,7 @@ public final class KpamServer implements AutoCloseable {
   private final CertificateAuthority ca;
   private final Sessions sessions;
   private final PublicAddress address;
+  private final ServerMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KpamServer(
@@ -113,7 +115,8 @@ public final class KpamServer implements AutoCloseable {
       String generatedPassword,
       CertificateAuthority ca,
       Sessions sessions,
-      PublicAddress address) {
+      PublicAddress address,
+      ServerMetrics metrics) {
     this.config = config;
     this.db = db;
     this.events = events;
@@ -124,6 +127,7 @@ public final class KpamServer implements AutoCloseable {
     this.ca = ca;
     this.sessions = sessions;
     this.address = address;
+    this.metrics = metrics;
   }
 
   /** The JSON mapping of the API: ISO-8601 instants, unknown fields refused. */
@@ -242,6 +246,8 @@ public final class KpamServer implements AutoCloseable {
                             config.headerTimeout()));
               });
       ErrorMapping.install(app);
+      ServerMetrics metrics = new ServerMetrics(db);
+      metrics.install(app);
       app.get(
           "/healthz",
           ctx -> {
@@ -313,7 +319,8 @@ public final class KpamServer implements AutoCloseable {
           bootstrapped && config.bootstrapPassword() == null ? password : null,
           ca,
           sessions,
-          address);
+          address,
+          metrics);
     } catch (RuntimeException e) {
       if (scheduler != null) scheduler.shutdownNow();
       if (events != null) events.close();
@@ -447,6 +454,11 @@ public final class KpamServer implements AutoCloseable {
     return config;
   }
 
+  /** The server's metrics, for {@code /metrics} (kpam server --metrics-address). */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
   public CertificateAuthority certificateAuthority() {
     return ca;
   }
@@ -505,6 +517,7 @@ public final class KpamServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.close();
+    metrics.close();
     db.close();
   }
 }

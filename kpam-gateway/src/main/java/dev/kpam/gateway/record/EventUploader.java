@@ -70,6 +70,7 @@ public final class EventUploader implements AutoCloseable {
   private final long linger;
   private final ScheduledExecutorService thread;
   private final Map<String, Upload> uploads = new HashMap<>();
+  private volatile long progressNanos = System.nanoTime();
 
   private EventUploader(
       Spool spool, Endpoint endpoint, Duration first, Duration max, Duration linger) {
@@ -224,7 +225,18 @@ public final class EventUploader implements AutoCloseable {
       return;
     }
     upload.backoff = firstBackoff;
+    progressNanos = System.nanoTime();
     kick(sessionId);
+  }
+
+  /**
+   * How long the upload has made no progress while the spool holds unacknowledged events (zero when
+   * it holds none): the upload's lag behind the recording.
+   */
+  public Duration lag() {
+    return spool.backlog() == 0
+        ? Duration.ZERO
+        : Duration.ofNanos(System.nanoTime() - progressNanos);
   }
 
   private void retryLater(String sessionId, Upload upload) {

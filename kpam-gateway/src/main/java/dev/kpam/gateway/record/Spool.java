@@ -113,6 +113,15 @@ public final class Spool implements SessionRecording, AutoCloseable {
         });
   }
 
+  /** Events written but not yet acknowledged by the server, over all sessions: the backlog. */
+  public long backlog() {
+    long backlog = 0;
+    for (SpoolSession session : writer.sessions.values()) {
+      backlog += Math.max(0, session.lastSeq - session.acked);
+    }
+    return backlog;
+  }
+
   /** The sessions the spool holds events of. */
   public Set<String> sessionIds() {
     return Set.copyOf(writer.sessions.keySet());
