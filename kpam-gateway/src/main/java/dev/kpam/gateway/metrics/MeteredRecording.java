@@ -3,6 +3,7 @@ package dev.kpam.gateway.metrics;
 import dev.kpam.gateway.record.SessionRecording;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
@@ -50,8 +51,7 @@ public final class MeteredRecording implements SessionRecording {
     for (String kind : KINDS) {
       AtomicInteger count = new AtomicInteger();
       open.put(kind, count);
-      registry.gauge(
-          "kpam.gateway.streams.open", io.micrometer.core.instrument.Tags.of("kind", kind), count);
+      registry.gauge("kpam.gateway.streams.open", Tags.of("kind", kind), count);
     }
   }
 

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,7 +59,7 @@ public final class ServerMetrics implements AutoCloseable {
               this,
               m -> m.count("SELECT COUNT(*) FROM sessions WHERE status = '" + status + "'"))
           .description("Sessions over, by how they ended (all replicas)")
-          .tag("reason", status.toLowerCase(java.util.Locale.ROOT))
+          .tag("reason", status.toLowerCase(Locale.ROOT))
           .register(registry);
     }
     LOGIN_FAILURES.forEach(
