@@ -5,6 +5,7 @@ import dev.kpam.relay.RelayLimits;
 import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
 import dev.kpam.server.notify.WebhookSettings;
+import dev.kpam.server.siem.AuditStreamSettings;
 import dev.kpam.transport.ops.OpsServer;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -154,6 +155,22 @@ public final class ServerCommand implements Callable<Integer> {
   @Mixin OidcOptions oidc = new OidcOptions();
 
   @Option(
+      names = "--audit-http-url",
+      paramLabel = "URL",
+      description =
+          "Also send every audit event, at least once and in order, to this URL as JSON lines"
+              + " (POST, application/x-ndjson), e.g. a SIEM's HTTP collector.")
+  URI auditHttpUrl;
+
+  @Option(
+      names = "--audit-syslog",
+      paramLabel = "HOST:PORT",
+      description =
+          "Also send every audit event to this syslog receiver: RFC 5424 over TCP, octet-counting"
+              + " framing.")
+  String auditSyslog;
+
+  @Option(
       names = "--metrics-address",
       paramLabel = "HOST:PORT",
       description =
@@ -196,6 +213,7 @@ public final class ServerCommand implements Callable<Integer> {
               .webhook(webhook())
               .oidc(oidc.settings())
               .adminStepUp(adminStepUp == null ? null : GoDuration.parse(adminStepUp))
+              .auditStream(new AuditStreamSettings(auditHttpUrl, auditSyslog))
               .build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());

@@ -49,6 +49,7 @@ import dev.kpam.server.secrets.SecretStore;
 import dev.kpam.server.sessions.SessionHistory;
 import dev.kpam.server.sessions.SessionRoutes;
 import dev.kpam.server.sessions.Sessions;
+import dev.kpam.server.siem.AuditStream;
 import dev.kpam.server.ui.UiRoutes;
 import dev.kpam.server.users.UserRoutes;
 import dev.kpam.server.users.Users;
@@ -103,6 +104,7 @@ public final class KpamServer implements AutoCloseable {
   private final Sessions sessions;
   private final PublicAddress address;
   private final ServerMetrics metrics;
+  private final AuditStream auditStream;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KpamServer(
@@ -116,7 +118,8 @@ public final class KpamServer implements AutoCloseable {
       CertificateAuthority ca,
       Sessions sessions,
       PublicAddress address,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      AuditStream auditStream) {
     this.config = config;
     this.db = db;
     this.events = events;
@@ -128,6 +131,7 @@ public final class KpamServer implements AutoCloseable {
     this.sessions = sessions;
     this.address = address;
     this.metrics = metrics;
+    this.auditStream = auditStream;
   }
 
   /** The JSON mapping of the API: ISO-8601 instants, unknown fields refused. */
@@ -143,6 +147,7 @@ public final class KpamServer implements AutoCloseable {
     Database db = Database.open(config.effectiveDbUrl());
     GatewayEvents events = null;
     ScheduledExecutorService scheduler = null;
+    AuditStream auditStream = null;
     try {
       ObjectMapper json = objectMapper();
       Ids ids = Ids.random();
@@ -304,6 +309,10 @@ public final class KpamServer implements AutoCloseable {
       scheduler.scheduleWithFixedDelay(
           () -> expire(sessions, accessRequests), every, every, TimeUnit.MILLISECONDS);
       notifications.start(scheduler);
+      auditStream = AuditStream.of(config.auditStream(), db, config.clock(), ids.next());
+      if (auditStream != null) {
+        auditStream.start(scheduler);
+      }
       if (sso.isPresent()) {
         SingleSignOn signOn = sso.get();
         scheduler.scheduleWithFixedDelay(
@@ -320,8 +329,10 @@ public final class KpamServer implements AutoCloseable {
           ca,
           sessions,
           address,
-          metrics);
+          metrics,
+          auditStream);
     } catch (RuntimeException e) {
+      if (auditStream != null) auditStream.close();
       if (scheduler != null) scheduler.shutdownNow();
       if (events != null) events.close();
       db.close();
@@ -517,6 +528,9 @@ public final class KpamServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.close();
+    if (auditStream != null) {
+      auditStream.close();
+    }
     metrics.close();
     db.close();
   }

@@ -2,6 +2,7 @@ package dev.kpam.server;
 
 import dev.kpam.server.identity.OidcSettings;
 import dev.kpam.server.notify.WebhookSettings;
+import dev.kpam.server.siem.AuditStreamSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ import java.util.List;
  *     connection or from the previous response; then the connection is closed
  * @param webhook where notifications go ({@link WebhookSettings#NONE}: nowhere)
  * @param oidc single sign-on through an OpenID Connect provider, or null for none
+ * @param auditStream where audit events are streamed to besides the database (a SIEM)
  * @param adminStepUp how recently an admin must have given a second factor to change anything in
  *     the web UI (step-up); null: never asked
  */
@@ -66,6 +68,7 @@ public record ServerConfig(
     Duration headerTimeout,
     WebhookSettings webhook,
     OidcSettings oidc,
+    AuditStreamSettings auditStream,
     Duration adminStepUp) {
   static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
   static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
@@ -103,6 +106,7 @@ public record ServerConfig(
           "headerTimeout: " + headerTimeout + " (expected: between 100ms and 10m)");
     }
     webhook = webhook == null ? WebhookSettings.NONE : webhook;
+    auditStream = auditStream == null ? AuditStreamSettings.NONE : auditStream;
     if (adminStepUp != null
         && (adminStepUp.compareTo(Duration.ofMinutes(1)) < 0
             || adminStepUp.compareTo(Duration.ofHours(12)) > 0)) {
@@ -191,6 +195,7 @@ public record ServerConfig(
     private WebhookSettings webhook = WebhookSettings.NONE;
     private OidcSettings oidc;
     private Duration adminStepUp;
+    private AuditStreamSettings auditStream = AuditStreamSettings.NONE;
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -290,6 +295,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder auditStream(AuditStreamSettings value) {
+      auditStream = value;
+      return this;
+    }
+
     public Builder adminStepUp(Duration value) {
       adminStepUp = value;
       return this;
@@ -317,6 +327,7 @@ public record ServerConfig(
           headerTimeout,
           webhook,
           oidc,
+          auditStream,
           adminStepUp);
     }
   }

@@ -91,6 +91,26 @@ final class TestServer implements AutoCloseable {
     return anonymous.login(name, password);
   }
 
+  /**
+   * Stops the server, as a replica dies, leaving its database to the others; close still drops it.
+   */
+  void stopServer() {
+    server.close();
+  }
+
+  /**
+   * This server stopped and started again on its database (SQLite: its data dir; PostgreSQL: its
+   * schema, as another replica would), with the same clock; close the result first.
+   */
+  TestServer restarted(UnaryOperator<ServerConfig.Builder> customize) {
+    stopServer();
+    if (schema != null) {
+      return replica(customize);
+    }
+    ServerConfig.Builder builder = settings(dataDir, null, clock).relayPort(0);
+    return new TestServer(dataDir, clock, KpamServer.start(customize.apply(builder).build()), null);
+  }
+
   @Override
   public void close() {
     server.close();
