@@ -81,6 +81,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    logFormat(args);
     Map<String, String> variables = System.getenv();
     Charset charset = Charset.defaultCharset();
     PrintWriter out = writer(System.out, charset);
@@ -101,6 +102,25 @@ public final class Main implements Callable<Integer> {
     out.flush();
     err.flush();
     System.exit(exitCode);
+  }
+
+  /**
+   * {@code --log-format json} of {@code kpam server|gateway|relay}, read before the first logger is
+   * made (logback.xml picks the appender by {@code kpam.log.format}); the commands' own option only
+   * checks the value and shows it in the help.
+   */
+  private static void logFormat(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String value = null;
+      if (args[i].equals("--log-format") && i + 1 < args.length) {
+        value = args[i + 1];
+      } else if (args[i].startsWith("--log-format=")) {
+        value = args[i].substring("--log-format=".length());
+      }
+      if ("json".equals(value) || "text".equals(value)) {
+        System.setProperty("kpam.log.format", value);
+      }
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.kpam.server.KpamServer;
 import dev.kpam.server.ServerConfig;
 import dev.kpam.server.notify.WebhookSettings;
 import dev.kpam.server.siem.AuditStreamSettings;
+import dev.kpam.transport.ops.OpsOptions;
 import dev.kpam.transport.ops.OpsServer;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -170,13 +171,7 @@ public final class ServerCommand implements Callable<Integer> {
               + " framing.")
   String auditSyslog;
 
-  @Option(
-      names = "--metrics-address",
-      paramLabel = "HOST:PORT",
-      description =
-          "Serve /metrics (Prometheus), /livez and /readyz (database answers, relay listens) here,"
-              + " e.g. 0.0.0.0:9090 (default: not served).")
-  String metricsAddress;
+  @Mixin OpsOptions ops = new OpsOptions();
 
   @Option(
       names = "--admin-step-up",
@@ -221,12 +216,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
     ControlPlane plane = ControlPlane.start(config, relayLimits);
     KpamServer server = plane.server();
-    OpsServer ops;
+    OpsServer opsServer;
     try {
-      ops =
-          metricsAddress == null
-              ? null
-              : OpsServer.start(metricsAddress, server.metrics().process(), plane::readiness);
+      opsServer = ops.start(server.metrics().process(), plane::readiness);
     } catch (IllegalArgumentException | IllegalStateException e) {
       plane.close();
       spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -237,7 +229,7 @@ public final class ServerCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (ops != null) ops.close();
+                  if (opsServer != null) opsServer.close();
                   plane.close();
                   stopped.countDown();
                 },
@@ -252,8 +244,8 @@ public final class ServerCommand implements Callable<Integer> {
             + describeDb(config)
             + ")");
     out.println("Relays announced to gateways and clients: " + server.relayAddresses());
-    if (ops != null) {
-      out.println("Metrics and probes on " + metricsAddress + " (/metrics, /livez, /readyz)");
+    if (opsServer != null) {
+      out.println("Metrics and probes on " + ops.metricsAddress() + " (/metrics, /livez, /readyz)");
     }
     server
         .generatedAdminPassword()

@@ -5,6 +5,7 @@ import dev.kpam.crypto.pki.Pem;
 import dev.kpam.gateway.enroll.Enrollment;
 import dev.kpam.gateway.enroll.GatewayFiles;
 import dev.kpam.gateway.enroll.GatewayIdentity;
+import dev.kpam.transport.ops.OpsOptions;
 import dev.kpam.transport.ops.OpsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,13 +65,7 @@ public final class GatewayCommand implements Callable<Integer> {
       description = "PEM CA to trust for an HTTPS server with a private CA.")
   Path caCert;
 
-  @Option(
-      names = "--metrics-address",
-      paramLabel = "HOST:PORT",
-      description =
-          "Serve /metrics (Prometheus), /livez and /readyz (ready while a tunnel is up) here, e.g."
-              + " 0.0.0.0:9090 (default: not served).")
-  String metricsAddress;
+  @Mixin OpsOptions ops = new OpsOptions();
 
   private final UnaryOperator<GatewayConfig> configure;
 
@@ -117,12 +113,9 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Gateway gateway = Gateway.start(configure.apply(GatewayConfig.defaults(dataDir, server, http)));
-    OpsServer ops;
+    OpsServer opsServer;
     try {
-      ops =
-          metricsAddress == null
-              ? null
-              : OpsServer.start(metricsAddress, gateway.metrics(), gateway::readiness);
+      opsServer = ops.start(gateway.metrics(), gateway::readiness);
     } catch (IllegalArgumentException | IllegalStateException e) {
       gateway.close();
       err.println("error: " + e.getMessage());
@@ -131,7 +124,7 @@ public final class GatewayCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              if (ops != null) ops.close();
+              if (opsServer != null) opsServer.close();
               gateway.close();
               stopped.countDown();
             },
@@ -140,8 +133,8 @@ public final class GatewayCommand implements Callable<Integer> {
     out.printf(
         "gateway %s running; data dir %s; press Ctrl-C to stop%n",
         gateway.gatewayId(), files.dir());
-    if (ops != null) {
-      out.printf("metrics and probes on %s (/metrics, /livez, /readyz)%n", metricsAddress);
+    if (opsServer != null) {
+      out.printf("metrics and probes on %s (/metrics, /livez, /readyz)%n", ops.metricsAddress());
     }
     out.flush();
     stopped.await();

@@ -6,6 +6,7 @@ import dev.kpam.relay.control.ControlPlaneException;
 import dev.kpam.relay.enroll.RelayEnrollment;
 import dev.kpam.relay.enroll.RelayFiles;
 import dev.kpam.relay.enroll.RelayIdentity;
+import dev.kpam.transport.ops.OpsOptions;
 import dev.kpam.transport.ops.OpsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -108,13 +110,7 @@ public final class RelayCommand implements Callable<Integer> {
           "Tunnels one gateway may hold at once, one per instance (default: ${DEFAULT-VALUE}).")
   int maxTunnelsPerGateway;
 
-  @Option(
-      names = "--metrics-address",
-      paramLabel = "HOST:PORT",
-      description =
-          "Serve /metrics (Prometheus), /livez and /readyz here, e.g. 0.0.0.0:9091 (default: not"
-              + " served).")
-  String metricsAddress;
+  @Mixin OpsOptions ops = new OpsOptions();
 
   @Option(
       names = "--ca-cert",
@@ -177,12 +173,9 @@ public final class RelayCommand implements Callable<Integer> {
         StandaloneRelay.start(
             StandaloneRelayConfig.defaults(dataDir, server, http, bind, port, addresses)
                 .withLimits(limits));
-    OpsServer ops;
+    OpsServer opsServer;
     try {
-      ops =
-          metricsAddress == null
-              ? null
-              : OpsServer.start(metricsAddress, relay.metrics(), relay::readiness);
+      opsServer = ops.start(relay.metrics(), relay::readiness);
     } catch (IllegalArgumentException | IllegalStateException e) {
       relay.close();
       err.println("error: " + e.getMessage());
@@ -192,7 +185,7 @@ public final class RelayCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (ops != null) ops.close();
+                  if (opsServer != null) opsServer.close();
                   relay.close();
                   stopped.countDown();
                 },

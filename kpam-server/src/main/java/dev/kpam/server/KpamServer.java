@@ -27,6 +27,7 @@ import dev.kpam.server.gateways.GatewayRoutes;
 import dev.kpam.server.gateways.Gateways;
 import dev.kpam.server.http.ErrorMapping;
 import dev.kpam.server.http.HttpGuards;
+import dev.kpam.server.http.RequestLogContext;
 import dev.kpam.server.http.Requests;
 import dev.kpam.server.identity.OidcSettings;
 import dev.kpam.server.identity.SingleSignOn;
@@ -251,6 +252,7 @@ public final class KpamServer implements AutoCloseable {
                             config.headerTimeout()));
               });
       ErrorMapping.install(app);
+      RequestLogContext.install(app);
       ServerMetrics metrics = new ServerMetrics(db);
       metrics.install(app);
       app.get(

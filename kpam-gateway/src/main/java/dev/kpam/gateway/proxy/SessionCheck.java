@@ -89,17 +89,23 @@ final class SessionCheck extends ChannelDuplexHandler {
     }
     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
     if (cause instanceof SessionDeniedException denied) {
-      log.info("session {} refused at the gateway: {}", connection.sessionId, denied.getMessage());
+      log.atInfo()
+          .addKeyValue("session", connection.sessionId)
+          .log("session {} refused at the gateway: {}", connection.sessionId, denied.getMessage());
       recording.sessionOver(connection.sessionId);
       refuse(ctx, KubeStatus.forbidden(denied.getMessage()));
     } else if (cause != null) {
-      log.warn("cannot verify session {}: {}", connection.sessionId, cause.toString());
+      log.atWarn()
+          .addKeyValue("session", connection.sessionId)
+          .log("cannot verify session {}: {}", connection.sessionId, cause.toString());
       refuse(ctx, KubeStatus.unavailable("kpam server unreachable; cannot verify the session"));
     } else if (!lookup.expiresAt().isAfter(clock.instant())) {
       refuse(ctx, KubeStatus.forbidden(expiredMessage()));
     } else if (recordingRefuses(lookup)) {
       String reason = recording.unavailable(connection.sessionId);
-      log.warn("refusing a request of session {}: recording unavailable", connection.sessionId);
+      log.atWarn()
+          .addKeyValue("session", connection.sessionId)
+          .log("refusing a request of session {}: recording unavailable", connection.sessionId);
       refuse(ctx, KubeStatus.unavailable("recording unavailable: " + reason));
     } else {
       accept(ctx, lookup);
@@ -125,7 +131,9 @@ final class SessionCheck extends ChannelDuplexHandler {
     if (held.peek() instanceof HttpRequest request) {
       PolicyDecision decision = RequestPolicy.decide(lookup, request);
       if (!decision.allowed()) {
-        log.info("session {}: {}", connection.sessionId, decision.message());
+        log.atInfo()
+            .addKeyValue("session", connection.sessionId)
+            .log("session {}: {}", connection.sessionId, decision.message());
         recording.append(
             connection.sessionId, "denial", RequestPolicy.denialEvent(lookup, request, decision));
         refuse(ctx, KubeStatus.forbidden(decision.message()));

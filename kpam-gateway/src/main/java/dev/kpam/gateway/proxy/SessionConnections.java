@@ -59,8 +59,10 @@ public final class SessionConnections {
     Set<ProxyConnection> connections = bySession.getOrDefault(sessionId, Set.of());
     if (!connections.isEmpty()) {
       // One line per session: a local proxy keeps a dozen or more connections open.
-      log.info(
-          "closing {} connection(s) of session {}: {}", connections.size(), sessionId, message);
+      log.atInfo()
+          .addKeyValue("session", sessionId)
+          .log(
+              "closing {} connection(s) of session {}: {}", connections.size(), sessionId, message);
     }
     for (ProxyConnection connection : connections) {
       connection
