@@ -19,6 +19,7 @@ import dev.kpam.gateway.session.SessionDeniedException;
 import dev.kpam.gateway.session.SessionDirectory;
 import dev.kpam.protocol.gateways.GatewayEvent;
 import dev.kpam.protocol.gateways.Heartbeat;
+import dev.kpam.protocol.gateways.HeartbeatAnswer;
 import dev.kpam.transport.ops.OpsServer;
 import dev.kpam.transport.ops.ProcessMetrics;
 import dev.kpam.transport.tls.TlsContexts;
@@ -159,16 +160,9 @@ public final class Gateway implements AutoCloseable {
   private void startParts() {
     GatewayIdentity current = identity.get();
     if (!current.relayAddresses().isEmpty()) {
-      tunnels =
-          TunnelClient.start(
-              new TunnelClientConfig(
-                  current.relayAddresses(),
-                  tunnelTls::get,
-                  (stream, info) -> proxy.serve(stream, info.sessionId()),
-                  TunnelListener.none(),
-                  group));
+      useRelays(current.relayAddresses());
     } else {
-      log.warn("no relay addresses: the gateway serves no client until it is re-enrolled");
+      log.warn("no relay addresses yet: the gateway serves no client until the server names one");
     }
     events = GatewayEventStream.start(api, this::onEvent);
     spool.sessionIds().forEach(this::checkSpooledSession);
@@ -284,13 +278,51 @@ public final class Gateway implements AutoCloseable {
     api.post(
             "/api/v1/gateway/heartbeat",
             new Heartbeat(config.version(), relays, connections.activeSessions()),
-            Void.class)
+            HeartbeatAnswer.class)
         .whenComplete(
-            (ok, error) -> {
+            (answer, error) -> {
               if (error != null) {
                 log.warn("heartbeat failed: {}", error.getMessage());
+              } else if (answer != null && answer.relays() != null && !answer.relays().isEmpty()) {
+                useRelays(answer.relays());
               }
             });
+  }
+
+  /**
+   * Keeps tunnels to exactly {@code relays} (the server's announcement), dialing new ones and
+   * closing those no longer named, and remembers them for the next start.
+   */
+  private synchronized void useRelays(List<String> relays) {
+    if (closed.get()) {
+      return;
+    }
+    TunnelClient client = tunnels;
+    if (client == null) {
+      tunnels =
+          TunnelClient.start(
+              new TunnelClientConfig(
+                  relays,
+                  tunnelTls::get,
+                  (stream, info) -> proxy.serve(stream, info.sessionId()),
+                  TunnelListener.none(),
+                  group));
+    } else if (!client.relays().equals(Set.copyOf(relays))) {
+      log.info("the server announces relays {}; the gateway had {}", relays, client.relays());
+      client.update(relays);
+    } else {
+      return;
+    }
+    GatewayIdentity current = identity.get();
+    if (!current.relayAddresses().equals(relays)) {
+      GatewayIdentity updated = current.withRelayAddresses(relays);
+      identity.set(updated);
+      try {
+        files.save(updated);
+      } catch (RuntimeException e) {
+        log.warn("cannot store the announced relays: {}", e.toString());
+      }
+    }
   }
 
   /** Until 2/3 of the certificate's lifetime, counted from when it arrived ({@code received}). */

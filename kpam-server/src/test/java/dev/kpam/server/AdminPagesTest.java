@@ -70,7 +70,7 @@ class AdminPagesTest extends ServerTestBase {
         .post(
             "/api/v1/gateway/heartbeat",
             Map.of("version", "1.2.3", "relays", List.of("relay-a:8443"), "activeSessions", 0))
-        .expect(204);
+        .expect(200);
     server.admin.post("/api/v1/gateways", Map.of("name", "dc2")).expect(201);
     server.clock.advance(Duration.ofSeconds(12));
     var view = server.admin.get("/api/v1/gateways/dc1").expect(200).json();

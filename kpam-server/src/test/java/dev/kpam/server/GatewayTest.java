@@ -2,6 +2,7 @@ package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.crypto.pki.KpamIdentity;
 import dev.kpam.crypto.pki.Pem;
 import java.security.cert.X509Certificate;
@@ -135,18 +136,21 @@ class GatewayTest extends ServerTestBase {
     Fixtures.Enrolled gateway = Fixtures.enrolledGateway(server, "dc1");
     assertThat(server.admin.get("/api/v1/gateways/dc1").json().get("status").asText())
         .isEqualTo("offline");
-    gateway
-        .api()
-        .post(
-            "/api/v1/gateway/heartbeat",
-            Map.of(
-                "version",
-                "1.2.3",
-                "relays",
-                java.util.List.of("relay-a:8443"),
-                "activeSessions",
-                0))
-        .expect(204);
+    JsonNode answer =
+        gateway
+            .api()
+            .post(
+                "/api/v1/gateway/heartbeat",
+                Map.of(
+                    "version",
+                    "1.2.3",
+                    "relays",
+                    java.util.List.of("relay-a:8443"),
+                    "activeSessions",
+                    0))
+            .expect(200)
+            .json();
+    assertThat(answer.get("relays")).as("the relays the server announces").isNotEmpty();
     var view = server.admin.get("/api/v1/gateways/dc1").json();
     assertThat(view.get("status").asText()).isEqualTo("online");
     assertThat(view.get("version").asText()).isEqualTo("1.2.3");

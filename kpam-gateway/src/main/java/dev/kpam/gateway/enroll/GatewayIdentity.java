@@ -45,6 +45,11 @@ public record GatewayIdentity(
         gatewayId, name, newKey, newCertificate, newChain, credential, relayAddresses, server);
   }
 
+  public GatewayIdentity withRelayAddresses(List<String> relays) {
+    return new GatewayIdentity(
+        gatewayId, name, key, certificate, caChain, credential, relays, server);
+  }
+
   public GatewayIdentity withServer(URI newServer) {
     return new GatewayIdentity(
         gatewayId, name, key, certificate, caChain, credential, relayAddresses, newServer);

@@ -185,16 +185,40 @@ public final class KpamWorld implements AutoCloseable {
   }
 
   private StandaloneRelay startStandaloneRelay(int port) {
+    return startRelay("edge", dir.resolve("relay"), port);
+  }
+
+  /**
+   * Another standalone relay, registered as {@code name}, enrolled and started on 127.0.0.1:{@code
+   * port} from {@code relayDir}; the caller closes it.
+   */
+  StandaloneRelay startRelay(String name, Path relayDir, int port) {
     String enrollToken =
-        call("POST", "/api/v1/relays", adminToken, Map.of("name", "edge"))
+        call("POST", "/api/v1/relays", adminToken, Map.of("name", name))
             .get("enrollToken")
             .asText();
-    RelayFiles.in(dir.resolve("relay"))
+    RelayFiles.in(relayDir)
         .save(
             RelayEnrollment.enroll(
-                plane.server().url(), http, enrollToken, "edge", List.of("127.0.0.1:" + port)));
+                plane.server().url(), http, enrollToken, name, List.of("127.0.0.1:" + port)));
     return StandaloneRelay.start(
-        StandaloneRelayConfig.defaults(dir.resolve("relay"), null, http, "127.0.0.1", port, null));
+        StandaloneRelayConfig.defaults(relayDir, null, http, "127.0.0.1", port, null));
+  }
+
+  /**
+   * Restarts the server (on its HTTP port, without its embedded relay) announcing {@code relays}
+   * instead, as an operator who adds or retires relays does.
+   */
+  void restartAnnouncing(List<String> relays) {
+    int httpPort = plane.server().httpPort();
+    plane.close();
+    plane =
+        ControlPlane.start(
+            serverConfig(
+                dir,
+                server -> serverSettings.apply(server).embeddedRelay(false).relayAddresses(relays),
+                httpPort,
+                0));
   }
 
   private static int freePort() {

@@ -246,7 +246,8 @@ class StandaloneRelayTest {
                   + " is not a kpam relay: its certificate speaks for gateway "
                   + world.gatewayId);
 
-      // A gateway told to use the impostor as its relay opens no tunnel there.
+      // A gateway told to use the impostor as its relay opens no tunnel there. (It cannot reach
+      // the server either: the server's heartbeat answer would name the real relay at once.)
       Path impostorsGateway = dir.resolve("gateway-of-the-impostor");
       GatewayFiles.in(impostorsGateway)
           .save(
@@ -260,7 +261,9 @@ class StandaloneRelayTest {
                   List.of("127.0.0.1:" + impostor.address().getPort()),
                   gatewayIdentity.server()));
       try (Gateway misled =
-          Gateway.start(GatewayConfig.defaults(impostorsGateway, null, world.http))) {
+          Gateway.start(
+              GatewayConfig.defaults(
+                  impostorsGateway, java.net.URI.create("http://127.0.0.1:1"), world.http))) {
         await().atMost(Duration.ofSeconds(20)).until(() -> impostor.handshakes.get() >= 3);
         assertThat(misled.connectedRelays()).isEmpty();
       }

@@ -71,8 +71,7 @@ public final class GatewayRoutes {
         "/api/v1/gateway/heartbeat",
         ctx -> {
           GatewayPrincipal gateway = gateways.authenticate(ctx);
-          gateways.heartbeat(gateway, requests.body(ctx, Heartbeat.class));
-          ctx.status(204);
+          ctx.json(gateways.heartbeat(gateway, requests.body(ctx, Heartbeat.class)));
         });
     // Authenticate before the SSE handler commits a 200: a bad credential gets a JSON 401.
     app.before(

@@ -10,6 +10,7 @@ import dev.kpam.protocol.gateways.EnrollRequest;
 import dev.kpam.protocol.gateways.EnrollResponse;
 import dev.kpam.protocol.gateways.GatewayView;
 import dev.kpam.protocol.gateways.Heartbeat;
+import dev.kpam.protocol.gateways.HeartbeatAnswer;
 import dev.kpam.server.Ids;
 import dev.kpam.server.audit.AuditLog;
 import dev.kpam.server.audit.AuditLog.Actor;
@@ -241,7 +242,8 @@ public final class Gateways {
     return new CertificateResponse(Pem.encodeCertificate(certificate), InternalCa.chainPem(ca));
   }
 
-  public void heartbeat(GatewayPrincipal gateway, Heartbeat heartbeat) {
+  /** Notes the gateway's heartbeat; answers the relays it should keep tunnels to now. */
+  public HeartbeatAnswer heartbeat(GatewayPrincipal gateway, Heartbeat heartbeat) {
     List<String> relays = heartbeat.relays() == null ? List.of() : heartbeat.relays();
     db.jdbi()
         .useHandle(
@@ -254,6 +256,7 @@ public final class Gateways {
                     .bind("r", String.join(",", relays))
                     .bind("g", gateway.gatewayId())
                     .execute());
+    return new HeartbeatAnswer(relayAddresses.get());
   }
 
   /** The gateway behind the request's credential, or a 401. */

@@ -4,6 +4,7 @@ import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -25,19 +26,51 @@ public final class TunnelClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-  private final List<RelayLink> links;
+  private final TunnelClientConfig config;
+  private final List<RelayLink> links = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private TunnelClient(List<RelayLink> links) {
-    this.links = links;
+  private TunnelClient(TunnelClientConfig config) {
+    this.config = config;
   }
 
   /** Starts dialing every relay; returns at once. */
   public static TunnelClient start(TunnelClientConfig config) {
-    List<RelayLink> links =
-        config.relays().stream().map(relay -> new RelayLink(relay, config)).toList();
-    links.forEach(RelayLink::start);
-    return new TunnelClient(links);
+    TunnelClient client = new TunnelClient(config);
+    client.update(config.relays());
+    return client;
+  }
+
+  /**
+   * Keeps tunnels to exactly {@code relays} from now on (the server announces them with each
+   * heartbeat): dials the new ones, closes the tunnels (and their streams) to the ones no longer
+   * named, leaves the rest alone.
+   */
+  public synchronized void update(List<String> relays) {
+    if (closed.get()) {
+      return;
+    }
+    Set<String> wanted = Set.copyOf(relays);
+    for (RelayLink link : links) {
+      if (!wanted.contains(link.address())) {
+        log.info("relay {} is no longer announced; closing its tunnel", link.address());
+        links.remove(link);
+        link.close();
+      }
+    }
+    Set<String> have = links.stream().map(RelayLink::address).collect(Collectors.toSet());
+    for (String relay : relays) {
+      if (have.add(relay)) {
+        RelayLink link = new RelayLink(relay, config);
+        links.add(link);
+        link.start();
+      }
+    }
+  }
+
+  /** The relays ({@code host:port}) this client keeps tunnels to, connected or not. */
+  public Set<String> relays() {
+    return links.stream().map(RelayLink::address).collect(Collectors.toUnmodifiableSet());
   }
 
   /** The relays ({@code host:port}, as configured) with an established tunnel right now. */
@@ -53,7 +86,7 @@ public final class TunnelClient implements AutoCloseable {
    * when called off the event loop. Idempotent.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
