@@ -32,6 +32,7 @@ public final class JazzerRun {
   private String target = "";
   private long runs = 10_000;
   private Duration maxTime = Duration.ofSeconds(30);
+  private long seed;
   private Path dir;
 
   private JazzerRun(String suite) {
@@ -57,6 +58,15 @@ public final class JazzerRun {
   /** At most this long (libFuzzer's {@code -max_total_time}, whole seconds). */
   public JazzerRun maxTime(Duration maxTime) {
     this.maxTime = maxTime;
+    return this;
+  }
+
+  /**
+   * libFuzzer's {@code -seed}: a fixed one makes the run repeatable (a test that must find what was
+   * planted); 0, the default, a new one each run (a fuzzing campaign).
+   */
+  public JazzerRun seed(long seed) {
+    this.seed = seed;
     return this;
   }
 
@@ -120,6 +130,7 @@ public final class JazzerRun {
             "--reproducer_path=" + work,
             "-artifact_prefix=" + work + "/",
             "-runs=" + runs,
+            "-seed=" + seed,
             "-max_total_time=" + Math.max(1, maxTime.toSeconds()),
             "-timeout=10",
             "-max_len=4096",

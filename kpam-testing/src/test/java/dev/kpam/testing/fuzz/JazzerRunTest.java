@@ -44,7 +44,12 @@ class JazzerRunTest {
   @Test
   void findsTheCrashAndTheLeakOfASuiteFuzzedInOneRun() throws Exception {
     FuzzReport report =
-        JazzerRun.of(Planted.class).runs(200_000).maxTime(Duration.ofSeconds(20)).in(dir).run();
+        JazzerRun.of(Planted.class)
+            .runs(200_000)
+            .maxTime(Duration.ofSeconds(20))
+            .seed(1)
+            .in(dir)
+            .run();
 
     assertThat(report.clean()).as(report.toString()).isFalse();
     assertThat(report.crashes()).isPositive();
