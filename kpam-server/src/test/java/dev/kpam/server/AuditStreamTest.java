@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +44,7 @@ class AuditStreamTest {
   private final List<JsonNode> http = new CopyOnWriteArrayList<>();
   private final List<String> syslog = new CopyOnWriteArrayList<>();
   private volatile int httpStatus = 200;
+  private final AtomicInteger refused = new AtomicInteger();
   private HttpServer collector;
   private ServerSocket syslogServer;
   private TestServer server;
@@ -60,6 +62,9 @@ class AuditStreamTest {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           int status = httpStatus;
+          if (status != 200) {
+            refused.incrementAndGet();
+          }
           if (status == 200) {
             assertThat(exchange.getRequestHeaders().getFirst("Content-Type"))
                 .isEqualTo("application/x-ndjson");
@@ -195,7 +200,7 @@ class AuditStreamTest {
     httpStatus = 503;
     server.user("carol", "member");
     server.clock.advance(Duration.ofSeconds(10));
-    Thread.sleep(2_500);
+    await(() -> refused.get() >= 2, "two refused posts");
     assertThat(httpIds()).isEqualTo(all);
     httpStatus = 200;
     List<Long> after = auditIds();
@@ -210,8 +215,11 @@ class AuditStreamTest {
     List<Long> before = auditIds();
     await(() -> httpIds().equals(before) && syslogIds().equals(before), "the first events");
     // The cursor moves right after a sink took a batch; a stop in between would (rightly, at least
-    // once) send that batch again. Give the last round time to store it.
-    Thread.sleep(1_500);
+    // once) send that batch again. Wait until both cursors are stored.
+    long last = before.get(before.size() - 1);
+    await(
+        () -> server.queryLong("SELECT MIN(last_id) FROM audit_stream_cursors") == last,
+        "both cursors at event " + last);
     // On PostgreSQL the restarted server is another replica: the first one's lease (30 s) must
     // run out before it takes the stream over.
     try (TestServer restarted = server.restarted(b -> b.auditStream(settings()))) {

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
@@ -68,11 +69,15 @@ class SingleSignOnTest {
   /** How the provider answers refresh grants: normally (null), "503", or "invalid_grant". */
   private final AtomicReference<String> refreshAnswer = new AtomicReference<>();
 
+  /** How many refresh grants {@link RefreshAnswers} answered. */
+  private final AtomicInteger refreshesAnswered = new AtomicInteger();
+
   @BeforeEach
   void start() throws Exception {
     idp =
         new MockOAuth2Server(
-            new SubstituteTokens(substituteIdToken), new RefreshAnswers(refreshAnswer));
+            new SubstituteTokens(substituteIdToken),
+            new RefreshAnswers(refreshAnswer, refreshesAnswered));
     idp.start(InetAddress.getLoopbackAddress(), 0);
     server = kpamWith(settings(idp.issuerUrl(ISSUER_ID).uri(), "admin"));
   }
@@ -115,7 +120,8 @@ class SingleSignOnTest {
    * Answers refresh grants as a failing provider (HTTP 503) or one that no longer honours the
    * refresh token ({@code invalid_grant}, RFC 6749 5.2) would; otherwise the provider's own.
    */
-  private record RefreshAnswers(AtomicReference<String> answer) implements Route {
+  private record RefreshAnswers(AtomicReference<String> answer, AtomicInteger answered)
+      implements Route {
     @Override
     public boolean match(OAuth2HttpRequest request) {
       return answer.get() != null
@@ -127,6 +133,7 @@ class SingleSignOnTest {
 
     @Override
     public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+      answered.incrementAndGet();
       return answer.get().equals("503")
           ? OAuth2HttpResponseKt.oauth2Error(OAuth2Error.SERVER_ERROR.setHTTPStatusCode(503))
           : OAuth2HttpResponseKt.oauth2Error(OAuth2Error.INVALID_GRANT);
@@ -417,7 +424,10 @@ class SingleSignOnTest {
     // The provider fails for a while: nothing is taken away for that.
     refreshAnswer.set("503");
     server.clock.advance(OidcSettings.DEFAULT_GROUPS_REFRESH.plusMinutes(1));
-    Thread.sleep(500); // ten rounds of the server's scheduler
+    for (int i = 0; i < 200 && refreshesAnswered.get() == 0; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(refreshesAnswered.get()).as("the server asked the failing provider").isPositive();
     assertThat(server.admin.get("/api/v1/sessions/" + session).json().get("status").asText())
         .isEqualTo("ACTIVE");
 

@@ -6,6 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -79,6 +84,18 @@ final class TestServer implements AutoCloseable {
       return Files.createTempDirectory("kpam-server-test");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One number from the server's database, read beside the server (what no API shows). */
+  long queryLong(String sql) {
+    try (Connection db = DriverManager.getConnection(server.config().effectiveDbUrl());
+        Statement statement = db.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
     }
   }
 

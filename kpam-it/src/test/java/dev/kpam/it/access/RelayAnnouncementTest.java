@@ -7,7 +7,6 @@ import dev.kpam.cli.access.AccessSession;
 import dev.kpam.gateway.enroll.GatewayFiles;
 import dev.kpam.relay.StandaloneRelay;
 import dev.kpam.testing.kube.Kubectl;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,17 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RelayAnnouncementTest {
   @TempDir Path dir;
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void aGatewayFollowsTheRelaysTheServerAnnounces() throws Exception {
     try (KpamWorld world = KpamWorld.startWithStandaloneRelay(dir, b -> b)) {
       String first = "127.0.0.1:" + world.standaloneRelay().port();
-      int port = freePort();
+      int port = KpamWorld.freePort();
       String second = "127.0.0.1:" + port;
       try (StandaloneRelay added = world.startRelay("edge-2", dir.resolve("relay-2"), port)) {
         world.restartAnnouncing(List.of(first, second));

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,15 +32,9 @@ class ServerProcessOpsTest {
 
   @TempDir Path dir;
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void jsonLogLinesCarryTheRequestIdAndTheProbesAnswer() throws Exception {
-    int metricsPort = freePort();
+    int metricsPort = KpamWorld.freePort();
     ProcessBuilder builder =
         KpamProcess.builder(
             dir,

@@ -149,12 +149,7 @@ final class GroupRefresh {
       return; // the provider sent no new ID token: nothing new to know
     }
     try {
-      Identities.Claims claims =
-          Identities.Claims.of(
-              provider.settings(),
-              answer.issuer(),
-              answer.subject(),
-              answer.claims().toJSONObject());
+      Identities.Claims claims = Identities.Claims.of(provider.settings(), answer);
       List<String> ended = identities.refreshed(provider.settings(), user.userId(), claims);
       if (!ended.isEmpty()) {
         log.info("{} session(s) of {} ended: groups changed", ended.size(), user.name());

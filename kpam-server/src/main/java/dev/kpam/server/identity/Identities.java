@@ -51,6 +51,11 @@ final class Identities {
       String email,
       List<String> groups) {
 
+    /** The claims of a validated ID token, as {@code settings} name them. */
+    static Claims of(OidcSettings settings, OidcProvider.Identity identity) {
+      return of(settings, identity.issuer(), identity.subject(), identity.claims().toJSONObject());
+    }
+
     /** Reads the claims that {@code settings} name; refuses a user name kpam cannot use. */
     static Claims of(
         OidcSettings settings, String issuer, String subject, Map<String, Object> all) {

@@ -247,14 +247,7 @@ public final class SingleSignOn {
       }
       OidcProvider.Identity identity =
           provider.redeem(code, callbackUri(), pending.codeVerifier(), pending.nonce());
-      Identities.Claims claims =
-          Identities.Claims.of(
-              provider.settings(),
-              identity.issuer(),
-              identity.subject(),
-              identity.claims().toJSONObject());
-      Identities.Linked user = identities.signIn(provider.settings(), claims, sourceAddress);
-      groupRefresh.keep(user.userId(), identity.refreshToken());
+      Identities.Linked user = signIn(identity, sourceAddress);
       Actor actor = Actor.of(user.name(), sourceAddress);
       if (pending.kind().equals("ui")) {
         LoginResponse login = auth.issueSignedIn(user.name(), true);
@@ -318,14 +311,7 @@ public final class SingleSignOn {
     Actor unknown = Actor.of("-", sourceAddress);
     try {
       OidcProvider.Identity identity = provider.pollDevice(deviceCode);
-      Identities.Claims claims =
-          Identities.Claims.of(
-              provider.settings(),
-              identity.issuer(),
-              identity.subject(),
-              identity.claims().toJSONObject());
-      Identities.Linked user = identities.signIn(provider.settings(), claims, sourceAddress);
-      groupRefresh.keep(user.userId(), identity.refreshToken());
+      Identities.Linked user = signIn(identity, sourceAddress);
       LoginResponse login = auth.issueSignedIn(user.name(), false);
       audit.record(
           Actor.of(user.name(), sourceAddress),
@@ -340,6 +326,17 @@ public final class SingleSignOn {
       audit.record(unknown, "auth.sso.failed", "sso", e.reason() + ": " + e.getMessage());
       throw e.toApi();
     }
+  }
+
+  /** The kpam user of a validated identity, taken in; the refresh token kept for the groups. */
+  private Identities.Linked signIn(OidcProvider.Identity identity, String sourceAddress) {
+    Identities.Linked user =
+        identities.signIn(
+            provider.settings(),
+            Identities.Claims.of(provider.settings(), identity),
+            sourceAddress);
+    groupRefresh.keep(user.userId(), identity.refreshToken());
+    return user;
   }
 
   /** The CLI's last step: the hand-off code from its loopback and its PKCE verifier. */

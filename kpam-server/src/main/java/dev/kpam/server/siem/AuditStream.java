@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,7 +56,7 @@ public final class AuditStream implements AutoCloseable {
   private final Clock clock;
   private final List<Sink> sinks;
   private final String replica;
-  private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
   AuditStream(Database db, Clock clock, List<Sink> sinks, String replica) {
     this.db = db;
@@ -69,7 +72,7 @@ public final class AuditStream implements AutoCloseable {
       return null;
     }
     ObjectMapper json = new ObjectMapper().findAndRegisterModules();
-    List<Sink> sinks = new java.util.ArrayList<>();
+    List<Sink> sinks = new ArrayList<>();
     if (settings.httpUrl() != null) {
       sinks.add(new HttpSink(settings.httpUrl(), json));
     }

@@ -1,5 +1,6 @@
 package dev.kpam.server.siem;
 
+import dev.kpam.transport.net.HostPort;
 import java.net.URI;
 
 /**
@@ -18,20 +19,7 @@ public record AuditStreamSettings(URI httpUrl, String syslogAddress) {
           "audit HTTP URL: " + httpUrl + " (expected: an http:// or https:// URL)");
     }
     if (syslogAddress != null) {
-      int colon = syslogAddress.lastIndexOf(':');
-      boolean ok = colon > 0;
-      if (ok) {
-        try {
-          int port = Integer.parseInt(syslogAddress.substring(colon + 1));
-          ok = port > 0 && port <= 65535;
-        } catch (NumberFormatException e) {
-          ok = false;
-        }
-      }
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "audit syslog address: '" + syslogAddress + "' (expected: HOST:PORT)");
-      }
+      HostPort.parse("audit syslog address", syslogAddress);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.kpam.server.siem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kpam.transport.net.HostPort;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,17 +25,14 @@ final class SyslogSink implements AuditStream.Sink {
   private static final int NOTICE = 5;
   private static final int TIMEOUT_MS = 10_000;
 
-  private final String host;
-  private final int port;
+  private final InetSocketAddress receiver;
   private final ObjectMapper json;
   private final String hostname = hostname();
   private final long pid = ProcessHandle.current().pid();
   private Socket socket;
 
   SyslogSink(String address, ObjectMapper json) {
-    int colon = address.lastIndexOf(':');
-    this.host = address.substring(0, colon);
-    this.port = Integer.parseInt(address.substring(colon + 1));
+    this.receiver = HostPort.parse("audit syslog address", address);
     this.json = json;
   }
 
@@ -48,7 +46,8 @@ final class SyslogSink implements AuditStream.Sink {
     try {
       if (socket == null || socket.isClosed()) {
         Socket fresh = new Socket();
-        fresh.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+        fresh.connect(
+            new InetSocketAddress(receiver.getHostString(), receiver.getPort()), TIMEOUT_MS);
         fresh.setSoTimeout(TIMEOUT_MS);
         socket = fresh;
       }

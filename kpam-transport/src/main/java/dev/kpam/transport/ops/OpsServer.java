@@ -1,5 +1,6 @@
 package dev.kpam.transport.ops;
 
+import dev.kpam.transport.net.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -25,6 +26,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -48,10 +51,12 @@ public final class OpsServer implements AutoCloseable {
   }
 
   private final EventLoopGroup group;
+  private final EventExecutorGroup answers;
   private final Channel channel;
 
-  private OpsServer(EventLoopGroup group, Channel channel) {
+  private OpsServer(EventLoopGroup group, EventExecutorGroup answers, Channel channel) {
     this.group = group;
+    this.answers = answers;
     this.channel = channel;
   }
 
@@ -61,24 +66,22 @@ public final class OpsServer implements AutoCloseable {
    */
   public static OpsServer start(
       String address, ProcessMetrics metrics, Supplier<Readiness> readiness) {
-    int colon = address == null ? -1 : address.lastIndexOf(':');
-    int port = -1;
-    if (colon > 0) {
-      try {
-        port = Integer.parseInt(address.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-    }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(
-          "--metrics-address: '" + address + "' (expected: HOST:PORT such as 0.0.0.0:9090)");
-    }
-    return start(address.substring(0, colon), port, metrics, readiness);
+    InetSocketAddress at = HostPort.parse("--metrics-address", address);
+    return start(at.getHostString(), at.getPort(), metrics, readiness);
   }
 
   public static OpsServer start(
       String host, int port, ProcessMetrics metrics, Supplier<Readiness> readiness) {
+    // Scrapes and readiness checks ask the database: they run on a thread of their own, never on
+    // the event loop that reads the next probe.
+    EventExecutorGroup answers =
+        new DefaultEventExecutorGroup(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "kpam-ops-answers");
+              thread.setDaemon(true);
+              return thread;
+            });
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1,
@@ -101,15 +104,16 @@ public final class OpsServer implements AutoCloseable {
                           .addLast(new ReadTimeoutHandler(30))
                           .addLast(new HttpServerCodec(4096, 8192, 8192))
                           .addLast(new HttpObjectAggregator(8192))
-                          .addLast(new Handler(metrics, readiness));
+                          .addLast(answers, new Handler(metrics, readiness));
                     }
                   })
               .bind(host, port)
               .syncUninterruptibly()
               .channel();
-      return new OpsServer(group, channel);
+      return new OpsServer(group, answers, channel);
     } catch (RuntimeException e) {
       group.shutdownGracefully();
+      answers.shutdownGracefully();
       throw new IllegalStateException(
           "cannot listen for metrics and probes on " + host + ":" + port + ": " + e.getMessage(),
           e);
@@ -124,6 +128,7 @@ public final class OpsServer implements AutoCloseable {
   public void close() {
     channel.close().syncUninterruptibly();
     group.shutdownGracefully();
+    answers.shutdownGracefully();
   }
 
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -1,5 +1,6 @@
 package dev.kpam.transport.tunnel;
 
+import dev.kpam.transport.net.HostPort;
 import dev.kpam.transport.tls.RelayIdentityCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -48,7 +49,7 @@ final class RelayLink {
 
   RelayLink(String address, TunnelClientConfig config) {
     this.address = address;
-    this.target = RelayAddress.parse(address);
+    this.target = HostPort.parse("relay address", address);
     this.config = config;
     this.loop = config.group().next();
     this.backoff =

@@ -1,5 +1,6 @@
 package dev.kpam.transport.tunnel;
 
+import dev.kpam.transport.net.HostPort;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public record TunnelClientConfig(
           "relays: " + relays + " (expected: at least one host:port)");
     }
     relays = List.copyOf(relays);
-    relays.forEach(RelayAddress::parse);
+    relays.forEach(relay -> HostPort.parse("relay address", relay));
     if (relays.stream().distinct().count() != relays.size()) {
       throw new IllegalArgumentException("relays: " + relays + " (expected: no duplicates)");
     }
