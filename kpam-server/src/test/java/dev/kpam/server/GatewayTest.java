@@ -181,6 +181,38 @@ class GatewayTest extends ServerTestBase {
   }
 
   @Test
+  void eachInstanceOfAPoolEnrollsWithATokenOfItsOwnAndKeepsItsCredentialUntilTheGatewayIsDeleted() {
+    Fixtures.Enrolled first = Fixtures.enrolledGateway(server, "dc1");
+    String token =
+        server
+            .admin
+            .post("/api/v1/gateways/dc1/enroll-token", null)
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    var second =
+        server
+            .anonymous
+            .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
+            .expect(200)
+            .json();
+    assertThat(second.get("gatewayId").asText()).isEqualTo(first.id());
+    Api secondApi = server.anonymous.withToken(second.get("credential").asText());
+
+    for (Api instance : new Api[] {first.api(), secondApi}) {
+      instance.post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr())).expect(200);
+    }
+
+    server.admin.delete("/api/v1/gateways/dc1").expect(204);
+    for (Api instance : new Api[] {first.api(), secondApi}) {
+      instance
+          .post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr()))
+          .expectError(401, "unauthenticated");
+    }
+  }
+
+  @Test
   void aGatewayInUseCannotBeDeleted() {
     Fixtures.resourceWithAccount(server, "prod", "dc1");
     assertThat(server.admin.delete("/api/v1/gateways/dc1").expectError(409, "conflict").message())

@@ -8,11 +8,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kpam gateways enroll-token NAME}: a new one-time token; earlier unused ones stop working.
+ * {@code kpam gateways enroll-token NAME}: a new one-time token, for another instance of the
+ * gateway (a pool under one name) or to enroll it again; earlier unused ones stop working.
  */
 @Command(
     name = "enroll-token",
-    description = "Make a new enrollment token for a gateway (earlier unused ones stop working).")
+    description =
+        "Make a new enrollment token for a gateway: for another instance of it (each instance"
+            + " enrolls with its own) or to enroll it again; earlier unused tokens stop working.")
 final class EnrollTokenCommand implements Callable<Integer> {
   @Mixin ApiOptions api;
 

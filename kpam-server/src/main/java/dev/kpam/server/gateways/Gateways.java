@@ -179,7 +179,10 @@ public final class Gateways {
     revocations.committed();
   }
 
-  /** Spends a one-time token: signs the gateway's CSR and hands out its credential. */
+  /**
+   * Spends a one-time token: signs the CSR and hands out a credential of this instance's own (each
+   * instance of a pool enrolls with a token of its own).
+   */
   public EnrollResponse enroll(EnrollRequest request, String sourceAddress) {
     if (request.enrollToken() == null || request.enrollToken().isBlank()) {
       throw ApiException.invalid(
@@ -202,10 +205,18 @@ public final class Gateways {
                           .bind("g", gatewayId.get())
                           .mapTo(String.class)
                           .one();
+                  // One more instance of the gateway: the credentials of those enrolled before
+                  // stay valid (a pool under one name, docs/OPERATIONS.md §1).
                   h.createUpdate(
-                          "UPDATE gateways SET credential_hash = :cred, enrolled_at = :now,"
-                              + " version = :v WHERE id = :g")
+                          "INSERT INTO gateway_credentials (credential_hash, gateway_id,"
+                              + " enrolled_at, version) VALUES (:cred, :g, :now, :v)")
                       .bind("cred", SecretTokens.sha256Hex(credential))
+                      .bind("now", now)
+                      .bind("v", request.version())
+                      .bind("g", gatewayId.get())
+                      .execute();
+                  h.createUpdate(
+                          "UPDATE gateways SET enrolled_at = :now, version = :v WHERE id = :g")
                       .bind("now", now)
                       .bind("v", request.version())
                       .bind("g", gatewayId.get())
@@ -265,7 +276,9 @@ public final class Gateways {
     return db.jdbi()
         .withHandle(
             h ->
-                h.createQuery("SELECT id, name FROM gateways WHERE credential_hash = :hash")
+                h.createQuery(
+                        "SELECT g.id, g.name FROM gateway_credentials c"
+                            + " JOIN gateways g ON g.id = c.gateway_id WHERE c.credential_hash = :hash")
                     .bind("hash", hash)
                     .map(
                         (rs, c) ->
