@@ -7,6 +7,7 @@ import dev.kpam.crypto.pki.KpamIdentity;
 import dev.kpam.crypto.pki.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -210,6 +211,80 @@ class GatewayTest extends ServerTestBase {
           .post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr()))
           .expectError(401, "unauthenticated");
     }
+  }
+
+  @Test
+  void theEventsTwoInstancesOfAPoolRecordInOneSessionAreAllStoredEachOnce() {
+    Fixtures.Enrolled first = Fixtures.resourceWithAccount(server, "prod", "dc1");
+    String token =
+        server
+            .admin
+            .post("/api/v1/gateways/dc1/enroll-token", null)
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    Fixtures.Enrolled second =
+        new Fixtures.Enrolled(
+            first.id(),
+            server.anonymous.withToken(
+                server
+                    .anonymous
+                    .post(
+                        "/api/v1/gateway/enroll",
+                        Map.of("enrollToken", token, "csr", Fixtures.csr()))
+                    .expect(200)
+                    .json()
+                    .get("credential")
+                    .asText()));
+    String session = Fixtures.openSession(server.admin, "prod", "admin", "1h");
+    // Each instance numbers its own events from 1; the first one also sends its batch twice, as
+    // after a lost answer.
+    List<Map<String, Object>> firstBatch = batch("r-a", 3);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      JsonNode ack =
+          first
+              .api()
+              .post("/api/v1/gateway/sessions/" + session + "/events", Map.of("events", firstBatch))
+              .expect(200)
+              .json();
+      assertThat(ack.get("contiguousThrough").asLong()).isEqualTo(3);
+      assertThat(ack.get("accepted").asInt()).isEqualTo(attempt == 0 ? 3 : 0);
+    }
+    JsonNode secondAck =
+        second
+            .api()
+            .post(
+                "/api/v1/gateway/sessions/" + session + "/events",
+                Map.of("events", batch("r-b", 2)))
+            .expect(200)
+            .json();
+    assertThat(secondAck.get("accepted").asInt()).isEqualTo(2);
+    assertThat(secondAck.get("contiguousThrough").asLong()).isEqualTo(2);
+
+    JsonNode items =
+        server.admin.get("/api/v1/sessions/" + session + "/events").expect(200).json().get("items");
+    List<String> stored = new java.util.ArrayList<>();
+    items.forEach(e -> stored.add(e.get("seq").asLong() + " " + e.get("data").get("id").asText()));
+    assertThat(stored).containsExactly("1 r-a-1", "2 r-a-2", "3 r-a-3", "4 r-b-1", "5 r-b-2");
+  }
+
+  /** {@code count} request events numbered from 1, with ids {@code prefix-1} on. */
+  private static List<Map<String, Object>> batch(String prefix, int count) {
+    List<Map<String, Object>> events = new java.util.ArrayList<>();
+    for (int seq = 1; seq <= count; seq++) {
+      events.add(
+          Map.of(
+              "seq",
+              seq,
+              "time",
+              "2026-12-07T12:00:0" + seq + "Z",
+              "type",
+              "request",
+              "data",
+              Map.of("id", prefix + "-" + seq, "method", "GET", "path", "/api/v1/pods")));
+    }
+    return events;
   }
 
   @Test

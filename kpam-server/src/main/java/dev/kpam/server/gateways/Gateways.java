@@ -209,8 +209,10 @@ public final class Gateways {
                   // stay valid (a pool under one name, docs/OPERATIONS.md §1).
                   h.createUpdate(
                           "INSERT INTO gateway_credentials (credential_hash, gateway_id,"
-                              + " enrolled_at, version) VALUES (:cred, :g, :now, :v)")
+                              + " instance_id, enrolled_at, version)"
+                              + " VALUES (:cred, :g, :instance, :now, :v)")
                       .bind("cred", SecretTokens.sha256Hex(credential))
+                      .bind("instance", ids.next())
                       .bind("now", now)
                       .bind("v", request.version())
                       .bind("g", gatewayId.get())
@@ -277,13 +279,16 @@ public final class Gateways {
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT g.id, g.name FROM gateway_credentials c"
+                        "SELECT g.id, g.name, c.instance_id FROM gateway_credentials c"
                             + " JOIN gateways g ON g.id = c.gateway_id WHERE c.credential_hash = :hash")
                     .bind("hash", hash)
                     .map(
                         (rs, c) ->
                             new GatewayPrincipal(
-                                rs.getString("id"), rs.getString("name"), ctx.ip()))
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                rs.getString("instance_id"),
+                                ctx.ip()))
                     .findOne())
         .orElseThrow(
             () ->

@@ -492,7 +492,10 @@ public final class Sessions {
                     .one());
   }
 
-  /** Stores a batch of events idempotently: a sequence number already stored is skipped. */
+  /**
+   * Stores a batch of events idempotently: an event the instance sent before (its sequence number)
+   * is skipped.
+   */
   public EventBatchAck upload(GatewayPrincipal gateway, String id, EventUpload batch) {
     ownSession(gateway, id);
     List<EventUpload.Event> events = batch.events() == null ? List.of() : batch.events();
@@ -511,7 +514,7 @@ public final class Sessions {
         throw ApiException.invalid("events[" + i + "].type", event.type(), "1-64 characters");
       }
     }
-    return eventStore.store(id, events);
+    return eventStore.store(id, gateway.instanceId(), events);
   }
 
   private SessionView ownSession(GatewayPrincipal gateway, String id) {
