@@ -105,21 +105,22 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * {@code --log-format json} of {@code kpam server|gateway|relay}, read before the first logger is
-   * made (logback.xml picks the appender by {@code kpam.log.format}); the commands' own option only
-   * checks the value and shows it in the help.
+   * {@code --log-format json} of {@code kpam server|gateway|relay} (or {@code
+   * KPAM_LOG_FORMAT=json}), read before the first logger is made: logback then reads {@code
+   * logback-json.xml} instead of {@code logback.xml}. The commands' own option only checks the
+   * value and shows it in the help.
    */
   private static void logFormat(String[] args) {
+    String format = System.getenv("KPAM_LOG_FORMAT");
     for (int i = 0; i < args.length; i++) {
-      String value = null;
       if (args[i].equals("--log-format") && i + 1 < args.length) {
-        value = args[i + 1];
+        format = args[i + 1];
       } else if (args[i].startsWith("--log-format=")) {
-        value = args[i].substring("--log-format=".length());
+        format = args[i].substring("--log-format=".length());
       }
-      if ("json".equals(value) || "text".equals(value)) {
-        System.setProperty("kpam.log.format", value);
-      }
+    }
+    if ("json".equals(format) && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
     }
   }
 

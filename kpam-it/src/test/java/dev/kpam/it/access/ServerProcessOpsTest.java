@@ -91,6 +91,7 @@ class ServerProcessOpsTest {
       assertThat(failed.get("loggerName").asText()).endsWith("AuditLog");
       assertThat(failed.get("mdc").get("requestId").asText()).isEqualTo(requestId);
       assertThat(err.toString()).doesNotContain("not-the-password");
+      assertThat(out.toString()).as("logback's own status lines").doesNotContain("ch.qos.logback");
 
       HttpResponse<String> ready =
           HTTP.send(
