@@ -3,6 +3,7 @@ package dev.kpam.it.access;
 import dev.kpam.cli.api.ConfigStore;
 import dev.kpam.cli.api.SavedLogin;
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,23 @@ public final class KpamProcess {
       Map<String, String> env,
       String... extra)
       throws Exception {
+    return access(world.serverUrl(), dir, user, token, kubeconfig, env, extra);
+  }
+
+  /**
+   * Like {@link #access(KpamWorld, Path, String, String, Path, Map, String...)}, at {@code server}.
+   */
+  public static Process access(
+      URI server,
+      Path dir,
+      String user,
+      String token,
+      Path kubeconfig,
+      Map<String, String> env,
+      String... extra)
+      throws Exception {
     Path config = dir.resolve(user + "-config");
-    new ConfigStore(config).save(new SavedLogin(world.serverUrl().toString(), user, token, null));
+    new ConfigStore(config).save(new SavedLogin(server.toString(), user, token, null));
     List<String> args =
         new ArrayList<>(
             List.of(

@@ -1,0 +1,364 @@
+package dev.kpam.it.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kpam.testing.TestPostgres;
+import dev.kpam.testing.kube.FakeKubeApiServer;
+import dev.kpam.testing.kube.Kubectl;
+import dev.kpam.testing.kube.RecordedRequest;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kpam as a company runs it when one server is not enough (issue 15, docs/OPERATIONS.md §1), every
+ * part its own process from {@code kpam.jar}: two {@code kpam server} replicas on one PostgreSQL
+ * database and root key behind HAProxy, a standalone {@code kpam relay}, two {@code kpam gateway}
+ * instances enrolled under one name, and {@code kpam k8s access} with the real kubectl. One server
+ * and one gateway instance are killed with SIGKILL mid-session: kubectl goes on working, every
+ * request that reached the API server is recorded exactly once (the killed instance's spool is
+ * uploaded when it comes back), a termination made on the surviving replica ends the session, the
+ * probes and metrics say so, and the SIEM's HTTP collector and syslog receiver got every audit
+ * event.
+ */
+class HighAvailabilityTest {
+  private static final Pattern SESSION_ID =
+      Pattern.compile("([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+
+  @TempDir Path dir;
+  private KpamProcesses processes;
+  private FakeKubeApiServer kube;
+  private TestPostgres.Schema schema;
+  private AuditReceivers receivers;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (processes != null) processes.close();
+    if (receivers != null) receivers.close();
+    if (kube != null) kube.close();
+    if (schema != null) schema.close();
+  }
+
+  @Test
+  void killingAServerAndAGatewayInstanceMidSessionLosesNothing() throws Exception {
+    schema = TestPostgres.freshSchema();
+    kube = FakeKubeApiServer.start(KpamWorld.STORED_TOKEN);
+    kube.addPod("default", "web");
+    receivers = AuditReceivers.start();
+    processes = new KpamProcesses(dir);
+
+    int balancerPort = KpamWorld.freePort();
+    int relayPort = KpamWorld.freePort();
+    Replica first = new Replica("server-1");
+    Replica second = new Replica("server-2");
+    URI balancer = URI.create("http://127.0.0.1:" + balancerPort);
+    processes.haproxy(
+        balancerPort,
+        Map.of(first.httpPort, first.metricsPort, second.httpPort, second.metricsPort));
+    // The first replica makes the root key; the second starts on the same file and database.
+    first.start(balancer, relayPort);
+    second.start(balancer, relayPort);
+    ApiCalls api = new ApiCalls(balancer);
+    String admin = api.login("admin", KpamWorld.ADMIN_PASSWORD);
+
+    int relayMetrics = KpamWorld.freePort();
+    String relayToken =
+        api.call("POST", "/api/v1/relays", admin, Map.of("name", "edge"))
+            .get("enrollToken")
+            .asText();
+    processes.start(
+        "relay",
+        Map.of("KPAM_RELAY_ENROLL_TOKEN", relayToken),
+        "relay",
+        "--server",
+        balancer.toString(),
+        "--data-dir",
+        dir.resolve("relay").toString(),
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        Integer.toString(relayPort),
+        "--address",
+        "127.0.0.1:" + relayPort,
+        "--metrics-address",
+        "127.0.0.1:" + relayMetrics);
+    processes.awaitReady("relay", relayMetrics);
+
+    String firstToken =
+        api.call("POST", "/api/v1/gateways", admin, Map.of("name", "dc1"))
+            .get("enrollToken")
+            .asText();
+    GatewayInstance gatewayA = new GatewayInstance("gateway-a");
+    gatewayA.start(balancer, firstToken);
+    String secondToken =
+        api.call("POST", "/api/v1/gateways/dc1/enroll-token", admin, null)
+            .get("enrollToken")
+            .asText();
+    GatewayInstance gatewayB = new GatewayInstance("gateway-b");
+    gatewayB.start(balancer, secondToken);
+    api.call(
+        "POST",
+        "/api/v1/resources",
+        admin,
+        Map.of(
+            "name",
+            "prod",
+            "url",
+            kube.url().toString(),
+            "gateway",
+            "dc1",
+            "caCert",
+            kube.caCertificatePem()));
+    api.call(
+        "POST",
+        "/api/v1/resources/prod/accounts",
+        admin,
+        Map.of("name", "admin", "token", KpamWorld.STORED_TOKEN));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(relayMetrics, "kpam_relay_tunnels") == 2.0);
+
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Process access = KpamProcess.access(balancer, dir, "admin", admin, kubeconfig, Map.of());
+    processes.own(access);
+    StringBuffer accessOut = Processes.collect(access.getInputStream());
+    StringBuffer accessErr = Processes.collect(access.getErrorStream());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> accessOut.toString().contains("Press Ctrl-C") || !access.isAlive());
+    if (!access.isAlive()) {
+      Thread.sleep(500); // what it printed before it exited is read
+      throw new AssertionError("kpam k8s access exited: " + accessOut + "\n" + accessErr);
+    }
+    Matcher id = SESSION_ID.matcher(accessOut);
+    assertThat(id.find()).as(accessOut.toString()).isTrue();
+    String sessionId = id.group(1);
+
+    Kubectl kubectl = new Kubectl(Kubectl.V1_33, kubeconfig, dir.resolve("home"));
+    for (int i = 0; i < 4; i++) {
+      expectPods(kubectl.run("get", "pods"));
+    }
+    // The local proxy keeps its connections to the gateway, so one instance may carry them all:
+    // the one that served the session is the one to kill.
+    GatewayInstance serving =
+        metric(gatewayA.metricsPort, "kpam_gateway_requests_total") > 0 ? gatewayA : gatewayB;
+    GatewayInstance survivor = serving == gatewayA ? gatewayB : gatewayA;
+
+    // SIGKILL one replica and one gateway instance, between two commands.
+    first.kill();
+    serving.kill();
+    List<Kubectl.Result> failed = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Kubectl.Result pods = kubectl.run("get", "pods");
+              if (pods.exitCode() != 0) failed.add(pods);
+              return pods.exitCode() == 0;
+            });
+    for (int i = 0; i < 4; i++) {
+      expectPods(kubectl.run("get", "pods"));
+    }
+    for (Kubectl.Result result : failed) {
+      // Whatever kubectl saw while a part was dying is a message a person understands.
+      assertThat(result.stderr()).doesNotContain(KpamWorld.STORED_TOKEN).isNotBlank();
+    }
+    assertThat(api.call("GET", "/api/v1/sessions/" + sessionId, admin, null).get("status").asText())
+        .as("the API answers through the surviving replica")
+        .isEqualTo("ACTIVE");
+    assertThat(api.page("/ui/login")).contains("kpam");
+    assertThat(processes.ready(first.metricsPort)).isFalse();
+    assertThat(processes.ready(second.metricsPort)).isTrue();
+    assertThat(processes.ready(survivor.metricsPort)).isTrue();
+    assertThat(processes.ready(relayMetrics)).isTrue();
+
+    // The killed instance comes back from its data dir and uploads what it had spooled.
+    serving.restart(balancer);
+
+    new ApiCalls(second.url())
+        .call(
+            "POST",
+            "/api/v1/sessions/" + sessionId + "/terminate",
+            admin,
+            Map.of("reason", "incident drill"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Kubectl.Result refused = kubectl.run("get", "pods");
+              return refused.exitCode() != 0;
+            });
+    Kubectl.Result refused = kubectl.run("get", "pods");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr() + refused.stdout()).containsIgnoringCase("terminated");
+
+    // Every request that reached the API server is recorded, once.
+    List<String> upstream = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              upstream.clear();
+              for (RecordedRequest request : kube.requests()) {
+                upstream.add(request.method() + " " + request.uri());
+              }
+              assertThat(recordedUpstream(api, admin, sessionId))
+                  .containsExactlyInAnyOrderElementsOf(upstream);
+            });
+    assertThat(upstream).hasSizeGreaterThanOrEqualTo(10);
+
+    assertThat(metric(second.metricsPort, "kpam_sessions_ended_total{reason=\"terminated\"}"))
+        .isEqualTo(1.0);
+    assertThat(metric(second.metricsPort, "kpam_sessions_started_total")).isEqualTo(1.0);
+    assertThat(metric(relayMetrics, "kpam_relay_tunnels")).isEqualTo(2.0);
+
+    Set<Long> audit = new HashSet<>();
+    api.call("GET", "/api/v1/audit?limit=500", admin, null)
+        .get("items")
+        .forEach(e -> audit.add(e.get("id").asLong()));
+    assertThat(audit).hasSizeGreaterThan(10);
+    // At least once: what the killed replica was sending when it died may come twice.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(receivers.httpIds()).containsAll(audit);
+              assertThat(receivers.syslogIds()).containsAll(audit);
+            });
+    processes.assertNoSecretInLogs(KpamWorld.STORED_TOKEN, admin, relayToken, secondToken);
+  }
+
+  private static void expectPods(Kubectl.Result pods) {
+    assertThat(pods.exitCode()).as(pods.stderr()).isZero();
+    assertThat(pods.stdout()).contains("web");
+  }
+
+  /**
+   * The session's recorded requests that went to the API server (kpam answered none of them
+   * itself), as {@code METHOD path?query}.
+   */
+  private static List<String> recordedUpstream(ApiCalls api, String admin, String sessionId) {
+    List<String> requests = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    api.call(
+            "GET", "/api/v1/sessions/" + sessionId + "/events?type=request&limit=1000", admin, null)
+        .get("items")
+        .forEach(
+            e -> {
+              JsonNode data = e.get("data");
+              assertThat(ids.add(data.get("id").asText())).as("request ids are unique").isTrue();
+              if (data.path("error").isNull() || data.path("error").isMissingNode()) {
+                String query = data.path("query").asText("");
+                requests.add(
+                    data.get("method").asText()
+                        + " "
+                        + data.get("path").asText()
+                        + (query.isEmpty() ? "" : "?" + query));
+              }
+            });
+    return requests;
+  }
+
+  private double metric(int port, String series) {
+    return processes.metric(port, series);
+  }
+
+  /** One {@code kpam server} replica: its ports, started on the shared database and root key. */
+  private final class Replica {
+    final String name;
+    final int httpPort = KpamWorld.freePort();
+    final int metricsPort = KpamWorld.freePort();
+
+    Replica(String name) {
+      this.name = name;
+    }
+
+    URI url() {
+      return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    void start(URI balancer, int relayPort) throws Exception {
+      processes.start(
+          name,
+          Map.of("KPAM_BOOTSTRAP_PASSWORD", KpamWorld.ADMIN_PASSWORD),
+          "server",
+          "--data-dir",
+          dir.resolve(name).toString(),
+          "--db-url",
+          schema.jdbcUrl(),
+          "--root-key-file",
+          dir.resolve("root.key").toString(),
+          "--bind",
+          "127.0.0.1",
+          "--http-port",
+          Integer.toString(httpPort),
+          "--public-url",
+          balancer.toString(),
+          "--no-embedded-relay",
+          "--relay-address",
+          "127.0.0.1:" + relayPort,
+          "--metrics-address",
+          "127.0.0.1:" + metricsPort,
+          "--audit-http-url",
+          receivers.httpUrl().toString(),
+          "--audit-syslog",
+          receivers.syslogAddress());
+      processes.awaitReady(name, metricsPort);
+    }
+
+    void kill() throws InterruptedException {
+      processes.kill(name);
+    }
+  }
+
+  /** One {@code kpam gateway} process of the pool {@code dc1}, with a data dir of its own. */
+  private final class GatewayInstance {
+    final String name;
+    final int metricsPort = KpamWorld.freePort();
+
+    GatewayInstance(String name) {
+      this.name = name;
+    }
+
+    void start(URI balancer, String enrollToken) throws Exception {
+      processes.start(
+          name,
+          enrollToken == null ? Map.of() : Map.of("KPAM_ENROLL_TOKEN", enrollToken),
+          "gateway",
+          "--server",
+          balancer.toString(),
+          "--name",
+          "dc1",
+          "--data-dir",
+          dir.resolve(name).toString(),
+          "--metrics-address",
+          "127.0.0.1:" + metricsPort);
+      processes.awaitReady(name, metricsPort);
+    }
+
+    void restart(URI balancer) throws Exception {
+      start(balancer, null);
+    }
+
+    void kill() throws InterruptedException {
+      processes.kill(name);
+    }
+  }
+
+  static {
+    assertThat(Files.exists(KpamWorld.KPAM_JAR)).as("kpam.jar is built before kpam-it").isTrue();
+  }
+}
