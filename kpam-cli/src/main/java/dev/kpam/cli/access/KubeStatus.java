@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kpam.transport.tunnel.RelayRefusedException;
 import dev.kpam.transport.tunnel.RelayWire;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -56,7 +57,36 @@ final class KubeStatus {
         "cannot reach the kpam relay: " + cause.getMessage());
   }
 
-  static FullHttpResponse response(HttpResponseStatus status, String reason, String message) {
+  /**
+   * The answer when the gateway connection closed after the request went and before any answer:
+   * whether the request reached the API server is unknown.
+   */
+  static FullHttpResponse closedUnanswered() {
+    return response(
+        HttpResponseStatus.SERVICE_UNAVAILABLE,
+        "ServiceUnavailable",
+        "the connection to the kpam gateway closed before it answered (a gateway instance"
+            + " stopped?); the request may or may not have reached the API server");
+  }
+
+  /**
+   * The last event of a watch whose gateway connection closed: an {@code ERROR} event with a {@code
+   * Status}, as the API server ends a watch it cannot go on with, so that kubectl says why.
+   */
+  static ByteBuf watchEnded() {
+    ObjectNode event = JsonNodeFactory.instance.objectNode();
+    event.put("type", "ERROR");
+    event.set(
+        "object",
+        status(
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "the connection to the kpam gateway closed mid-watch (a gateway instance stopped?);"
+                + " watch again"));
+    return Unpooled.wrappedBuffer((event + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ObjectNode status(HttpResponseStatus status, String reason, String message) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("kind", "Status");
     json.put("apiVersion", "v1");
@@ -65,7 +95,11 @@ final class KubeStatus {
     json.put("message", message);
     json.put("reason", reason);
     json.put("code", status.code());
-    byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+    return json;
+  }
+
+  static FullHttpResponse response(HttpResponseStatus status, String reason, String message) {
+    byte[] body = status(status, reason, message).toString().getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     response

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -53,6 +54,9 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
 
   private boolean retried;
 
+  /** The exchange's request is a watch ({@code ?watch=true}, {@code /watch/} paths). */
+  private boolean watch;
+
   RequestForwarder(GatewayPools pools) {
     this.pools = pools;
   }
@@ -84,6 +88,7 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
           request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
       replayable = outstanding == 1 && idempotent && lease == null ? request : null;
       retried = false;
+      watch = isWatch(request.uri());
     }
     if (msg instanceof HttpContent content) {
       if (content.content().isReadable()) {
@@ -179,35 +184,66 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The lent connection closed. Between exchanges nothing is lost; a body-less GET on a connection
-   * that had been idle and never answered goes again on a new one; otherwise kubectl's connection
-   * closes once what the gateway sent has reached it.
+   * The lent connection closed (the gateway instance stopped, the relay or the network failed).
+   * Between exchanges nothing is lost. A body-less GET that was never answered goes again, once, on
+   * a new connection (which the relay may give to another instance of the gateway); another request
+   * never answered gets a 503 {@code Status}; a JSON watch ends with an {@code ERROR} event saying
+   * why; otherwise kubectl's connection closes once what the gateway sent has reached it.
    */
   void gatewayClosed(Channel gateway, ChannelFuture lastWrite) {
     if (lease == null || lease.channel() != gateway) {
       return;
     }
-    boolean wasReused = lease.reused();
-    boolean answered = gateway.pipeline().get(ResponseForwarder.class).answered();
+    ResponseForwarder responses = gateway.pipeline().get(ResponseForwarder.class);
+    boolean answered = responses.answered();
+    boolean midWatch = watch && responses.jsonStream();
     unbind();
     if (outstanding == 0 && requestComplete) {
       return;
     }
-    if (replayable != null && requestComplete && wasReused && !answered && !retried) {
+    if (replayable != null && requestComplete && !answered && !retried) {
       retried = true;
-      log.debug(
-          "idle gateway connection {} was closed; sending {} again", gateway, replayable.uri());
+      log.debug("gateway connection {} was closed; sending {} again", gateway, replayable.uri());
       pending.add(replayable);
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
       acquire(true);
       return;
     }
-    if (lastWrite == null) {
+    if (!answered && !awaitingUpgradeAnswer) {
+      ctx.writeAndFlush(KubeStatus.closedUnanswered()).addListener(ChannelFutureListener.CLOSE);
+    } else if (midWatch) {
+      ctx.write(new DefaultHttpContent(KubeStatus.watchEnded()));
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
+    } else if (lastWrite == null) {
       ctx.close();
     } else {
       ctx.flush();
       lastWrite.addListener(written -> ctx.close());
     }
+  }
+
+  /**
+   * Whether {@code uri} asks for a watch: {@code watch=true} (or 1), or the old watch paths {@code
+   * /api/v1/watch/...} and {@code /apis/GROUP/VERSION/watch/...}.
+   */
+  static boolean isWatch(String uri) {
+    int query = uri.indexOf('?');
+    String[] path = (query < 0 ? uri : uri.substring(0, query)).split("/");
+    // "", "api", "v1", "watch", ... or "", "apis", GROUP, VERSION, "watch", ...
+    if ((path.length > 3 && path[1].equals("api") && path[3].equals("watch"))
+        || (path.length > 4 && path[1].equals("apis") && path[4].equals("watch"))) {
+      return true;
+    }
+    if (query < 0) {
+      return false;
+    }
+    for (String parameter : uri.substring(query + 1).split("&")) {
+      if (parameter.equals("watch=true") || parameter.equals("watch=1")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void unbind() {

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -32,6 +34,7 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   private boolean informational;
   private boolean keepAlive;
   private boolean answered;
+  private boolean jsonStream;
   private ChannelFuture lastWrite;
   private boolean unflushed;
 
@@ -41,6 +44,7 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
     this.requests = requests;
     this.switching = false;
     this.answered = false;
+    this.jsonStream = false;
     this.lastWrite = null;
     this.unflushed = false;
   }
@@ -53,6 +57,11 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   /** Whether any byte of a response arrived since {@link #bind}. */
   boolean answered() {
     return answered;
+  }
+
+  /** Whether the response under way is a 200 of chunked JSON (as a watch's, not protobuf). */
+  boolean jsonStream() {
+    return jsonStream;
   }
 
   @Override
@@ -69,6 +78,13 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
       switching = code == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
       informational = !switching && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
       keepAlive = HttpUtil.isKeepAlive(response);
+      jsonStream =
+          code == HttpResponseStatus.OK.code()
+              && HttpUtil.isTransferEncodingChunked(response)
+              && response
+                  .headers()
+                  .get(HttpHeaderNames.CONTENT_TYPE, "")
+                  .startsWith(HttpHeaderValues.APPLICATION_JSON.toString());
     }
     boolean last = msg instanceof LastHttpContent;
     if (switching) {

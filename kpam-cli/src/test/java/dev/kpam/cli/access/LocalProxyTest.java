@@ -270,17 +270,51 @@ class LocalProxyTest {
   }
 
   @Test
-  void aPostWhoseGatewayConnectionDiesUnansweredIsNotSentAgain() throws Exception {
+  void aPostWhoseGatewayConnectionDiesUnansweredIsNotSentAgainAndGetsAStatus() throws Exception {
     startProxy("dc1");
     try (TlsTestClient client = client()) {
       client.send(
           "POST /drop-once HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
               + TOKEN
               + "\r\nContent-Length: 2\r\n\r\n{}");
+      String head = client.head();
+      assertThat(head).startsWith("HTTP/1.1 503");
+      assertThat(client.body(head))
+          .contains("\"kind\":\"Status\"")
+          .contains("closed before it answered")
+          .contains("may or may not have reached the API server");
       assertThat(client.closedByPeer()).isTrue();
     }
     assertThat(gateway.requests.poll(10, TimeUnit.SECONDS).uri()).isEqualTo("/drop-once");
     assertThat(gateway.requests.poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void aWatchWhoseGatewayConnectionDiesEndsWithAnErrorEventCarryingAStatus() throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.get("/watch-dies?watch=true", TOKEN);
+      assertThat(client.head()).startsWith("HTTP/1.1 200").contains("chunked");
+      assertThat(client.chunk()).isEqualTo("{\"type\":\"ADDED\"}\n");
+      String last = client.chunk();
+      assertThat(last)
+          .startsWith("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\"")
+          .contains("\"code\":503")
+          .contains("closed mid-watch")
+          .endsWith("}\n");
+      assertThat(client.chunk()).isEmpty(); // the response ends properly
+    }
+  }
+
+  @Test
+  void onlyWatchRequestsAreWatches() {
+    assertThat(RequestForwarder.isWatch("/api/v1/pods?watch=true&resourceVersion=1")).isTrue();
+    assertThat(RequestForwarder.isWatch("/api/v1/pods?labelSelector=a&watch=1")).isTrue();
+    assertThat(RequestForwarder.isWatch("/api/v1/watch/namespaces/default/pods")).isTrue();
+    assertThat(RequestForwarder.isWatch("/apis/apps/v1/watch/deployments")).isTrue();
+    assertThat(RequestForwarder.isWatch("/api/v1/pods?watch=false")).isFalse();
+    assertThat(RequestForwarder.isWatch("/api/v1/pods?labelSelector=watch%3Dtrue")).isFalse();
+    assertThat(RequestForwarder.isWatch("/api/v1/namespaces/watch/pods")).isFalse();
   }
 
   @Test

@@ -131,6 +131,8 @@ final class TestGateway implements AutoCloseable {
         ctx.close(); // as a connection that died while the request was on its way
       } else if (current.headers().contains(HttpHeaderNames.UPGRADE)) {
         switchToEcho(ctx);
+      } else if (current.uri().startsWith("/watch-dies")) {
+        streamAndDie(ctx);
       } else if (current.uri().startsWith("/watch")) {
         stream(ctx);
       } else {
@@ -149,6 +151,17 @@ final class TestGateway implements AutoCloseable {
       ctx.writeAndFlush(switching);
       ctx.pipeline().remove(HttpServerCodec.class);
       ctx.pipeline().replace(this, "echo", new Echo());
+    }
+
+    /** A JSON watch that sends one event and then loses its connection, as a killed gateway. */
+    private void streamAndDie(ChannelHandlerContext ctx) {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers()
+          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+      ctx.write(head);
+      ctx.writeAndFlush(new DefaultHttpContent(text("{\"type\":\"ADDED\"}\n")))
+          .addListener(written -> ctx.close());
     }
 
     private void stream(ChannelHandlerContext ctx) {
