@@ -137,8 +137,14 @@ public final class ControlPlane implements AutoCloseable {
     return relay;
   }
 
-  /** Ready while the database answers and the embedded relay (where there is one) listens. */
+  /**
+   * Ready while the database answers and the embedded relay (where there is one) listens, and not
+   * once it stops.
+   */
   public OpsServer.Readiness readiness() {
+    if (server.draining()) {
+      return new OpsServer.Readiness(false, "stopping: finishing the requests under way");
+    }
     if (!server.metrics().databaseReachable()) {
       return new OpsServer.Readiness(false, "the database does not answer");
     }

@@ -181,6 +181,16 @@ public final class ServerCommand implements Callable<Integer> {
               + " gave it longer ago than this (e.g. 15m; default: never).")
   String adminStepUp;
 
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "20s",
+      description =
+          "On SIGTERM: stop taking connections, end the gateways' event streams (they reconnect to"
+              + " another replica), let the requests under way finish for at most this long, then"
+              + " stop (default: 20s; 0s stops at once).")
+  String drainTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -208,6 +218,7 @@ public final class ServerCommand implements Callable<Integer> {
               .webhook(webhook())
               .oidc(oidc.settings())
               .adminStepUp(adminStepUp == null ? null : GoDuration.parse(adminStepUp))
+              .drainTimeout(GoDuration.parse(drainTimeout))
               .auditStream(new AuditStreamSettings(auditHttpUrl, auditSyslog))
               .build();
     } catch (IllegalArgumentException e) {
@@ -229,8 +240,8 @@ public final class ServerCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  plane.close(); // drains; meanwhile /readyz says it is stopping
                   if (opsServer != null) opsServer.close();
-                  plane.close();
                   stopped.countDown();
                 },
                 "kpam-shutdown"));

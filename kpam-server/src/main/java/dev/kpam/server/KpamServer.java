@@ -11,6 +11,7 @@ import dev.kpam.crypto.pki.Pem;
 import dev.kpam.crypto.secrets.PrivateFiles;
 import dev.kpam.crypto.secrets.RootKey;
 import dev.kpam.crypto.secrets.SecretTokens;
+import dev.kpam.protocol.GoDuration;
 import dev.kpam.server.accounts.AccountRoutes;
 import dev.kpam.server.accounts.Accounts;
 import dev.kpam.server.approvals.AccessRequests;
@@ -57,6 +58,7 @@ import dev.kpam.server.users.Users;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.util.JavalinException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -76,6 +78,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -243,6 +246,14 @@ public final class KpamServer implements AutoCloseable {
                 javalin.showJavalinBanner = false;
                 javalin.jsonMapper(new JavalinJackson(json, false));
                 HttpGuards.install(javalin, json);
+                // Graceful stop: Jetty's StatisticsHandler knows the requests under way, and
+                // stop() waits for them up to the drain timeout (Javalin puts its handlers under
+                // an existing handler wrapper).
+                javalin.jetty.modifyServer(
+                    server -> {
+                      server.setHandler(new StatisticsHandler());
+                      server.setStopTimeout(config.drainTimeout().toMillis());
+                    });
                 javalin.jetty.addConnector(
                     (server, httpConfig) ->
                         HttpGuards.guard(
@@ -517,19 +528,37 @@ public final class KpamServer implements AutoCloseable {
     return Optional.ofNullable(generatedPassword);
   }
 
+  /** Whether {@link #close} has begun: the server finishes what it is doing and takes no more. */
+  public boolean draining() {
+    return closed.get();
+  }
+
+  /**
+   * Stops gracefully: the gateways' event streams end first (they reconnect, to another replica
+   * behind the load balancer), then Jetty stops taking connections and lets the requests under way
+   * finish for at most the drain timeout; then the schedules, the streams and the database stop.
+   * Meanwhile {@link #draining} is true, for the readiness probe.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    app.stop();
+    events.close();
+    try {
+      app.stop();
+    } catch (JavalinException e) {
+      // Jetty stopped all the same; the requests still under way were cut.
+      log.warn(
+          "stopped after the drain timeout ({}) with requests still under way",
+          GoDuration.format(config.drainTimeout()));
+    }
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    events.close();
     if (auditStream != null) {
       auditStream.close();
     }

@@ -46,6 +46,8 @@ import java.util.List;
  * @param auditStream where audit events are streamed to besides the database (a SIEM)
  * @param adminStepUp how recently an admin must have given a second factor to change anything in
  *     the web UI (step-up); null: never asked
+ * @param drainTimeout how long {@link KpamServer#close} lets the requests under way finish after it
+ *     stopped taking connections (SIGTERM); zero: it stops them at once
  */
 public record ServerConfig(
     Path dataDir,
@@ -69,7 +71,8 @@ public record ServerConfig(
     WebhookSettings webhook,
     OidcSettings oidc,
     AuditStreamSettings auditStream,
-    Duration adminStepUp) {
+    Duration adminStepUp,
+    Duration drainTimeout) {
   static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofSeconds(10);
   static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(365);
 
@@ -112,6 +115,12 @@ public record ServerConfig(
             || adminStepUp.compareTo(Duration.ofHours(12)) > 0)) {
       throw new IllegalArgumentException(
           "adminStepUp: " + adminStepUp + " (expected: between 1m and 12h)");
+    }
+    if (drainTimeout == null
+        || drainTimeout.isNegative()
+        || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException(
+          "drainTimeout: " + drainTimeout + " (expected: between 0s and 10m)");
     }
     if (bindHost == null || bindHost.isBlank()) {
       throw new IllegalArgumentException(
@@ -196,6 +205,7 @@ public record ServerConfig(
     private OidcSettings oidc;
     private Duration adminStepUp;
     private AuditStreamSettings auditStream = AuditStreamSettings.NONE;
+    private Duration drainTimeout = Duration.ofSeconds(20);
 
     public Builder dataDir(Path value) {
       dataDir = value;
@@ -305,6 +315,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder drainTimeout(Duration value) {
+      drainTimeout = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           dataDir,
@@ -328,7 +343,8 @@ public record ServerConfig(
           webhook,
           oidc,
           auditStream,
-          adminStepUp);
+          adminStepUp,
+          drainTimeout);
     }
   }
 }
