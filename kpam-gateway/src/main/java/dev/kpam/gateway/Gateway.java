@@ -79,6 +79,7 @@ public final class Gateway implements AutoCloseable {
   private final KubeProxy proxy;
   private final ScheduledExecutorService control;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean draining;
   private final ProcessMetrics metrics = ProcessMetrics.of("gateway");
   private volatile TunnelClient tunnels;
   private volatile GatewayEventStream events;
@@ -193,6 +194,9 @@ public final class Gateway implements AutoCloseable {
 
   /** Ready while a tunnel to a relay is up: only then can a session reach this gateway. */
   public OpsServer.Readiness readiness() {
+    if (draining) {
+      return new OpsServer.Readiness(false, "stopping: finishing the requests under way");
+    }
     int up = connectedRelays().size();
     return up > 0
         ? new OpsServer.Readiness(true, up + " tunnel(s) up")
@@ -366,6 +370,36 @@ public final class Gateway implements AutoCloseable {
    * Stops in reverse order of starting, each part with a bounded wait: push stream, heartbeats and
    * renewal, tunnels, open connections, pools, event loops, event upload, spool. Idempotent.
    */
+  /**
+   * The first half of a graceful stop (SIGTERM; {@link #close} is the second): readiness says the
+   * gateway is stopping, the relays are told to open no new stream on its tunnels (an HTTP/2
+   * GOAWAY: new connections go to the gateway's other instances), idle kubectl connections close
+   * and busy ones close after the exchange under way ({@code Connection: close}). Returns once no
+   * kubectl connection is left, or after {@code bound} with the rest (streams such as exec, watch
+   * and logs -f) still open, for {@link #close} to end.
+   */
+  public void drain(Duration bound) {
+    draining = true;
+    TunnelClient client = tunnels;
+    if (client != null) {
+      client.drain();
+    }
+    connections.drain();
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (connections.count() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    int left = connections.count();
+    if (left > 0) {
+      log.info("drain timeout ({}): ending {} connection(s) still open", bound, left);
+    }
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

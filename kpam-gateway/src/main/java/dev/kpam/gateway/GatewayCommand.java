@@ -5,6 +5,7 @@ import dev.kpam.crypto.pki.Pem;
 import dev.kpam.gateway.enroll.Enrollment;
 import dev.kpam.gateway.enroll.GatewayFiles;
 import dev.kpam.gateway.enroll.GatewayIdentity;
+import dev.kpam.protocol.GoDuration;
 import dev.kpam.transport.ops.OpsOptions;
 import dev.kpam.transport.ops.OpsServer;
 import java.io.IOException;
@@ -67,6 +68,16 @@ public final class GatewayCommand implements Callable<Integer> {
 
   @Mixin OpsOptions ops = new OpsOptions();
 
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "20s",
+      description =
+          "On SIGTERM: tell the relays to send no new connections here (they go to the gateway's"
+              + " other instances), close idle connections, let the requests and streams under way"
+              + " finish for at most this long, then end the rest and stop (default: 20s).")
+  String drainTimeout;
+
   private final UnaryOperator<GatewayConfig> configure;
 
   public GatewayCommand() {
@@ -111,6 +122,13 @@ public final class GatewayCommand implements Callable<Integer> {
           files.dir());
       return 2;
     }
+    Duration drain;
+    try {
+      drain = GoDuration.parse(drainTimeout);
+    } catch (IllegalArgumentException e) {
+      err.println("error: --drain-timeout: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Gateway gateway = Gateway.start(configure.apply(GatewayConfig.defaults(dataDir, server, http)));
     OpsServer opsServer;
@@ -124,8 +142,9 @@ public final class GatewayCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              if (opsServer != null) opsServer.close();
+              gateway.drain(drain); // meanwhile /readyz says it is stopping
               gateway.close();
+              if (opsServer != null) opsServer.close();
               stopped.countDown();
             },
             "kpam-gateway-shutdown");

@@ -4,9 +4,11 @@ import dev.kpam.crypto.pki.KpamIdentity;
 import dev.kpam.transport.tunnel.TunnelWindows;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -75,13 +77,37 @@ final class RelayWiring extends ChannelInitializer<Channel> {
         .addAfter(
             "h2-streams",
             "ping",
-            new TunnelPinger(gatewayId, config.clock(), config.pingInterval(), config.deadAfter()));
+            new TunnelPinger(gatewayId, config.clock(), config.pingInterval(), config.deadAfter()))
+        .addAfter("ping", "goaway", new Draining(gatewayId));
     TunnelWindows.widenConnectionWindow(tunnel);
     tunnels.add(gatewayId, tunnel);
   }
 
   SessionConnector sessionConnector(KpamIdentity session) {
     return new SessionConnector(session, tunnels, config);
+  }
+
+  /**
+   * A GOAWAY from the gateway: the instance is stopping (docs/OPERATIONS.md §5). New sessions'
+   * connections go to the gateway's other tunnels from now on; the streams open on this one go on
+   * until the gateway closes it.
+   */
+  private final class Draining extends ChannelInboundHandlerAdapter {
+    private final String gatewayId;
+
+    Draining(String gatewayId) {
+      this.gatewayId = gatewayId;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Http2GoAwayFrame goAway) {
+        goAway.release();
+        tunnels.retire(gatewayId, ctx.channel());
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   /** The gateway is the HTTP/2 server of the tunnel and has no business opening streams. */

@@ -50,6 +50,11 @@ final class TunnelRegistry {
         .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().size()));
   }
 
+  /** No more new connections on {@code tunnel} (its gateway instance drains); it stays open. */
+  void retire(String gatewayId, Channel tunnel) {
+    remove(gatewayId, tunnel);
+  }
+
   private void remove(String gatewayId, Channel tunnel) {
     byGateway.computeIfPresent(
         gatewayId,

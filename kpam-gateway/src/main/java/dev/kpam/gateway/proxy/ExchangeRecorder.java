@@ -3,6 +3,7 @@ package dev.kpam.gateway.proxy;
 import dev.kpam.gateway.record.RequestRecord;
 import dev.kpam.gateway.record.SessionEvents;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 
@@ -25,6 +27,13 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
   private final ProxyConnection connection;
   private final SessionEvents events;
   private final ArrayDeque<Open> open = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+
+  /** The gateway drains: the connection closes once no exchange is under way. */
+  private boolean draining;
+
+  /** The status of the response being written. */
+  private int answering;
 
   private record Open(HttpRequest request, RequestRecord record) {}
 
@@ -41,6 +50,26 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
       }
     }
     return RequestIds.next();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * The gateway stops (on the connection's event loop): an idle connection closes now, a busy one
+   * answers with {@code Connection: close} and closes after its last response. After a protocol
+   * switch this handler is gone and the stream goes on.
+   */
+  void drain() {
+    if (ctx == null || ctx.isRemoved()) {
+      return;
+    }
+    draining = true;
+    if (open.isEmpty()) {
+      ctx.close();
+    }
   }
 
   @Override
@@ -78,6 +107,7 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
       RequestRecord record = head.record;
       if (msg instanceof HttpResponse response) {
         int code = response.status().code();
+        answering = code;
         record.status(code);
         record.responseType(
             response.headers().get(HttpHeaderNames.CONTENT_TYPE),
@@ -87,6 +117,8 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
         }
         if (code == 101) {
           record.upgrade(ProtocolSwitch.protocol(response));
+        } else if (draining) {
+          HttpUtil.setKeepAlive(response, false);
         }
       }
       if (msg instanceof HttpContent content) {
@@ -98,6 +130,11 @@ final class ExchangeRecorder extends ChannelDuplexHandler {
           record.end();
         } else {
           promise.addListener(f -> record.end());
+        }
+        if (draining && open.isEmpty() && answering != 101) {
+          ChannelPromise written = promise.unvoid();
+          ctx.writeAndFlush(msg, written).addListener(ChannelFutureListener.CLOSE);
+          return;
         }
       }
     }

@@ -54,6 +54,23 @@ public final class SessionConnections {
         });
   }
 
+  /**
+   * The gateway stops taking work: idle connections close now, those with an exchange under way
+   * after it ({@code Connection: close}); upgraded streams go on until they end or are terminated.
+   */
+  public void drain() {
+    for (Set<ProxyConnection> set : bySession.values()) {
+      for (ProxyConnection connection : set) {
+        connection.client.eventLoop().execute(connection.recorder::drain);
+      }
+    }
+  }
+
+  /** The kubectl connections open now, of all sessions. */
+  public int count() {
+    return bySession.values().stream().mapToInt(Set::size).sum();
+  }
+
   /** Closes every connection of {@code sessionId}, telling kubectl {@code message} where it can. */
   public void terminate(String sessionId, String message) {
     Set<ProxyConnection> connections = bySession.getOrDefault(sessionId, Set.of());

@@ -260,6 +260,47 @@ class HighAvailabilityTest {
               assertThat(receivers.httpIds()).containsAll(audit);
               assertThat(receivers.syslogIds()).containsAll(audit);
             });
+
+    // SIGTERM of the instance holding a watch of a new session: it drains. The relay sends it no
+    // new connection, so kubectl goes on through the other; its readiness says it stops; the
+    // watch runs until the drain timeout, then ends with the Status; the process exits.
+    Path secondKubeconfig = dir.resolve("second-kubeconfig");
+    Process secondAccess =
+        KpamProcess.access(balancer, dir, "admin", admin, secondKubeconfig, Map.of());
+    processes.own(secondAccess);
+    StringBuffer secondOut = Processes.collect(secondAccess.getInputStream());
+    Processes.collect(secondAccess.getErrorStream());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> secondOut.toString().contains("Press Ctrl-C") || !secondAccess.isAlive());
+    Kubectl secondKubectl = new Kubectl(Kubectl.V1_33, secondKubeconfig, dir.resolve("home-2"));
+    Process drainedWatch = secondKubectl.start("get", "pods", "--watch");
+    processes.own(drainedWatch);
+    StringBuffer drainedOut = Processes.collect(drainedWatch.getInputStream());
+    Processes.collect(drainedWatch.getErrorStream());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                metric(gatewayA.metricsPort, watchSeries)
+                        + metric(gatewayB.metricsPort, watchSeries)
+                    == 1.0);
+    GatewayInstance holder = metric(gatewayA.metricsPort, watchSeries) == 1.0 ? gatewayA : gatewayB;
+    GatewayInstance other = holder == gatewayA ? gatewayB : gatewayA;
+    Process stopping = processes.terminate(holder.name);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !processes.ready(holder.metricsPort));
+    assertThat(stopping.isAlive()).as("draining, not gone").isTrue();
+    for (int i = 0; i < 3; i++) {
+      expectPods(secondKubectl.run("get", "pods"));
+    }
+    assertThat(drainedWatch.isAlive()).as("the watch runs on while the instance drains").isTrue();
+    assertThat(stopping.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(drainedWatch.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(300); // its last words are read
+    assertThat(drainedOut.toString()).contains("Failure").contains("ServiceUnavailable");
+    assertThat(processes.output(holder.name)).contains("drain timeout (PT5S): ending 1 connection");
+    assertThat(processes.ready(other.metricsPort)).isTrue();
+
     processes.assertNoSecretInLogs(KpamWorld.STORED_TOKEN, admin, relayToken, secondToken);
   }
 
@@ -367,7 +408,9 @@ class HighAvailabilityTest {
           "--data-dir",
           dir.resolve(name).toString(),
           "--metrics-address",
-          "127.0.0.1:" + metricsPort);
+          "127.0.0.1:" + metricsPort,
+          "--drain-timeout",
+          "5s");
       processes.awaitReady(name, metricsPort);
     }
 

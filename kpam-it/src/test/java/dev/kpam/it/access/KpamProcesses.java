@@ -131,6 +131,13 @@ final class KpamProcesses implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as Kubernetes stops a pod; the process is still running when this returns. */
+  Process terminate(String name) {
+    Process process = running.get(name);
+    process.destroy();
+    return process;
+  }
+
   /** SIGKILL, as the kernel's OOM killer or a lost node does it. */
   void kill(String name) throws InterruptedException {
     Process process = running.get(name);

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -91,6 +93,23 @@ final class RelayLink {
           }
         });
     return done;
+  }
+
+  /**
+   * Stops dialing and sends the relay a GOAWAY: it opens no new stream on the tunnel (new sessions'
+   * connections go to other instances), while the streams open on it go on until {@link #close}.
+   */
+  void drain() {
+    loop.execute(
+        () -> {
+          closed = true;
+          if (retry != null) {
+            retry.cancel(false);
+          }
+          if (channel != null && connected) {
+            channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+          }
+        });
   }
 
   private void dial() {

@@ -29,6 +29,7 @@ public final class TunnelClient implements AutoCloseable {
   private final TunnelClientConfig config;
   private final List<RelayLink> links = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean draining;
 
   private TunnelClient(TunnelClientConfig config) {
     this.config = config;
@@ -47,7 +48,7 @@ public final class TunnelClient implements AutoCloseable {
    * named, leaves the rest alone.
    */
   public synchronized void update(List<String> relays) {
-    if (closed.get()) {
+    if (closed.get() || draining) {
       return;
     }
     Set<String> wanted = Set.copyOf(relays);
@@ -79,6 +80,18 @@ public final class TunnelClient implements AutoCloseable {
         .filter(RelayLink::isConnected)
         .map(RelayLink::address)
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * Stops reconnecting and tells every relay to open no new stream on its tunnel (an HTTP/2
+   * GOAWAY), so that new connections go to the gateway's other instances; the open streams go on
+   * until {@link #close}.
+   */
+  public synchronized void drain() {
+    if (!closed.get() && !draining) {
+      draining = true;
+      links.forEach(RelayLink::drain);
+    }
   }
 
   /**
