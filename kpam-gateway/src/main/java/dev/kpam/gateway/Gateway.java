@@ -46,6 +46,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,10 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService control;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean draining;
+
+  /** How long a stopping gateway waits for its spool to reach the server (SIGTERM). */
+  static final Duration UPLOAD_GRACE = Duration.ofSeconds(5);
+
   private final ProcessMetrics metrics = ProcessMetrics.of("gateway");
   private volatile TunnelClient tunnels;
   private volatile GatewayEventStream events;
@@ -374,9 +379,10 @@ public final class Gateway implements AutoCloseable {
    * The first half of a graceful stop (SIGTERM; {@link #close} is the second): readiness says the
    * gateway is stopping, the relays are told to open no new stream on its tunnels (an HTTP/2
    * GOAWAY: new connections go to the gateway's other instances), idle kubectl connections close
-   * and busy ones close after the exchange under way ({@code Connection: close}). Returns once no
-   * kubectl connection is left, or after {@code bound} with the rest (streams such as exec, watch
-   * and logs -f) still open, for {@link #close} to end.
+   * and busy ones close after the exchange under way ({@code Connection: close}). Once no kubectl
+   * connection is left, or after {@code bound} (the rest, streams such as exec, watch and logs -f,
+   * then end as at a stop), what was recorded is given {@link #UPLOAD_GRACE} to reach the server
+   * rather than wait in the spool for the next start.
    */
   public void drain(Duration bound) {
     draining = true;
@@ -385,19 +391,29 @@ public final class Gateway implements AutoCloseable {
       client.drain();
     }
     connections.drain();
+    if (!awaitUntil(() -> connections.count() == 0, bound)) {
+      log.info(
+          "drain timeout ({}): ending {} connection(s) still open", bound, connections.count());
+      connections.terminateAll("the kpam gateway is shutting down");
+    }
+    awaitUntil(() -> spool.backlog() == 0, UPLOAD_GRACE);
+  }
+
+  /** Whether {@code done} held within {@code bound}. */
+  private static boolean awaitUntil(BooleanSupplier done, Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
-    while (connections.count() > 0 && System.nanoTime() < deadline) {
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
-    int left = connections.count();
-    if (left > 0) {
-      log.info("drain timeout ({}): ending {} connection(s) still open", bound, left);
-    }
+    return true;
   }
 
   @Override

@@ -233,7 +233,7 @@ public final class KpamServer implements AutoCloseable {
               ids,
               audit,
               json,
-              address::relay,
+              address::relays,
               secondFactors);
       Requests requests = new Requests(json);
       Optional<SingleSignOn> sso =
@@ -459,11 +459,6 @@ public final class KpamServer implements AutoCloseable {
       }
       return List.of(URI.create(url).getHost() + ":" + relayPort);
     }
-
-    /** The relay clients are sent to: the first one. */
-    String relay() {
-      return relays().get(0);
-    }
   }
 
   public URI url() {
@@ -504,7 +499,9 @@ public final class KpamServer implements AutoCloseable {
     address.relayPort = port;
   }
 
-  /** The host:port of every relay announced to gateways (clients get the first). */
+  /**
+   * The host:port of every relay announced to gateways and clients (clients try the first first).
+   */
   public List<String> relayAddresses() {
     return address.relays();
   }

@@ -53,6 +53,8 @@ class AnnouncedRelaysTest {
       assertThat(enrolled.get("relayAddresses").toString())
           .isEqualTo("[\"relay-a.example.com:7443\",\"[fd00::7]:7443\"]");
       assertThat(session.get("relayAddress").asText()).isEqualTo("relay-a.example.com:7443");
+      assertThat(session.get("relayAddresses").toString())
+          .isEqualTo("[\"relay-a.example.com:7443\",\"[fd00::7]:7443\"]");
       assertThat(server.server.relayAddresses())
           .containsExactly("relay-a.example.com:7443", "[fd00::7]:7443");
     }

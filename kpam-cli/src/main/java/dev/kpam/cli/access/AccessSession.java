@@ -104,7 +104,7 @@ public final class AccessSession implements AutoCloseable {
   public static AccessSession start(AccessSettings settings) {
     warmUp();
     RelayDialer dialer = new RelayDialer();
-    return start(settings, (tls, relay) -> new RelayUpstream(dialer, relay, tls));
+    return start(settings, (tls, relays) -> new RelayUpstream(dialer, relays, tls));
   }
 
   /**
@@ -148,7 +148,8 @@ public final class AccessSession implements AutoCloseable {
 
   /** Where {@link #start} gets the upstream of the local proxy; tests bypass the relay. */
   interface Upstreams {
-    Upstream create(SessionTls tls, InetSocketAddress relay);
+    /** The upstream through {@code relays} (the first tried first). */
+    Upstream create(SessionTls tls, List<InetSocketAddress> relays);
   }
 
   static AccessSession start(AccessSettings settings, Upstreams upstreams) {
@@ -187,7 +188,8 @@ public final class AccessSession implements AutoCloseable {
               settings.port(),
               local.serverContext(),
               token,
-              upstreams.create(tls, relayAddress(created.relayAddress())));
+              upstreams.create(
+                  tls, created.relays().stream().map(AccessSession::relayAddress).toList()));
       String name = "kpam/" + settings.resource() + "/" + settings.account();
       KubeconfigEntry entry =
           new KubeconfigEntry(name, "https://127.0.0.1:" + proxy.port(), local.pem(), token);

@@ -101,7 +101,8 @@ class AccessSessionTest {
                       Pem.encodeCertificate(certificate),
                       List.of(Pem.encodeCertificate(ca.certificate())),
                       "dc1",
-                      "127.0.0.1:1")));
+                      "127.0.0.1:1",
+                      List.of("127.0.0.1:1"))));
     } else {
       reply(
           exchange,
@@ -163,7 +164,7 @@ class AccessSessionTest {
     // No relay here: the proxy's upstream is never used by these tests.
     return AccessSession.start(
         settings,
-        (tls, relay) ->
+        (tls, relays) ->
             loop -> CompletableFuture.failedFuture(new IOException("no relay in this test")));
   }
 

@@ -66,7 +66,7 @@ public final class Sessions {
   private final Ids ids;
   private final AuditLog audit;
   private final SessionEventStore eventStore;
-  private final Supplier<String> relayAddress;
+  private final Supplier<List<String>> relayAddresses;
   private final Summaries summaries;
   private final AccessRequests approvals;
 
@@ -82,7 +82,7 @@ public final class Sessions {
       Ids ids,
       AuditLog audit,
       ObjectMapper json,
-      Supplier<String> relayAddress,
+      Supplier<List<String>> relayAddresses,
       SecondFactors secondFactors) {
     this.secondFactors = secondFactors;
     this.db = db;
@@ -96,7 +96,7 @@ public final class Sessions {
     this.ids = ids;
     this.audit = audit;
     this.eventStore = new SessionEventStore(db, json);
-    this.relayAddress = relayAddress;
+    this.relayAddresses = relayAddresses;
     this.summaries = new Summaries(db, clock);
   }
 
@@ -200,12 +200,14 @@ public final class Sessions {
             });
     X509Certificate certificate =
         ca.issueSessionCertificate(csr.publicKey(), id, account.gatewayId(), expires);
+    List<String> relays = relayAddresses.get();
     return new CreatedSession(
         get(principal, id),
         Pem.encodeCertificate(certificate),
         InternalCa.chainPem(ca),
         account.gatewayId(),
-        relayAddress.get());
+        relays.get(0),
+        relays);
   }
 
   private Accounts.Stored usableAccount(Principal principal, String resource, String name) {
