@@ -321,6 +321,8 @@ public final class KpamServer implements AutoCloseable {
       long every = config.expiryInterval().toMillis();
       scheduler.scheduleWithFixedDelay(
           () -> expire(sessions, accessRequests), every, every, TimeUnit.MILLISECONDS);
+      GatewayEvents pushed = events;
+      scheduler.scheduleWithFixedDelay(() -> prune(pushed), 1, 60, TimeUnit.MINUTES);
       notifications.start(scheduler);
       auditStream = AuditStream.of(config.auditStream(), db, config.clock(), ids.next());
       if (auditStream != null) {
@@ -365,6 +367,17 @@ public final class KpamServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.warn("expiry failed, will retry: {}", e.toString());
+    }
+  }
+
+  private static void prune(GatewayEvents events) {
+    try {
+      int pruned = events.prune();
+      if (pruned > 0) {
+        log.debug("{} gateway event(s) older than {} deleted", pruned, GatewayEvents.KEPT);
+      }
+    } catch (RuntimeException e) {
+      log.warn("pruning gateway events failed, will retry: {}", e.toString());
     }
   }
 

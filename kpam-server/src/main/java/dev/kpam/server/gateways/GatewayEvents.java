@@ -41,6 +41,9 @@ public final class GatewayEvents implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(250);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
+  /** How long events stay for gateways that resume with {@code Last-Event-ID}. */
+  public static final Duration KEPT = Duration.ofDays(1);
+
   private final Database db;
   private final Clock clock;
   private final ObjectMapper json;
@@ -56,6 +59,20 @@ public final class GatewayEvents implements AutoCloseable {
     this.pump = new Thread(this::pumpLoop, "kpam-gateway-events");
     this.pump.setDaemon(true);
     this.pump.start();
+  }
+
+  /**
+   * Deletes the events older than {@link #KEPT} (a gateway away longer resumes from the newest);
+   * any replica may run it, a second run finds nothing. The number deleted.
+   */
+  public int prune() {
+    long before = clock.millis() - KEPT.toMillis();
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createUpdate("DELETE FROM gateway_events WHERE event_time < :t")
+                    .bind("t", before)
+                    .execute());
   }
 
   /** Writes an event inside the caller's transaction; delivered once it commits. */
