@@ -3,24 +3,13 @@ package dev.kpam.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.kpam.server.siem.AuditStreamSettings;
-import java.io.BufferedInputStream;
+import dev.kpam.testing.siem.AuditReceivers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,15 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(Backend.class)
 class AuditStreamTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Backend backend;
-  private final List<JsonNode> http = new CopyOnWriteArrayList<>();
-  private final List<String> syslog = new CopyOnWriteArrayList<>();
-  private volatile int httpStatus = 200;
-  private final AtomicInteger refused = new AtomicInteger();
-  private HttpServer collector;
-  private ServerSocket syslogServer;
+  private AuditReceivers receivers;
   private TestServer server;
 
   AuditStreamTest(Backend backend) {
@@ -54,76 +36,19 @@ class AuditStreamTest {
   }
 
   @BeforeEach
-  void start() throws IOException {
-    collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    collector.createContext(
-        "/ingest",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          int status = httpStatus;
-          if (status != 200) {
-            refused.incrementAndGet();
-          }
-          if (status == 200) {
-            assertThat(exchange.getRequestHeaders().getFirst("Content-Type"))
-                .isEqualTo("application/x-ndjson");
-            for (String line : body.split("\n")) {
-              if (!line.isBlank()) http.add(JSON.readTree(line));
-            }
-          }
-          exchange.sendResponseHeaders(status, -1);
-          exchange.close();
-        });
-    collector.start();
-    syslogServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread accept =
-        new Thread(
-            () -> {
-              while (!syslogServer.isClosed()) {
-                try {
-                  Socket socket = syslogServer.accept();
-                  new Thread(() -> readFrames(socket)).start();
-                } catch (IOException closed) {
-                  return;
-                }
-              }
-            });
-    accept.setDaemon(true);
-    accept.start();
+  void start() {
+    receivers = AuditReceivers.start();
     server = TestServer.start(backend, b -> b.auditStream(settings()));
   }
 
   private AuditStreamSettings settings() {
-    return new AuditStreamSettings(
-        URI.create("http://127.0.0.1:" + collector.getAddress().getPort() + "/ingest"),
-        "127.0.0.1:" + syslogServer.getLocalPort());
-  }
-
-  /** RFC 6587 octet counting: digits, a space, that many bytes. */
-  private void readFrames(Socket socket) {
-    try (InputStream in = new BufferedInputStream(socket.getInputStream())) {
-      while (true) {
-        int length = 0;
-        int c;
-        while ((c = in.read()) != ' ') {
-          if (c < 0) return;
-          assertThat((char) c).isBetween('0', '9');
-          length = length * 10 + (c - '0');
-        }
-        byte[] message = in.readNBytes(length);
-        syslog.add(new String(message, StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      // the server closed the connection
-    }
+    return new AuditStreamSettings(receivers.httpUrl(), receivers.syslogAddress());
   }
 
   @AfterEach
   void stop() throws IOException {
     if (server != null) server.close();
-    collector.stop(0);
-    syslogServer.close();
+    receivers.close();
   }
 
   private List<Long> auditIds() {
@@ -152,20 +77,11 @@ class AuditStreamTest {
   }
 
   private List<Long> httpIds() {
-    return http.stream().map(e -> e.get("id").asLong()).toList();
+    return receivers.httpIds();
   }
 
   private List<Long> syslogIds() {
-    List<Long> ids = new ArrayList<>();
-    for (String message : syslog) {
-      String json = message.substring(message.indexOf(" - {") + 3);
-      try {
-        ids.add(JSON.readTree(json).get("id").asLong());
-      } catch (IOException e) {
-        throw new AssertionError("not JSON after the header: " + message);
-      }
-    }
-    return ids;
+    return receivers.syslogIds();
   }
 
   @Test
@@ -183,29 +99,36 @@ class AuditStreamTest {
     await(() -> httpIds().equals(all) && syslogIds().equals(all), "every event in both sinks");
 
     JsonNode terminate =
-        http.stream()
+        receivers.httpEvents().stream()
             .filter(e -> e.get("action").asText().equals("session.terminate"))
             .findFirst()
             .orElseThrow();
     assertThat(terminate.get("target").asText()).isEqualTo("session:" + session);
     assertThat(terminate.get("actor").asText()).isEqualTo("admin");
     String failedLogin =
-        syslog.stream().filter(m -> m.contains("auth.login.failed")).findFirst().orElseThrow();
+        receivers.syslogMessages().stream()
+            .filter(m -> m.contains("auth.login.failed"))
+            .findFirst()
+            .orElseThrow();
     assertThat(failedLogin).matches("<108>1 \\S+Z \\S+ kpam \\d+ auth\\.login\\.failed - \\{.*\\}");
     String created =
-        syslog.stream().filter(m -> m.contains(" user.create ")).findFirst().orElseThrow();
+        receivers.syslogMessages().stream()
+            .filter(m -> m.contains(" user.create "))
+            .findFirst()
+            .orElseThrow();
     assertThat(created).startsWith("<109>1 ");
 
     // The collector fails; what happens meanwhile waits and arrives, in order, once it is back.
-    httpStatus = 503;
+    receivers.answerHttp(503);
     server.user("carol", "member");
     server.clock.advance(Duration.ofSeconds(10));
-    await(() -> refused.get() >= 2, "two refused posts");
+    await(() -> receivers.refusedPosts() >= 2, "two refused posts");
     assertThat(httpIds()).isEqualTo(all);
-    httpStatus = 200;
+    receivers.answerHttp(200);
     List<Long> after = auditIds();
     await(() -> httpIds().equals(after) && syslogIds().equals(after), "the missed events");
-    assertThat(http.toString()).doesNotContain("carol-password-123");
+    assertThat(receivers.httpEvents().toString()).doesNotContain("carol-password-123");
+    assertThat(receivers.httpContentTypes()).containsOnly("application/x-ndjson");
   }
 
   @Test

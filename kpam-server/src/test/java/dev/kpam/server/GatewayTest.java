@@ -184,22 +184,9 @@ class GatewayTest extends ServerTestBase {
   @Test
   void eachInstanceOfAPoolEnrollsWithATokenOfItsOwnAndKeepsItsCredentialUntilTheGatewayIsDeleted() {
     Fixtures.Enrolled first = Fixtures.enrolledGateway(server, "dc1");
-    String token =
-        server
-            .admin
-            .post("/api/v1/gateways/dc1/enroll-token", null)
-            .expect(201)
-            .json()
-            .get("enrollToken")
-            .asText();
-    var second =
-        server
-            .anonymous
-            .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
-            .expect(200)
-            .json();
-    assertThat(second.get("gatewayId").asText()).isEqualTo(first.id());
-    Api secondApi = server.anonymous.withToken(second.get("credential").asText());
+    Fixtures.Enrolled second = anotherInstance("dc1");
+    assertThat(second.id()).isEqualTo(first.id());
+    Api secondApi = second.api();
 
     for (Api instance : new Api[] {first.api(), secondApi}) {
       instance.post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr())).expect(200);
@@ -216,27 +203,7 @@ class GatewayTest extends ServerTestBase {
   @Test
   void theEventsTwoInstancesOfAPoolRecordInOneSessionAreAllStoredEachOnce() {
     Fixtures.Enrolled first = Fixtures.resourceWithAccount(server, "prod", "dc1");
-    String token =
-        server
-            .admin
-            .post("/api/v1/gateways/dc1/enroll-token", null)
-            .expect(201)
-            .json()
-            .get("enrollToken")
-            .asText();
-    Fixtures.Enrolled second =
-        new Fixtures.Enrolled(
-            first.id(),
-            server.anonymous.withToken(
-                server
-                    .anonymous
-                    .post(
-                        "/api/v1/gateway/enroll",
-                        Map.of("enrollToken", token, "csr", Fixtures.csr()))
-                    .expect(200)
-                    .json()
-                    .get("credential")
-                    .asText()));
+    Fixtures.Enrolled second = anotherInstance("dc1");
     String session = Fixtures.openSession(server.admin, "prod", "admin", "1h");
     // Each instance numbers its own events from 1; the first one also sends its batch twice, as
     // after a lost answer.
@@ -267,6 +234,27 @@ class GatewayTest extends ServerTestBase {
     List<String> stored = new java.util.ArrayList<>();
     items.forEach(e -> stored.add(e.get("seq").asLong() + " " + e.get("data").get("id").asText()));
     assertThat(stored).containsExactly("1 r-a-1", "2 r-a-2", "3 r-a-3", "4 r-b-1", "5 r-b-2");
+  }
+
+  /** Another instance of {@code gateway}, enrolled with a new token of its own. */
+  private Fixtures.Enrolled anotherInstance(String gateway) {
+    String token =
+        server
+            .admin
+            .post("/api/v1/gateways/" + gateway + "/enroll-token", null)
+            .expect(201)
+            .json()
+            .get("enrollToken")
+            .asText();
+    JsonNode enrolled =
+        server
+            .anonymous
+            .post("/api/v1/gateway/enroll", Map.of("enrollToken", token, "csr", Fixtures.csr()))
+            .expect(200)
+            .json();
+    return new Fixtures.Enrolled(
+        enrolled.get("gatewayId").asText(),
+        server.anonymous.withToken(enrolled.get("credential").asText()));
   }
 
   /** {@code count} request events numbered from 1, with ids {@code prefix-1} on. */

@@ -76,7 +76,10 @@ final class TestServer implements AutoCloseable {
         .httpPort(0)
         .bootstrapPassword(ADMIN_PASSWORD)
         .clock(clock)
-        .expiryInterval(Duration.ofMillis(50));
+        .expiryInterval(Duration.ofMillis(50))
+        // Tests stop servers all the time, and a drain gives each idle keep-alive connection a
+        // second first; GracefulStopTest is where the drain is tested.
+        .drainTimeout(Duration.ZERO);
   }
 
   static Path tempDir() {

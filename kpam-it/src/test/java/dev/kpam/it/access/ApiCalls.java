@@ -2,6 +2,7 @@ package dev.kpam.it.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kpam.testing.kube.FakeKubeApiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,11 +18,15 @@ import java.util.Map;
  */
 final class ApiCalls {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final URI base;
 
   ApiCalls(URI base) {
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), base);
+  }
+
+  ApiCalls(HttpClient http, URI base) {
+    this.http = http;
     this.base = base;
   }
 
@@ -56,6 +61,27 @@ final class ApiCalls {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Creates resource {@code prod} on gateway {@code dc1} for {@code kube}, and its account {@code
+   * admin} holding {@code token}, as an admin does.
+   */
+  void createProdResource(String admin, FakeKubeApiServer kube, String token) {
+    call(
+        "POST",
+        "/api/v1/resources",
+        admin,
+        Map.of(
+            "name",
+            "prod",
+            "url",
+            kube.url().toString(),
+            "gateway",
+            "dc1",
+            "caCert",
+            kube.caCertificatePem()));
+    call("POST", "/api/v1/resources/prod/accounts", admin, Map.of("name", "admin", "token", token));
   }
 
   /** A page of the web UI, which must answer 200. */

@@ -8,6 +8,7 @@ import dev.kpam.testing.TestPostgres;
 import dev.kpam.testing.kube.FakeKubeApiServer;
 import dev.kpam.testing.kube.Kubectl;
 import dev.kpam.testing.kube.RecordedRequest;
+import dev.kpam.testing.siem.AuditReceivers;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,24 +110,7 @@ class HighAvailabilityTest {
             .asText();
     GatewayInstance gatewayB = new GatewayInstance("gateway-b");
     gatewayB.start(balancer, secondToken);
-    api.call(
-        "POST",
-        "/api/v1/resources",
-        admin,
-        Map.of(
-            "name",
-            "prod",
-            "url",
-            kube.url().toString(),
-            "gateway",
-            "dc1",
-            "caCert",
-            kube.caCertificatePem()));
-    api.call(
-        "POST",
-        "/api/v1/resources/prod/accounts",
-        admin,
-        Map.of("name", "admin", "token", KpamWorld.STORED_TOKEN));
+    api.createProdResource(admin, kube, KpamWorld.STORED_TOKEN);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> metric(relayMetrics, "kpam_relay_tunnels") == 2.0);

@@ -3,7 +3,6 @@ package dev.kpam.it.access;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpam.app.ControlPlane;
 import dev.kpam.cli.access.AccessSession;
 import dev.kpam.cli.access.AccessSettings;
@@ -30,8 +29,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,7 +56,6 @@ public final class KpamWorld implements AutoCloseable {
   public static final Path KPAM_JAR =
       Path.of("..", "kpam-app", "target", "kpam.jar").toAbsolutePath().normalize();
   public static final String ADMIN_PASSWORD = "admin-password-for-e2e";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   final Path dir;
   public final FakeKubeApiServer kube;
@@ -84,14 +80,7 @@ public final class KpamWorld implements AutoCloseable {
     this.kube = kube;
     this.plane = plane;
     this.serverSettings = serverSettings;
-    this.adminToken =
-        call(
-                "POST",
-                "/api/v1/auth/login",
-                null,
-                Map.of("username", "admin", "password", ADMIN_PASSWORD))
-            .get("token")
-            .asText();
+    this.adminToken = api().login("admin", ADMIN_PASSWORD);
     this.standaloneRelay =
         standaloneRelayPort == 0 ? null : startStandaloneRelay(standaloneRelayPort);
     String enrollToken =
@@ -104,24 +93,7 @@ public final class KpamWorld implements AutoCloseable {
     files.save(identity);
     this.gatewayId = identity.gatewayId();
     startGateway();
-    call(
-        "POST",
-        "/api/v1/resources",
-        adminToken,
-        Map.of(
-            "name",
-            "prod",
-            "url",
-            kube.url().toString(),
-            "gateway",
-            "dc1",
-            "caCert",
-            kube.caCertificatePem()));
-    call(
-        "POST",
-        "/api/v1/resources/prod/accounts",
-        adminToken,
-        Map.of("name", "admin", "token", STORED_TOKEN));
+    api().createProdResource(adminToken, kube, STORED_TOKEN);
   }
 
   public static KpamWorld start(Path dir) {
@@ -258,7 +230,10 @@ public final class KpamWorld implements AutoCloseable {
                 .bindHost("127.0.0.1")
                 .httpPort(httpPort)
                 .relayPort(relayPort)
-                .bootstrapPassword(ADMIN_PASSWORD))
+                .bootstrapPassword(ADMIN_PASSWORD)
+                // Worlds stop and restart their server often; the drain is tested as deployed,
+                // by HighAvailabilityTest, and in kpam-server's GracefulStopTest.
+                .drainTimeout(Duration.ZERO))
         .build();
   }
 
@@ -428,28 +403,12 @@ public final class KpamWorld implements AutoCloseable {
   }
 
   public JsonNode call(String method, String path, String token, Object body) {
-    try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(plane.server().url().resolve(path));
-      if (token != null) request.header("Authorization", "Bearer " + token);
-      request.header("Content-Type", "application/json");
-      request.method(
-          method,
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 300) {
-        throw new AssertionError(
-            method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return api().call(method, path, token, body);
+  }
+
+  /** The server's API, wherever it runs now. */
+  ApiCalls api() {
+    return new ApiCalls(http, plane.server().url());
   }
 
   /** The id of the session's first recording, once the gateway has uploaded all of it. */
