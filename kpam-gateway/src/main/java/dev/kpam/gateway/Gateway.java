@@ -63,6 +63,10 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  /** How long a stopping gateway waits for its spool to reach the server (SIGTERM). */
+  static final Duration UPLOAD_GRACE = Duration.ofSeconds(5);
+
   private static final Duration RETRY = Duration.ofMinutes(1);
 
   private final GatewayConfig config;
@@ -81,9 +85,6 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService control;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean draining;
-
-  /** How long a stopping gateway waits for its spool to reach the server (SIGTERM). */
-  static final Duration UPLOAD_GRACE = Duration.ofSeconds(5);
 
   private final ProcessMetrics metrics = ProcessMetrics.of("gateway");
   private volatile TunnelClient tunnels;
@@ -372,10 +373,6 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Stops in reverse order of starting, each part with a bounded wait: push stream, heartbeats and
-   * renewal, tunnels, open connections, pools, event loops, event upload, spool. Idempotent.
-   */
-  /**
    * The first half of a graceful stop (SIGTERM; {@link #close} is the second): readiness says the
    * gateway is stopping, the relays are told to open no new stream on its tunnels (an HTTP/2
    * GOAWAY: new connections go to the gateway's other instances), idle kubectl connections close
@@ -416,6 +413,10 @@ public final class Gateway implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Stops in reverse order of starting, each part with a bounded wait: push stream, heartbeats and
+   * renewal, tunnels, open connections, pools, event loops, event upload, spool. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

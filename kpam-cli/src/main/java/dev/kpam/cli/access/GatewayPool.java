@@ -34,8 +34,8 @@ final class GatewayPool {
   static final int MAX_DIALS = 16;
   static final int MAX_IDLE = 16;
 
-  /** A connection lent for one exchange; {@code reused} when it served an earlier one. */
-  record Lease(Channel channel, boolean reused) {}
+  /** A connection lent for one exchange. */
+  record Lease(Channel channel) {}
 
   private final EventLoop loop;
   private final Upstream upstream;
@@ -67,7 +67,7 @@ final class GatewayPool {
     if (!fresh) {
       for (Channel channel; (channel = idle.pollFirst()) != null; ) {
         if (channel.isActive()) {
-          lease.setSuccess(new Lease(channel, true));
+          lease.setSuccess(new Lease(channel));
           return lease;
         }
       }
@@ -94,7 +94,7 @@ final class GatewayPool {
       return;
     }
     for (Promise<Lease> next; (next = waiting.pollFirst()) != null; ) {
-      if (next.trySuccess(new Lease(channel, true))) {
+      if (next.trySuccess(new Lease(channel))) {
         return;
       }
     }
@@ -139,7 +139,7 @@ final class GatewayPool {
         .addLast("response-forwarder", new ResponseForwarder());
     channel.closeFuture().addListener(closed -> loop.execute(() -> idle.remove(channel)));
     for (Promise<Lease> next; (next = waiting.pollFirst()) != null; ) {
-      if (next.trySuccess(new Lease(channel, false))) {
+      if (next.trySuccess(new Lease(channel))) {
         dialForWaiting();
         return;
       }
