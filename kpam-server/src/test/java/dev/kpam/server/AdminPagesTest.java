@@ -83,6 +83,8 @@ class AdminPagesTest extends ServerTestBase {
             "<tr data-name=\"dc2\">",
             "<span class=\"status status-online\">online</span>",
             "<span class=\"status status-pending\">pending</span>",
+            "<td class=\"instances\">1 of 1 online</td>",
+            "<td class=\"instances\">0 of 0 online</td>",
             "1.2.3",
             "<time datetime=\"" + view.get("lastHeartbeatAt").asText() + "\">",
             "(12 s ago)",
@@ -93,7 +95,10 @@ class AdminPagesTest extends ServerTestBase {
 
     server.clock.advance(Duration.ofSeconds(20));
     assertThat(admin().get("/ui/gateways").expect(200).html())
-        .contains("<span class=\"status status-offline\">offline</span>", "(32 s ago)");
+        .contains(
+            "<span class=\"status status-offline\">offline</span>",
+            "(32 s ago)",
+            "<td class=\"instances\">0 of 1 online</td>");
   }
 
   @Test

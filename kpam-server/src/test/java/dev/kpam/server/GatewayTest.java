@@ -191,6 +191,27 @@ class GatewayTest extends ServerTestBase {
     for (Api instance : new Api[] {first.api(), secondApi}) {
       instance.post("/api/v1/gateway/certificate", Map.of("csr", Fixtures.csr())).expect(200);
     }
+    JsonNode enrolled = server.admin.get("/api/v1/gateways/dc1").expect(200).json();
+    assertThat(enrolled.get("instances").asInt()).isEqualTo(2);
+    assertThat(enrolled.get("instancesOnline").asInt()).isZero();
+    secondApi
+        .post(
+            "/api/v1/gateway/heartbeat",
+            Map.of("version", "test", "relays", List.of(), "activeSessions", 0))
+        .expect(200);
+    JsonNode beating = server.admin.get("/api/v1/gateways/dc1").expect(200).json();
+    assertThat(beating.get("status").asText()).isEqualTo("online");
+    assertThat(beating.get("instancesOnline").asInt()).isEqualTo(1);
+    server.clock.advance(Duration.ofSeconds(31));
+    assertThat(
+            server
+                .admin
+                .get("/api/v1/gateways/dc1")
+                .expect(200)
+                .json()
+                .get("instancesOnline")
+                .asInt())
+        .isZero();
 
     server.admin.delete("/api/v1/gateways/dc1").expect(204);
     for (Api instance : new Api[] {first.api(), secondApi}) {

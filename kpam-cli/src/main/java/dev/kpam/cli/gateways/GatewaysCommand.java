@@ -25,6 +25,7 @@ public final class GatewaysCommand extends CommandGroup {
       new Table<GatewayView>()
           .column("NAME", GatewayView::name)
           .column("STATUS", GatewayView::status)
+          .column("INSTANCES", g -> g.instancesOnline() + "/" + g.instances() + " online")
           .column("VERSION", GatewayView::version)
           .column("LAST HEARTBEAT", GatewayView::lastHeartbeatAt);
 

@@ -140,6 +140,7 @@ class CliAgainstServerTest {
 
     KpamCli.Result table = ok(admin.run("gateways", "list"));
     assertThat(table.out()).startsWith("NAME").contains("LAST HEARTBEAT").contains(name);
+    assertThat(table.out()).contains("INSTANCES").contains("0/0 online");
 
     ok(admin.run("gateways", "delete", name));
     assertThat(ok(admin.run("gateways", "list")).out()).doesNotContain(name);

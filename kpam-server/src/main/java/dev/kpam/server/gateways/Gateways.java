@@ -48,6 +48,14 @@ import java.util.function.Supplier;
 public final class Gateways {
   static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
 
+  /** A gateway row with the number of its instances and of those online (:since). */
+  private static final String VIEW =
+      "SELECT g.*,"
+          + " (SELECT COUNT(*) FROM gateway_credentials c WHERE c.gateway_id = g.id) AS instances,"
+          + " (SELECT COUNT(*) FROM gateway_credentials c WHERE c.gateway_id = g.id"
+          + " AND c.last_heartbeat_at > :since) AS instances_online"
+          + " FROM gateways g";
+
   private final Database db;
   private final CertificateAuthority ca;
   private final Clock clock;
@@ -132,7 +140,8 @@ public final class Gateways {
     return db.jdbi()
         .withHandle(
             h ->
-                h.createQuery("SELECT * FROM gateways ORDER BY name")
+                h.createQuery(VIEW + " ORDER BY g.name")
+                    .bind("since", onlineSince())
                     .map((rs, c) -> view(rs))
                     .list());
   }
@@ -145,8 +154,9 @@ public final class Gateways {
     return db.jdbi()
         .withHandle(
             h ->
-                h.createQuery("SELECT * FROM gateways WHERE name = :n")
+                h.createQuery(VIEW + " WHERE g.name = :n")
                     .bind("n", name)
+                    .bind("since", onlineSince())
                     .map((rs, c) -> view(rs))
                     .findOne());
   }
@@ -269,6 +279,17 @@ public final class Gateways {
                     .bind("r", String.join(",", relays))
                     .bind("g", gateway.gatewayId())
                     .execute());
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE gateway_credentials SET last_heartbeat_at = :t, version = :v"
+                            + " WHERE gateway_id = :g AND instance_id = :i")
+                    .bind("t", clock.millis())
+                    .bind("v", heartbeat.version())
+                    .bind("g", gateway.gatewayId())
+                    .bind("i", gateway.instanceId())
+                    .execute());
     return new HeartbeatAnswer(relayAddresses.get());
   }
 
@@ -336,6 +357,12 @@ public final class Gateways {
         enrolled,
         heartbeat,
         Millis.nullable(rs, "certificate_expires_at"),
-        relays == null || relays.isEmpty() ? List.of() : Arrays.asList(relays.split(",")));
+        relays == null || relays.isEmpty() ? List.of() : Arrays.asList(relays.split(",")),
+        rs.getInt("instances"),
+        rs.getInt("instances_online"));
+  }
+
+  private long onlineSince() {
+    return clock.millis() - ONLINE_WITHIN.toMillis();
   }
 }
