@@ -61,7 +61,11 @@ public final class GatewayEventStream implements AutoCloseable {
           backoff = FIRST_BACKOFF;
         }
       } catch (IOException | RuntimeException e) {
-        log.warn("gateway event stream: {}", e.toString());
+        if (!closed) {
+          log.warn(
+              "the server's push stream (terminations, ends) was lost: {}; connecting again",
+              e.toString());
+        }
       } catch (InterruptedException e) {
         return;
       } finally {
@@ -100,7 +104,8 @@ public final class GatewayEventStream implements AutoCloseable {
         api.http().send(request.build(), HttpResponse.BodyHandlers.ofLines());
     if (response.statusCode() != 200) {
       response.body().close();
-      log.warn("gateway event stream: status {}", response.statusCode());
+      log.warn(
+          "the server refused the push stream (status {}); trying again", response.statusCode());
       return false;
     }
     try (Stream<String> lines = response.body()) {
