@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -116,20 +117,8 @@ class HighAvailabilityTest {
         .until(() -> metric(relayMetrics, "kpam_relay_tunnels") == 2.0);
 
     Path kubeconfig = dir.resolve("kubeconfig");
-    Process access = KpamProcess.access(balancer, dir, "admin", admin, kubeconfig, Map.of());
-    processes.own(access);
-    StringBuffer accessOut = Processes.collect(access.getInputStream());
-    StringBuffer accessErr = Processes.collect(access.getErrorStream());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> accessOut.toString().contains("Press Ctrl-C") || !access.isAlive());
-    if (!access.isAlive()) {
-      Thread.sleep(500); // what it printed before it exited is read
-      throw new AssertionError("kpam k8s access exited: " + accessOut + "\n" + accessErr);
-    }
-    Matcher id = SESSION_ID.matcher(accessOut);
-    assertThat(id.find()).as(accessOut.toString()).isTrue();
-    String sessionId = id.group(1);
+    AccessRun access = startAccess(balancer, admin, kubeconfig);
+    String sessionId = access.sessionId();
 
     Kubectl kubectl = new Kubectl(Kubectl.V1_33, kubeconfig, dir.resolve("home"));
     for (int i = 0; i < 4; i++) {
@@ -137,21 +126,8 @@ class HighAvailabilityTest {
     }
     // A watch is open on one instance (the relay gives each connection to either): that instance
     // is the one to kill.
-    Process watch = kubectl.start("get", "pods", "--watch");
-    processes.own(watch);
-    StringBuffer watchOut = Processes.collect(watch.getInputStream());
-    StringBuffer watchErr = Processes.collect(watch.getErrorStream());
-    String watchSeries = "kpam_gateway_streams_open{kind=\"watch\"}";
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                metric(gatewayA.metricsPort, watchSeries)
-                        + metric(gatewayB.metricsPort, watchSeries)
-                    == 1.0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> watchOut.toString().contains("web"));
-    GatewayInstance serving =
-        metric(gatewayA.metricsPort, watchSeries) == 1.0 ? gatewayA : gatewayB;
+    WatchRun watch = startWatch(kubectl, gatewayA, gatewayB);
+    GatewayInstance serving = watch.holder();
     GatewayInstance survivor = serving == gatewayA ? gatewayB : gatewayA;
 
     // SIGKILL one replica and the gateway instance with the watch.
@@ -159,11 +135,8 @@ class HighAvailabilityTest {
     serving.kill();
     // The watch ends with a Status saying why (an ERROR event the local proxy adds), as a watch the
     // API server cannot go on with does.
-    assertThat(watch.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(300); // its last words are read
     // kubectl shows the Status as the watch's last row.
-    assertThat(watchOut.toString())
-        .as(watchOut + "\n" + watchErr)
+    assertThat(watch.lastWords())
         .containsPattern(
             "Failure +ServiceUnavailable +the connection to the kpam gateway closed mid-watch");
     List<Kubectl.Result> failed = new ArrayList<>();
@@ -204,9 +177,7 @@ class HighAvailabilityTest {
     // termination and stopped its local proxy, at the proxy's closed port), and the session is
     // over everywhere.
     await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("get", "pods").exitCode() != 0);
-    assertThat(access.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(300); // its last words are read
-    assertThat(accessOut + "\n" + accessErr).contains("terminated").contains("incident drill");
+    assertThat(access.lastWords()).contains("terminated").contains("incident drill");
     assertThat(api.call("GET", "/api/v1/sessions/" + sessionId, admin, null).get("status").asText())
         .isEqualTo("TERMINATED");
 
@@ -248,27 +219,10 @@ class HighAvailabilityTest {
     // new connection, so kubectl goes on through the other; its readiness says it stops; the
     // watch runs until the drain timeout, then ends with the Status; the process exits.
     Path secondKubeconfig = dir.resolve("second-kubeconfig");
-    Process secondAccess =
-        KpamProcess.access(balancer, dir, "admin", admin, secondKubeconfig, Map.of());
-    processes.own(secondAccess);
-    StringBuffer secondOut = Processes.collect(secondAccess.getInputStream());
-    Processes.collect(secondAccess.getErrorStream());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> secondOut.toString().contains("Press Ctrl-C") || !secondAccess.isAlive());
+    startAccess(balancer, admin, secondKubeconfig);
     Kubectl secondKubectl = new Kubectl(Kubectl.V1_33, secondKubeconfig, dir.resolve("home-2"));
-    Process drainedWatch = secondKubectl.start("get", "pods", "--watch");
-    processes.own(drainedWatch);
-    StringBuffer drainedOut = Processes.collect(drainedWatch.getInputStream());
-    Processes.collect(drainedWatch.getErrorStream());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                metric(gatewayA.metricsPort, watchSeries)
-                        + metric(gatewayB.metricsPort, watchSeries)
-                    == 1.0);
-    GatewayInstance holder = metric(gatewayA.metricsPort, watchSeries) == 1.0 ? gatewayA : gatewayB;
+    WatchRun drainedWatch = startWatch(secondKubectl, gatewayA, gatewayB);
+    GatewayInstance holder = drainedWatch.holder();
     GatewayInstance other = holder == gatewayA ? gatewayB : gatewayA;
     Process stopping = processes.terminate(holder.name);
     await().atMost(Duration.ofSeconds(5)).until(() -> !processes.ready(holder.metricsPort));
@@ -276,15 +230,69 @@ class HighAvailabilityTest {
     for (int i = 0; i < 3; i++) {
       expectPods(secondKubectl.run("get", "pods"));
     }
-    assertThat(drainedWatch.isAlive()).as("the watch runs on while the instance drains").isTrue();
-    assertThat(stopping.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(drainedWatch.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(300); // its last words are read
-    assertThat(drainedOut.toString()).contains("Failure").contains("ServiceUnavailable");
+    assertThat(drainedWatch.process().isAlive())
+        .as("the watch runs on while the instance drains")
+        .isTrue();
+    assertThat(stopping.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(drainedWatch.lastWords()).contains("Failure").contains("ServiceUnavailable");
     assertThat(processes.output(holder.name)).contains("drain timeout (PT5S): ending 1 connection");
     assertThat(processes.ready(other.metricsPort)).isTrue();
 
     processes.assertNoSecretInLogs(KpamWorld.STORED_TOKEN, admin, relayToken, secondToken);
+  }
+
+  /** {@code kpam k8s access} in a process of its own, once it says its session is open. */
+  private record AccessRun(Process process, StringBuffer out, StringBuffer err, String sessionId) {
+    /** What it printed, once it has exited (within 30 s). */
+    String lastWords() throws InterruptedException {
+      return endedOutput(process, out, err);
+    }
+  }
+
+  private AccessRun startAccess(URI balancer, String admin, Path kubeconfig) throws Exception {
+    Process access = KpamProcess.access(balancer, dir, "admin", admin, kubeconfig, Map.of());
+    processes.own(access);
+    StringBuffer out = Processes.collect(access.getInputStream());
+    StringBuffer err = Processes.collect(access.getErrorStream());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> out.toString().contains("Press Ctrl-C") || !access.isAlive());
+    if (!access.isAlive()) {
+      throw new AssertionError("kpam k8s access exited: " + endedOutput(access, out, err));
+    }
+    Matcher id = SESSION_ID.matcher(out);
+    assertThat(id.find()).as(out.toString()).isTrue();
+    return new AccessRun(access, out, err, id.group(1));
+  }
+
+  /** {@code kubectl get pods --watch}, and the gateway instance the relay gave it to. */
+  private record WatchRun(
+      Process process, StringBuffer out, StringBuffer err, GatewayInstance holder) {
+    /** What it printed, once it has exited (within 30 s). */
+    String lastWords() throws InterruptedException {
+      return endedOutput(process, out, err);
+    }
+  }
+
+  private WatchRun startWatch(Kubectl kubectl, GatewayInstance a, GatewayInstance b) {
+    Process watch = kubectl.start("get", "pods", "--watch");
+    processes.own(watch);
+    StringBuffer out = Processes.collect(watch.getInputStream());
+    StringBuffer err = Processes.collect(watch.getErrorStream());
+    String open = "kpam_gateway_streams_open{kind=\"watch\"}";
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(a.metricsPort, open) + metric(b.metricsPort, open) == 1.0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("web"));
+    return new WatchRun(watch, out, err, metric(a.metricsPort, open) == 1.0 ? a : b);
+  }
+
+  /** What {@code process} printed, once it has ended (within 30 s). */
+  private static String endedOutput(Process process, StringBuffer out, StringBuffer err)
+      throws InterruptedException {
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("it ended").isTrue();
+    Thread.sleep(300); // the readers have the last of it
+    return out + "\n" + err;
   }
 
   private static void expectPods(Kubectl.Result pods) {
