@@ -69,16 +69,11 @@ class GracefulStopTest {
   void theDrainEndsAtItsBound() throws Exception {
     TestServer server =
         TestServer.start(Backend.SQLITE, b -> b.drainTimeout(Duration.ofSeconds(1)));
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", server.server.url().getPort()));
-      socket.setSoTimeout(30_000);
-      socket
-          .getOutputStream()
-          .write(
-              ("POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:"
-                      + " application/json\r\nContent-Length: 100\r\n\r\n{")
-                  .getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
+    try (Socket socket =
+        sending(
+            server,
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:"
+                + " application/json\r\nContent-Length: 100\r\n\r\n{")) {
       Thread.sleep(300);
       long start = System.nanoTime();
       server.close(); // the client never sends the rest
@@ -90,19 +85,22 @@ class GracefulStopTest {
   void anIdleKeepAliveConnectionDoesNotHoldTheStop() throws Exception {
     TestServer server =
         TestServer.start(Backend.SQLITE, b -> b.drainTimeout(Duration.ofSeconds(20)));
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", server.server.url().getPort()));
-      socket.setSoTimeout(30_000);
-      socket
-          .getOutputStream()
-          .write(
-              "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
+    try (Socket socket = sending(server, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) {
       assertThat(read(socket.getInputStream())).startsWith("HTTP/1.1 200");
       long start = System.nanoTime();
       server.close(); // the connection stays open, idle: Jetty gives it a second, not the bound
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
+  }
+
+  /** A connection to {@code server} on which {@code text} was sent. */
+  private static Socket sending(TestServer server, String text) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", server.server.url().getPort()));
+    socket.setSoTimeout(30_000);
+    socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return socket;
   }
 
   private static boolean connects(int port) {
