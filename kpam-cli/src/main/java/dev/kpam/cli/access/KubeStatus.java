@@ -86,7 +86,7 @@ final class KubeStatus {
     return Unpooled.wrappedBuffer((event + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  private static ObjectNode status(HttpResponseStatus status, String reason, String message) {
+  static ObjectNode status(HttpResponseStatus status, String reason, String message) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("kind", "Status");
     json.put("apiVersion", "v1");

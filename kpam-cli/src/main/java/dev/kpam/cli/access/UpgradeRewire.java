@@ -14,7 +14,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 final class UpgradeRewire {
   private UpgradeRewire() {}
 
-  static void toBytePipe(Channel kubectl, Channel gateway) {
+  /**
+   * {@code webSocketProtocol}: the 101's {@code Sec-WebSocket-Protocol}, or null (SPDY, none); an
+   * exec/attach channel protocol gets a {@link LostGatewayStatus}.
+   */
+  static void toBytePipe(Channel kubectl, Channel gateway, String webSocketProtocol) {
     // Encoders first: removing a decoder passes on the bytes it still holds (frames that came in
     // the same packet as the 101), and an HTTP encoder still in place would refuse them.
     kubectl.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
@@ -23,6 +27,10 @@ final class UpgradeRewire {
     kubectl.pipeline().remove(RequestForwarder.class);
     gateway.pipeline().remove(ResponseForwarder.class);
     Splice.join(kubectl, gateway);
+    LostGatewayStatus lost = LostGatewayStatus.forProtocol(webSocketProtocol, kubectl);
+    if (lost != null) {
+      gateway.pipeline().addBefore("splice", LostGatewayStatus.NAME, lost);
+    }
     // Removing a codec passes the bytes it still holds on to the splice.
     kubectl.pipeline().remove(HttpServerCodec.class);
     gateway.pipeline().remove(HttpClientCodec.class);

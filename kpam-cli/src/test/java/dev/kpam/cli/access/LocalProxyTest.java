@@ -16,6 +16,7 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -303,6 +304,41 @@ class LocalProxyTest {
           .contains("closed mid-watch")
           .endsWith("}\n");
       assertThat(client.chunk()).isEmpty(); // the response ends properly
+    }
+  }
+
+  @Test
+  void anExecWhoseGatewayConnectionDiesGetsAStatusOnItsErrorChannelAndACloseFrame()
+      throws Exception {
+    startProxy("dc1");
+    try (TlsTestClient client = client()) {
+      client.send(
+          "GET /exec-dies?command=sh HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+              + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\nAuthorization: Bearer "
+              + TOKEN
+              + "\r\n\r\n");
+      assertThat(client.head()).startsWith("HTTP/1.1 101").contains("v5.channel.k8s.io");
+      byte[] rest = client.readToEnd();
+
+      assertThat(rest.length).isGreaterThan(TestGateway.EXEC_OUTPUT.length + 4);
+      assertThat(Arrays.copyOf(rest, TestGateway.EXEC_OUTPUT.length))
+          .isEqualTo(TestGateway.EXEC_OUTPUT);
+      // Then a binary frame on channel 3 (error) with the Status, then a close frame (1000).
+      int at = TestGateway.EXEC_OUTPUT.length;
+      assertThat(rest[at] & 0xff).isEqualTo(0x82);
+      int length = rest[at + 1] & 0x7f;
+      int payload = at + 2 + (length == 126 ? 2 : 0);
+      assertThat(rest[payload]).isEqualTo((byte) 3);
+      String status =
+          new String(rest, payload + 1, rest.length - 4 - payload - 1, StandardCharsets.UTF_8);
+      assertThat(status)
+          .startsWith("{\"kind\":\"Status\"")
+          .contains("\"code\":503")
+          .contains("closed mid-stream");
+      assertThat(Arrays.copyOfRange(rest, rest.length - 4, rest.length))
+          .isEqualTo(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xe8});
     }
   }
 

@@ -56,6 +56,9 @@ final class TestGateway implements AutoCloseable {
   /** A request as it arrived; {@code connection} names the TLS connection that carried it. */
   record Seen(String method, String uri, HttpHeaders headers, String connection) {}
 
+  /** What {@code /exec-dies} sends after its 101: "hi" on channel 1 (stdout). */
+  static final byte[] EXEC_OUTPUT = {(byte) 0x82, 0x03, 0x01, 'h', 'i'};
+
   static final String VERSION = "{\"major\":\"1\",\"minor\":\"24\",\"gitVersion\":\"v1.24.17\"}";
 
   final BlockingQueue<Seen> requests = new LinkedBlockingQueue<>();
@@ -129,6 +132,8 @@ final class TestGateway implements AutoCloseable {
       }
       if (current.uri().startsWith("/drop-once") && !dropped.getAndSet(true)) {
         ctx.close(); // as a connection that died while the request was on its way
+      } else if (current.uri().startsWith("/exec-dies")) {
+        execAndDie(ctx);
       } else if (current.headers().contains(HttpHeaderNames.UPGRADE)) {
         switchToEcho(ctx);
       } else if (current.uri().startsWith("/watch-dies")) {
@@ -151,6 +156,27 @@ final class TestGateway implements AutoCloseable {
       ctx.writeAndFlush(switching);
       ctx.pipeline().remove(HttpServerCodec.class);
       ctx.pipeline().replace(this, "echo", new Echo());
+    }
+
+    /**
+     * A WebSocket exec ({@code v5.channel.k8s.io}) that prints "hi" on stdout (one binary frame,
+     * channel 1) and then loses its connection, as a killed gateway.
+     */
+    private void execAndDie(ChannelHandlerContext ctx) {
+      HttpResponse switching =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+      switching
+          .headers()
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+          .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+          // RFC 6455 §4.2.2, for the key the test sends; without it Netty's client decoder takes
+          // the 101 for an old (Hixie-76) handshake that has a body.
+          .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+          .set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "v5.channel.k8s.io");
+      ctx.writeAndFlush(switching);
+      ctx.pipeline().remove(HttpServerCodec.class);
+      ctx.pipeline().remove(this);
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(EXEC_OUTPUT)).addListener(written -> ctx.close());
     }
 
     /** A JSON watch that sends one event and then loses its connection, as a killed gateway. */

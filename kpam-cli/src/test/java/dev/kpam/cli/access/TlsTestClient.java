@@ -84,6 +84,11 @@ final class TlsTestClient implements AutoCloseable {
   }
 
   /** Whether the server closed the connection (end of stream). */
+  /** Every byte until the peer closes. */
+  byte[] readToEnd() throws IOException {
+    return in.readAllBytes();
+  }
+
   boolean closedByPeer() throws IOException {
     return in.read() < 0;
   }

@@ -2,6 +2,7 @@ package dev.kpam.gateway.proxy;
 
 import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import dev.kpam.protocol.sessions.SessionLookup;
+import dev.kpam.transport.websocket.WebSocketFrameBoundary;
 import io.netty.channel.Channel;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;

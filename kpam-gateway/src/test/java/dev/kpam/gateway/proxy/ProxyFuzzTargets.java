@@ -12,6 +12,7 @@ import dev.kpam.gateway.session.SessionDirectoryUnavailableException;
 import dev.kpam.protocol.sessions.SessionLookup;
 import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
+import dev.kpam.transport.websocket.WebSocketFrameBoundary;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

@@ -97,8 +97,24 @@ class SessionLogLinesTest {
     }
   }
 
+  /**
+   * The session's commands once {@code count} have settled and the exit codes of the last two (the
+   * execs) are in: a stream's exit code comes in its own event, which may reach the server in a
+   * later upload than the exec's request (CI saw exit code 7 read as missing once).
+   */
   private List<JsonNode> awaitCommands(String sessionId, int count) {
-    return world.awaitSettledCommands(sessionId, count - 1);
+    List<JsonNode> commands = new java.util.ArrayList<>();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () -> {
+              commands.clear();
+              commands.addAll(world.awaitSettledCommands(sessionId, count - 1));
+              return commands.size() >= count
+                  && commands.subList(count - 2, count).stream()
+                      .allMatch(c -> c.path("exitCode").isIntegralNumber());
+            });
+    return commands;
   }
 
   private static void succeed(Kubectl.Result result) {

@@ -1,4 +1,4 @@
-package dev.kpam.gateway.proxy;
+package dev.kpam.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,5 +38,21 @@ class WebSocketFrameBoundaryTest {
     boundary.observe(wire);
     wire.release();
     assertThat(boundary.atFrameStart()).isFalse();
+  }
+
+  @Test
+  void aCloseFrameFromTheServerIsNoticedAndOtherFramesAreNot() {
+    WebSocketFrameBoundary boundary = new WebSocketFrameBoundary();
+    ByteBuf data = Unpooled.buffer();
+    WebSocketFrameBoundary.writeChannelFrame(data, 1, new byte[] {(byte) 0x88, 0x02});
+    boundary.observe(data); // a payload that looks like a close frame is still payload
+    data.release();
+    assertThat(boundary.closing()).isFalse();
+    ByteBuf close = Unpooled.buffer();
+    WebSocketFrameBoundary.writeCloseFrame(close);
+    boundary.observe(close);
+    close.release();
+    assertThat(boundary.closing()).isTrue();
+    assertThat(boundary.atFrameStart()).isTrue();
   }
 }

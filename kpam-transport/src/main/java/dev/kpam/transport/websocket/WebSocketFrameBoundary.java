@@ -1,18 +1,21 @@
-package dev.kpam.gateway.proxy;
+package dev.kpam.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
 
 /**
  * Follows the frame boundaries of the server-to-client half of a WebSocket stream (RFC 6455 §5.2)
- * so that kpam can insert its own frame between two of the server's without corrupting the stream.
+ * so that kpam can insert its own frame between two of the server's without corrupting the stream:
+ * the gateway (an expiry notice, a termination's {@code Status}) and the local proxy (the {@code
+ * Status} of a stream whose gateway connection was lost).
  */
-final class WebSocketFrameBoundary {
+public final class WebSocketFrameBoundary {
   private final byte[] header = new byte[14];
   private int headerBytes;
   private long payloadLeft;
   private boolean lost;
+  private boolean closing;
 
-  void observe(ByteBuf bytes) {
+  public void observe(ByteBuf bytes) {
     for (int i = bytes.readerIndex(); i < bytes.writerIndex() && !lost; ) {
       if (payloadLeft > 0) {
         int skip = (int) Math.min(payloadLeft, bytes.writerIndex() - i);
@@ -21,6 +24,9 @@ final class WebSocketFrameBoundary {
         continue;
       }
       header[headerBytes++] = bytes.getByte(i++);
+      if (headerBytes == 1 && (header[0] & 0x0f) == 0x8) {
+        closing = true; // a close frame: the server ends the stream itself
+      }
       int needed = headerLength();
       if (headerBytes == needed) {
         payloadLeft = payloadLength();
@@ -33,8 +39,13 @@ final class WebSocketFrameBoundary {
   }
 
   /** Whether the bytes seen so far end exactly at a frame boundary; never after a bad length. */
-  boolean atFrameStart() {
+  public boolean atFrameStart() {
     return !lost && headerBytes == 0 && payloadLeft == 0;
+  }
+
+  /** Whether the server has begun a close frame (it ends the stream; nothing may follow). */
+  public boolean closing() {
+    return closing;
   }
 
   private int headerLength() {
@@ -63,7 +74,7 @@ final class WebSocketFrameBoundary {
    * An unmasked binary frame (servers never mask, RFC 6455 §5.1) carrying {@code channel} followed
    * by {@code payload}: the channel framing of {@code v4/v5.channel.k8s.io}.
    */
-  static void writeChannelFrame(ByteBuf out, int channel, byte[] payload) {
+  public static void writeChannelFrame(ByteBuf out, int channel, byte[] payload) {
     int length = payload.length + 1;
     out.writeByte(0x82);
     if (length < 126) {
@@ -77,7 +88,7 @@ final class WebSocketFrameBoundary {
   }
 
   /** A close frame with status 1000 (normal closure). */
-  static void writeCloseFrame(ByteBuf out) {
+  public static void writeCloseFrame(ByteBuf out) {
     out.writeByte(0x88).writeByte(2).writeShort(1000);
   }
 }
