@@ -54,8 +54,10 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
 
   private boolean retried;
 
-  /** The exchange's request is a watch ({@code ?watch=true}, {@code /watch/} paths). */
-  private boolean watch;
+  /**
+   * The URI of the exchange's request; whether it was a watch is asked only if its answer is cut.
+   */
+  private String uri;
 
   RequestForwarder(GatewayPools pools) {
     this.pools = pools;
@@ -88,7 +90,7 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
           request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
       replayable = outstanding == 1 && idempotent && lease == null ? request : null;
       retried = false;
-      watch = isWatch(request.uri());
+      uri = request.uri();
     }
     if (msg instanceof HttpContent content) {
       if (content.content().isReadable()) {
@@ -196,7 +198,7 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
     }
     ResponseForwarder responses = gateway.pipeline().get(ResponseForwarder.class);
     boolean answered = responses.answered();
-    boolean midWatch = watch && responses.jsonStream();
+    boolean midWatch = responses.jsonStream() && isWatch(uri);
     unbind();
     if (outstanding == 0 && requestComplete) {
       return;

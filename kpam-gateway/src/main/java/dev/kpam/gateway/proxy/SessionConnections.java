@@ -23,6 +23,7 @@ public final class SessionConnections {
 
   private final Map<String, Set<ProxyConnection>> bySession = new ConcurrentHashMap<>();
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  private volatile boolean draining;
   private final SessionRecording recording;
 
   /** Records nothing. */
@@ -43,6 +44,9 @@ public final class SessionConnections {
         .computeIfAbsent(connection.sessionId, id -> ConcurrentHashMap.newKeySet())
         .add(connection);
     connection.client.closeFuture().addListener(f -> remove(connection));
+    if (draining) {
+      drainOnItsLoop(connection); // a stream the relay opened just before the GOAWAY
+    }
   }
 
   private void remove(ProxyConnection connection) {
@@ -59,11 +63,15 @@ public final class SessionConnections {
    * after it ({@code Connection: close}); upgraded streams go on until they end or are terminated.
    */
   public void drain() {
+    draining = true;
     for (Set<ProxyConnection> set : bySession.values()) {
-      for (ProxyConnection connection : set) {
-        connection.client.eventLoop().execute(connection.recorder::drain);
-      }
+      set.forEach(SessionConnections::drainOnItsLoop);
     }
+  }
+
+  /** Runs after the connection's set-up task, which made its recorder. */
+  private static void drainOnItsLoop(ProxyConnection connection) {
+    connection.client.eventLoop().execute(() -> connection.recorder.drain());
   }
 
   /** The kubectl connections open now, of all sessions. */

@@ -268,28 +268,27 @@ public final class Gateways {
   /** Notes the gateway's heartbeat; answers the relays it should keep tunnels to now. */
   public HeartbeatAnswer heartbeat(GatewayPrincipal gateway, Heartbeat heartbeat) {
     List<String> relays = heartbeat.relays() == null ? List.of() : heartbeat.relays();
+    long now = clock.millis();
     db.jdbi()
-        .useHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE gateways SET last_heartbeat_at = :t, version = :v, relays = :r"
-                            + " WHERE id = :g")
-                    .bind("t", clock.millis())
-                    .bind("v", heartbeat.version())
-                    .bind("r", String.join(",", relays))
-                    .bind("g", gateway.gatewayId())
-                    .execute());
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE gateway_credentials SET last_heartbeat_at = :t, version = :v"
-                            + " WHERE gateway_id = :g AND instance_id = :i")
-                    .bind("t", clock.millis())
-                    .bind("v", heartbeat.version())
-                    .bind("g", gateway.gatewayId())
-                    .bind("i", gateway.instanceId())
-                    .execute());
+        .useTransaction(
+            h -> {
+              h.createUpdate(
+                      "UPDATE gateways SET last_heartbeat_at = :t, version = :v, relays = :r"
+                          + " WHERE id = :g")
+                  .bind("t", now)
+                  .bind("v", heartbeat.version())
+                  .bind("r", String.join(",", relays))
+                  .bind("g", gateway.gatewayId())
+                  .execute();
+              h.createUpdate(
+                      "UPDATE gateway_credentials SET last_heartbeat_at = :t, version = :v"
+                          + " WHERE gateway_id = :g AND instance_id = :i")
+                  .bind("t", now)
+                  .bind("v", heartbeat.version())
+                  .bind("g", gateway.gatewayId())
+                  .bind("i", gateway.instanceId())
+                  .execute();
+            });
     return new HeartbeatAnswer(relayAddresses.get());
   }
 
