@@ -1,6 +1,7 @@
 package dev.kpam.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,10 +50,11 @@ class GracefulStopTest {
         Thread.sleep(300); // the server is in the request, reading its body
 
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(server.server::close);
-        Thread.sleep(500);
-        assertThat(server.server.draining()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(server.server::draining);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !connects(server.server.url().getPort())); // no new connections
         assertThat(stopped).isNotDone(); // it waits for the request
-        assertThat(connects(server.server.url().getPort())).as("new connections").isFalse();
 
         out.write(body, 10, body.length - 10);
         out.flush();

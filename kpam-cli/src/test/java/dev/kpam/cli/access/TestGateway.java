@@ -146,16 +146,22 @@ final class TestGateway implements AutoCloseable {
     }
 
     private void switchToEcho(ChannelHandlerContext ctx) {
+      HttpResponse switching = switching("SPDY/3.1");
+      switching.headers().set("X-Stream-Protocol-Version", "v4.channel.k8s.io");
+      ctx.writeAndFlush(switching);
+      ctx.pipeline().remove(HttpServerCodec.class);
+      ctx.pipeline().replace(this, "echo", new Echo());
+    }
+
+    /** A {@code 101 Switching Protocols} to {@code upgrade}. */
+    private static HttpResponse switching(CharSequence upgrade) {
       HttpResponse switching =
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
       switching
           .headers()
           .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-          .set(HttpHeaderNames.UPGRADE, "SPDY/3.1")
-          .set("X-Stream-Protocol-Version", "v4.channel.k8s.io");
-      ctx.writeAndFlush(switching);
-      ctx.pipeline().remove(HttpServerCodec.class);
-      ctx.pipeline().replace(this, "echo", new Echo());
+          .set(HttpHeaderNames.UPGRADE, upgrade);
+      return switching;
     }
 
     /**
@@ -163,12 +169,9 @@ final class TestGateway implements AutoCloseable {
      * channel 1) and then loses its connection, as a killed gateway.
      */
     private void execAndDie(ChannelHandlerContext ctx) {
-      HttpResponse switching =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+      HttpResponse switching = switching(HttpHeaderValues.WEBSOCKET);
       switching
           .headers()
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-          .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
           // RFC 6455 §4.2.2, for the key the test sends; without it Netty's client decoder takes
           // the 101 for an old (Hixie-76) handshake that has a body.
           .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")

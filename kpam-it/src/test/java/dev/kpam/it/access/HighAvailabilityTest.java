@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +46,7 @@ class HighAvailabilityTest {
   private FakeKubeApiServer kube;
   private TestPostgres.Schema schema;
   private AuditReceivers receivers;
+  private final AtomicInteger watches = new AtomicInteger();
 
   @AfterEach
   void stop() throws Exception {
@@ -136,9 +138,14 @@ class HighAvailabilityTest {
     // The watch ends with a Status saying why (an ERROR event the local proxy adds), as a watch the
     // API server cannot go on with does.
     // kubectl shows the Status as the watch's last row.
-    assertThat(watch.lastWords())
-        .containsPattern(
-            "Failure +ServiceUnavailable +the connection to the kpam gateway closed mid-watch");
+    watch
+        .run()
+        .endsSaying(
+            () ->
+                assertThat(watch.run().out().toString())
+                    .containsPattern(
+                        "Failure +ServiceUnavailable +the connection to the kpam gateway closed"
+                            + " mid-watch"));
     List<Kubectl.Result> failed = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(60))
@@ -177,7 +184,13 @@ class HighAvailabilityTest {
     // termination and stopped its local proxy, at the proxy's closed port), and the session is
     // over everywhere.
     await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("get", "pods").exitCode() != 0);
-    assertThat(access.lastWords()).contains("terminated").contains("incident drill");
+    access
+        .run()
+        .endsSaying(
+            () ->
+                assertThat(access.run().printed())
+                    .contains("terminated")
+                    .contains("incident drill"));
     assertThat(api.call("GET", "/api/v1/sessions/" + sessionId, admin, null).get("status").asText())
         .isEqualTo("TERMINATED");
 
@@ -230,11 +243,17 @@ class HighAvailabilityTest {
     for (int i = 0; i < 3; i++) {
       expectPods(secondKubectl.run("get", "pods"));
     }
-    assertThat(drainedWatch.process().isAlive())
+    assertThat(drainedWatch.run().process().isAlive())
         .as("the watch runs on while the instance drains")
         .isTrue();
     assertThat(stopping.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(drainedWatch.lastWords()).contains("Failure").contains("ServiceUnavailable");
+    drainedWatch
+        .run()
+        .endsSaying(
+            () ->
+                assertThat(drainedWatch.run().out().toString())
+                    .contains("Failure")
+                    .contains("ServiceUnavailable"));
     assertThat(processes.output(holder.name)).contains("drain timeout (PT5S): ending 1 connection");
     assertThat(processes.ready(other.metricsPort)).isTrue();
 
@@ -242,57 +261,42 @@ class HighAvailabilityTest {
   }
 
   /** {@code kpam k8s access} in a process of its own, once it says its session is open. */
-  private record AccessRun(Process process, StringBuffer out, StringBuffer err, String sessionId) {
-    /** What it printed, once it has exited (within 30 s). */
-    String lastWords() throws InterruptedException {
-      return endedOutput(process, out, err);
-    }
-  }
+  private record AccessRun(Processes.Running run, String sessionId) {}
 
   private AccessRun startAccess(URI balancer, String admin, Path kubeconfig) throws Exception {
-    Process access = KpamProcess.access(balancer, dir, "admin", admin, kubeconfig, Map.of());
-    processes.own(access);
-    StringBuffer out = Processes.collect(access.getInputStream());
-    StringBuffer err = Processes.collect(access.getErrorStream());
+    Processes.Running access =
+        Processes.Running.of(
+            KpamProcess.access(balancer, dir, "admin", admin, kubeconfig, Map.of()));
+    processes.own(access.process());
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> out.toString().contains("Press Ctrl-C") || !access.isAlive());
-    if (!access.isAlive()) {
-      throw new AssertionError("kpam k8s access exited: " + endedOutput(access, out, err));
+        .until(
+            () -> access.out().toString().contains("Press Ctrl-C") || !access.process().isAlive());
+    if (!access.process().isAlive()) {
+      throw new AssertionError("kpam k8s access exited: " + access.printed());
     }
-    Matcher id = SESSION_ID.matcher(out);
-    assertThat(id.find()).as(out.toString()).isTrue();
-    return new AccessRun(access, out, err, id.group(1));
+    Matcher id = SESSION_ID.matcher(access.out());
+    assertThat(id.find()).as(access.printed()).isTrue();
+    return new AccessRun(access, id.group(1));
   }
 
   /** {@code kubectl get pods --watch}, and the gateway instance the relay gave it to. */
-  private record WatchRun(
-      Process process, StringBuffer out, StringBuffer err, GatewayInstance holder) {
-    /** What it printed, once it has exited (within 30 s). */
-    String lastWords() throws InterruptedException {
-      return endedOutput(process, out, err);
-    }
-  }
+  private record WatchRun(Processes.Running run, GatewayInstance holder) {}
 
   private WatchRun startWatch(Kubectl kubectl, GatewayInstance a, GatewayInstance b) {
-    Process watch = kubectl.start("get", "pods", "--watch");
-    processes.own(watch);
-    StringBuffer out = Processes.collect(watch.getInputStream());
-    StringBuffer err = Processes.collect(watch.getErrorStream());
+    Processes.Running watch = Processes.Running.of(kubectl.start("get", "pods", "--watch"));
+    processes.own(watch.process());
     String open = "kpam_gateway_streams_open{kind=\"watch\"}";
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> metric(a.metricsPort, open) + metric(b.metricsPort, open) == 1.0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("web"));
-    return new WatchRun(watch, out, err, metric(a.metricsPort, open) == 1.0 ? a : b);
-  }
-
-  /** What {@code process} printed, once it has ended (within 30 s). */
-  private static String endedOutput(Process process, StringBuffer out, StringBuffer err)
-      throws InterruptedException {
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("it ended").isTrue();
-    Thread.sleep(300); // the readers have the last of it
-    return out + "\n" + err;
+    await().atMost(Duration.ofSeconds(10)).until(() -> watch.out().toString().contains("web"));
+    // An event of the watch itself, so that its answer is under way (a watch not yet answered
+    // when its instance dies is sent again, to the other instance).
+    String added = "watched-" + watches.incrementAndGet();
+    kube.addPod("default", added);
+    await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().toString().contains(added));
+    return new WatchRun(watch, metric(a.metricsPort, open) == 1.0 ? a : b);
   }
 
   private static void expectPods(Kubectl.Result pods) {

@@ -1,18 +1,45 @@
 package dev.kpam.it.access;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ThrowingRunnable;
 
 /** Long-running kubectl processes: their output as it comes, and a bounded stop. */
 public final class Processes {
   private Processes() {}
+
+  /** A running process whose stdout and stderr are collected as they come ({@link #collect}). */
+  public record Running(Process process, StringBuffer out, StringBuffer err) {
+    public static Running of(Process process) {
+      return new Running(
+          process, collect(process.getInputStream()), collect(process.getErrorStream()));
+    }
+
+    /** What it printed so far, stdout then stderr. */
+    public String printed() {
+      return out + "\n" + err;
+    }
+
+    /**
+     * Waits until the process has ended (30 s at most) and {@code assertion} about what it printed
+     * holds (5 s more at most, for the readers to take the last of it).
+     */
+    public void endsSaying(ThrowingRunnable assertion) throws InterruptedException {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("it ended").isTrue();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(assertion);
+    }
+  }
 
   /** Copies a stream into a buffer on a daemon thread, so tests can wait for text in it. */
   public static StringBuffer collect(InputStream in) {

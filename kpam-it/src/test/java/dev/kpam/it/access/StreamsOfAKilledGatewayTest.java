@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,30 +29,36 @@ class StreamsOfAKilledGatewayTest {
       Path kubeconfig = dir.resolve("kubeconfig");
       try (AccessSession access = world.access("1h", kubeconfig)) {
         Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
-        Process exec = kubectl.start("exec", "-i", "web", "--", "cat");
-        StringBuffer execOut = Processes.collect(exec.getInputStream());
-        StringBuffer execErr = Processes.collect(exec.getErrorStream());
-        OutputStream stdin = exec.getOutputStream();
+        Processes.Running exec =
+            Processes.Running.of(kubectl.start("exec", "-i", "web", "--", "cat"));
+        OutputStream stdin = exec.process().getOutputStream();
         stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> execOut.toString().contains("hello"));
-        Process watch = kubectl.start("get", "pods", "--watch");
-        StringBuffer watchOut = Processes.collect(watch.getInputStream());
-        Processes.collect(watch.getErrorStream());
-        await().atMost(Duration.ofSeconds(30)).until(() -> watchOut.toString().contains("web"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> exec.out().toString().contains("hello"));
+        Processes.Running watch = Processes.Running.of(kubectl.start("get", "pods", "--watch"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().toString().contains("web"));
+        // An event of the watch itself, so that its answer is under way when the gateway dies (one
+        // not yet answered is sent again, and the dead gateway's relay answers that with a Status).
+        world.kube.addPod("default", "web-2");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> watch.out().toString().contains("web-2"));
 
         world.killGatewayProcess(gateway);
 
-        assertThat(exec.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300); // the readers have the last of it
-        assertThat(execErr.toString())
-            .as("kubectl exec's error")
-            .contains("the connection to the kpam gateway closed mid-stream");
-        assertThat(exec.exitValue()).isNotZero();
-        assertThat(watchOut.toString())
-            .containsPattern(
-                "Failure +ServiceUnavailable +the connection to the kpam gateway closed mid-watch");
+        exec.endsSaying(
+            () ->
+                assertThat(exec.err().toString())
+                    .as("kubectl exec's error")
+                    .contains("the connection to the kpam gateway closed mid-stream"));
+        assertThat(exec.process().exitValue()).isNotZero();
+        watch.endsSaying(
+            () ->
+                assertThat(watch.out().toString())
+                    .as(watch.printed())
+                    .containsPattern(
+                        "Failure +ServiceUnavailable +the connection to the kpam gateway closed"
+                            + " mid-watch"));
       } finally {
         gateway.destroyForcibly().waitFor();
       }
