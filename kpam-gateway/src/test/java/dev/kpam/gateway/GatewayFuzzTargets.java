@@ -1,11 +1,11 @@
 package dev.kpam.gateway;
 
 import dev.kpam.gateway.proxy.ProxyFuzzTargets;
-import dev.kpam.gateway.proxy.spdy.SpdyFuzzTargets;
 import dev.kpam.gateway.record.RecordFuzzTargets;
 import dev.kpam.gateway.record.cast.CastFuzzTargets;
 import dev.kpam.testing.fuzz.FuzzSuite;
 import dev.kpam.testing.fuzz.FuzzTarget;
+import dev.kpam.transport.spdy.SpdyFuzzTargets;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -35,7 +35,7 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private boolean answered;
   private boolean jsonStream;
-  private String webSocketProtocol;
+  private HttpResponse switchingResponse;
   private ChannelFuture lastWrite;
   private boolean unflushed;
 
@@ -77,7 +77,7 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpResponse response) {
       int code = response.status().code();
       switching = code == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
-      webSocketProtocol = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+      switchingResponse = switching ? response : null;
       informational = !switching && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
       keepAlive = HttpUtil.isKeepAlive(response);
       jsonStream =
@@ -93,7 +93,7 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
       // Both messages of a 101 come out of one decode; no further read until the rewire.
       lastWrite = kubectl.writeAndFlush(msg);
       if (last) {
-        UpgradeRewire.toBytePipe(kubectl, ctx.channel(), webSocketProtocol);
+        UpgradeRewire.toBytePipe(kubectl, ctx.channel(), switchingResponse);
       }
       return;
     }

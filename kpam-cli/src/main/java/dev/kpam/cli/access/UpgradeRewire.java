@@ -3,6 +3,7 @@ package dev.kpam.cli.access;
 import dev.kpam.transport.splice.Splice;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -14,11 +15,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 final class UpgradeRewire {
   private UpgradeRewire() {}
 
-  /**
-   * {@code webSocketProtocol}: the 101's {@code Sec-WebSocket-Protocol}, or null (SPDY, none); an
-   * exec/attach channel protocol gets a {@link LostGatewayStatus}.
-   */
-  static void toBytePipe(Channel kubectl, Channel gateway, String webSocketProtocol) {
+  /** {@code switching}: the 101; the stream it opened gets a {@link LostGatewayStatus}. */
+  static void toBytePipe(Channel kubectl, Channel gateway, HttpResponse switching) {
     // Encoders first: removing a decoder passes on the bytes it still holds (frames that came in
     // the same packet as the 101), and an HTTP encoder still in place would refuse them.
     kubectl.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
@@ -27,10 +25,7 @@ final class UpgradeRewire {
     kubectl.pipeline().remove(RequestForwarder.class);
     gateway.pipeline().remove(ResponseForwarder.class);
     Splice.join(kubectl, gateway);
-    LostGatewayStatus lost = LostGatewayStatus.forProtocol(webSocketProtocol, kubectl);
-    if (lost != null) {
-      gateway.pipeline().addBefore("splice", LostGatewayStatus.NAME, lost);
-    }
+    LostGatewayStatus.follow(switching, kubectl, gateway);
     // Removing a codec passes the bytes it still holds on to the splice.
     kubectl.pipeline().remove(HttpServerCodec.class);
     gateway.pipeline().remove(HttpClientCodec.class);

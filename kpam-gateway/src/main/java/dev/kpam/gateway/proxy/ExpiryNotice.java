@@ -1,7 +1,7 @@
 package dev.kpam.gateway.proxy;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStream;
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
+import dev.kpam.transport.spdy.SpdyStream;
+import dev.kpam.transport.spdy.SpdyStreams;
 import dev.kpam.transport.websocket.WebSocketFrameBoundary;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,6 +1,6 @@
 package dev.kpam.gateway.proxy;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
+import dev.kpam.transport.spdy.SpdyStreams;
 import dev.kpam.transport.websocket.WebSocketFrameBoundary;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

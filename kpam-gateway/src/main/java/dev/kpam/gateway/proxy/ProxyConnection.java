@@ -1,7 +1,7 @@
 package dev.kpam.gateway.proxy;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import dev.kpam.protocol.sessions.SessionLookup;
+import dev.kpam.transport.spdy.SpdyStreams;
 import dev.kpam.transport.websocket.WebSocketFrameBoundary;
 import io.netty.channel.Channel;
 import java.util.Set;

@@ -1,13 +1,11 @@
 package dev.kpam.gateway.proxy;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStream;
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
+import dev.kpam.transport.spdy.SpdyStreams;
+import dev.kpam.transport.splice.DrainUntilClosed;
 import dev.kpam.transport.websocket.WebSocketFrameBoundary;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,28 +20,15 @@ import org.slf4j.LoggerFactory;
  *       closes.
  *   <li>An exec/attach SPDY/3.1 stream ({@code X-Stream-Protocol-Version} v4/v5) at a frame
  *       boundary, whose error stream the server has answered but not written on, gets the {@code
- *       Status} as the whole content of that stream (a DATA frame with FLAG_FIN), and every other
- *       stream the server left open is finished. kubectl reads the error stream to its end, prints
- *       the message ({@code errorDecoderV4}: a Failure that is not NonZeroExitCode becomes an error
- *       of its message) and closes the connection itself; it gets {@link #SPDY_GRACE} to do so.
- *       Closing at once would race kubectl's frame handling, which drops data that arrives on a
- *       stream after its connection ended.
+ *       Status} as the whole content of that stream and every other stream the server left open is
+ *       finished ({@link SpdyStreams#endingFrames}). kubectl prints the message and closes the
+ *       connection itself; it gets {@link SpdyStreams#CLOSE_GRACE} to do so.
  *   <li>Anything else (plain HTTP, port-forward, a stream caught mid-frame) is closed.
  * </ul>
  */
 final class SessionTermination {
-  /**
-   * How long kubectl gets to read the reason and close a SPDY connection itself. Its upstream is
-   * closed at once and nothing flows meanwhile (the rest is drained), but the connection stays open
-   * this long at most. With 0.9 s, kubectl once printed nothing in a loaded CI run (its frame
-   * handling runs behind); the SPDY tests were first proven with 5 s.
-   */
-  static final Duration SPDY_GRACE = Duration.ofSeconds(5);
-
   private static final Logger log = LoggerFactory.getLogger(SessionTermination.class);
   private static final int ERROR_CHANNEL = 3;
-  private static final String ERROR_STREAM = "error";
-  private static final byte[] NO_DATA = new byte[0];
 
   private SessionTermination() {}
 
@@ -70,34 +55,23 @@ final class SessionTermination {
       WebSocketFrameBoundary.writeChannelFrame(out, ERROR_CHANNEL, status);
       WebSocketFrameBoundary.writeCloseFrame(out);
       client.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-    } else if (connection.isSpdyStatusProtocol() && endSpdyStreams(connection, message)) {
-      client.pipeline().replace(ProtocolSwitch.RELAY, "drain", new DrainUntilClosed(SPDY_GRACE));
-    } else {
+    } else if (!connection.isSpdyStatusProtocol() || !endSpdyStreams(connection, message)) {
       client.close();
     }
   }
 
-  /** Writes the SPDY frames that end the exec stream with {@code message}, if there is room. */
+  /** Ends the exec stream with {@code message} and lets kubectl close, if there is room. */
   private static boolean endSpdyStreams(ProxyConnection connection, String message) {
-    SpdyStreams spdy = connection.spdyStreams;
-    List<SpdyStream> streams = spdy.streams();
-    SpdyStream error =
-        streams.stream().filter(s -> s.type().equals(ERROR_STREAM)).findFirst().orElse(null);
-    if (!spdy.serverAtFrameStart()
-        || error == null
-        || !error.serverHalfOpen()
-        || error.bytesFromServer() > 0) {
+    Channel client = connection.client;
+    ByteBuf ending =
+        connection.spdyStreams.endingFrames(client.alloc(), KubeStatus.forbidden(message).json());
+    if (ending == null) {
       return false;
     }
-    byte[] status = KubeStatus.forbidden(message).json();
-    ByteBuf out = connection.client.alloc().buffer(status.length + 8 * streams.size());
-    SpdyStreams.writeDataFrame(out, error.id(), status, true);
-    for (SpdyStream stream : streams) {
-      if (stream != error && stream.serverHalfOpen()) {
-        SpdyStreams.writeDataFrame(out, stream.id(), NO_DATA, true);
-      }
-    }
-    connection.client.writeAndFlush(out);
+    client.writeAndFlush(ending);
+    client
+        .pipeline()
+        .replace(ProtocolSwitch.RELAY, "drain", new DrainUntilClosed(SpdyStreams.CLOSE_GRACE));
     return true;
   }
 }

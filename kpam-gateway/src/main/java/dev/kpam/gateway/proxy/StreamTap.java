@@ -1,6 +1,6 @@
 package dev.kpam.gateway.proxy;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStreamListener;
+import dev.kpam.transport.spdy.SpdyStreamListener;
 import io.netty.buffer.ByteBuf;
 
 /**

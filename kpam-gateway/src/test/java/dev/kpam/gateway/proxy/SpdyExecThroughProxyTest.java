@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kpam.testing.kube.FakeKubeApiServer;
+import dev.kpam.transport.spdy.SpdyStreams;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -182,7 +183,7 @@ class SpdyExecThroughProxyTest {
         .startsWith("DATA 1 FIN: ")
         .contains("kpam session s-1 has expired");
 
-    await().atMost(SessionTermination.SPDY_GRACE.plusSeconds(5)).until(() -> !channel.isActive());
+    await().atMost(SpdyStreams.CLOSE_GRACE.plusSeconds(5)).until(() -> !channel.isActive());
   }
 
   /** Upgrades to SPDY/3.1 on the 101, then describes each frame it receives on one line. */

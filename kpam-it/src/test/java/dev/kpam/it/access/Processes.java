@@ -73,14 +73,7 @@ public final class Processes {
   static void pingThroughPortForward(Process forward, byte[] ping) throws Exception {
     try {
       StringBuffer output = collect(forward.getInputStream());
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(30))
-          .until(() -> FORWARDING.matcher(output).find());
-      Matcher matcher = FORWARDING.matcher(output);
-      if (!matcher.find()) {
-        throw new AssertionError("kubectl port-forward printed: " + output);
-      }
-      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(matcher.group(1)))) {
+      try (Socket socket = new Socket("127.0.0.1", forwardedPort(output))) {
         socket.setSoTimeout(30_000);
         socket.getOutputStream().write(ping);
         socket.getOutputStream().flush();
@@ -93,6 +86,16 @@ public final class Processes {
     } finally {
       destroy(forward);
     }
+  }
+
+  /** The local port {@code kubectl port-forward pod/web :8080} prints on {@code stdout}. */
+  static int forwardedPort(StringBuffer stdout) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> FORWARDING.matcher(stdout).find());
+    Matcher matcher = FORWARDING.matcher(stdout);
+    if (!matcher.find()) {
+      throw new AssertionError("kubectl port-forward printed: " + stdout);
+    }
+    return Integer.parseInt(matcher.group(1));
   }
 
   public static void destroy(Process process) throws InterruptedException {

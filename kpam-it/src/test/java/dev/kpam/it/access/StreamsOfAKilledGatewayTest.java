@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kpam.cli.access.AccessSession;
+import dev.kpam.testing.kube.KubeVersion;
 import dev.kpam.testing.kube.Kubectl;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The streams a gateway instance carried when it is killed with SIGKILL end saying why, as the real
  * kubectl shows it: an exec over WebSocket ({@code v5.channel.k8s.io}) gets a {@code Status} on its
  * error channel from the local proxy and kubectl prints it; a watch gets an {@code ERROR} event and
- * kubectl prints it as the last row.
+ * kubectl prints it as the last row. Against an API server before 1.30, where kubectl falls back to
+ * SPDY, an exec gets the {@code Status} on its error stream and a port-forward the reason on the
+ * error stream of its open connection.
  */
 class StreamsOfAKilledGatewayTest {
   @TempDir Path dir;
@@ -46,12 +51,7 @@ class StreamsOfAKilledGatewayTest {
 
         world.killGatewayProcess(gateway);
 
-        exec.endsSaying(
-            () ->
-                assertThat(exec.err().toString())
-                    .as("kubectl exec's error")
-                    .contains("the connection to the kpam gateway closed mid-stream"));
-        assertThat(exec.process().exitValue()).isNotZero();
+        endsSayingTheGatewayClosed(exec);
         watch.endsSaying(
             () ->
                 assertThat(watch.out().toString())
@@ -63,5 +63,60 @@ class StreamsOfAKilledGatewayTest {
         gateway.destroyForcibly().waitFor();
       }
     }
+  }
+
+  @Test
+  void anExecAndAPortForwardOverSpdyOnAKilledGatewaySayWhyTheyEnded() throws Exception {
+    try (KpamWorld world = KpamWorld.start(dir)) {
+      world.kube.behaveAs(KubeVersion.V1_28); // refuses WebSocket: kubectl 1.33 retries over SPDY
+      world.stopGateway();
+      Process gateway = world.startGatewayProcess();
+      Path kubeconfig = dir.resolve("kubeconfig");
+      try (AccessSession access = world.access("1h", kubeconfig);
+          Socket forwarded = new Socket()) {
+        Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
+        Processes.Running exec =
+            Processes.Running.of(kubectl.start("exec", "-i", "web", "--", "cat"));
+        OutputStream stdin = exec.process().getOutputStream();
+        stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> exec.out().toString().contains("hello"));
+        Processes.Running forward =
+            Processes.Running.of(kubectl.start("port-forward", "pod/web", ":8080"));
+        forwarded.connect(
+            new InetSocketAddress("127.0.0.1", Processes.forwardedPort(forward.out())));
+        forwarded.setSoTimeout(30_000);
+        forwarded.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
+        assertThat(forwarded.getInputStream().readNBytes(4)).asString().isEqualTo("ping");
+
+        world.killGatewayProcess(gateway);
+
+        endsSayingTheGatewayClosed(exec);
+        assertThat(forwarded.getInputStream().read())
+            .as("the forwarded connection ends")
+            .isEqualTo(-1);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(forward.err().toString())
+                        .as(forward.printed())
+                        .contains(
+                            "an error occurred forwarding",
+                            "the connection to the kpam gateway closed mid-stream"));
+        Processes.destroy(forward.process());
+      } finally {
+        gateway.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static void endsSayingTheGatewayClosed(Processes.Running exec) throws Exception {
+    exec.endsSaying(
+        () ->
+            assertThat(exec.err().toString())
+                .as("kubectl exec's error")
+                .contains("the connection to the kpam gateway closed mid-stream"));
+    assertThat(exec.process().exitValue()).isNotZero();
   }
 }

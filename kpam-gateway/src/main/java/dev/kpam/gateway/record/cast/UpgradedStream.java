@@ -1,10 +1,10 @@
 package dev.kpam.gateway.record.cast;
 
 import dev.kpam.gateway.proxy.StreamTap;
-import dev.kpam.gateway.proxy.spdy.SpdyStream;
-import dev.kpam.gateway.proxy.spdy.SpdyStreamListener;
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import dev.kpam.gateway.record.SessionEvents;
+import dev.kpam.transport.spdy.SpdyStream;
+import dev.kpam.transport.spdy.SpdyStreamListener;
+import dev.kpam.transport.spdy.SpdyStreams;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

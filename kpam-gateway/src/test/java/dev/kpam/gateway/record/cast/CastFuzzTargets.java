@@ -2,11 +2,11 @@ package dev.kpam.gateway.record.cast;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.kpam.gateway.LoggedThrowables;
 import dev.kpam.gateway.proxy.StreamTap;
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
 import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
+import dev.kpam.testing.fuzz.LoggedThrowables;
+import dev.kpam.transport.spdy.SpdyStreams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;

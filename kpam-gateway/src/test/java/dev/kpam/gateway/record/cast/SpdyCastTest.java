@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kpam.gateway.proxy.StreamTap;
-import dev.kpam.gateway.proxy.spdy.SpdyStreams;
+import dev.kpam.transport.spdy.SpdyStreams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;

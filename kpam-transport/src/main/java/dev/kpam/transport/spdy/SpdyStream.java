@@ -1,4 +1,4 @@
-package dev.kpam.gateway.proxy.spdy;
+package dev.kpam.transport.spdy;
 
 import java.util.Map;
 

@@ -1,8 +1,8 @@
-package dev.kpam.gateway.proxy.spdy;
+package dev.kpam.transport.spdy;
 
-import dev.kpam.gateway.LoggedThrowables;
 import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
+import dev.kpam.testing.fuzz.LoggedThrowables;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;

@@ -1,13 +1,15 @@
-package dev.kpam.gateway.proxy.spdy;
+package dev.kpam.transport.spdy;
 
-import static dev.kpam.gateway.proxy.spdy.SpdyFrameReader.FLAG_FIN;
-import static dev.kpam.gateway.proxy.spdy.SpdyFrameReader.HEADER_LENGTH;
+import static dev.kpam.transport.spdy.SpdyFrameReader.FLAG_FIN;
+import static dev.kpam.transport.spdy.SpdyFrameReader.HEADER_LENGTH;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStreamListener.Direction;
+import dev.kpam.transport.spdy.SpdyStreamListener.Direction;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.spdy.SpdyHeadersFrame;
 import io.netty.handler.codec.spdy.SpdyProtocolException;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,11 +45,21 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class SpdyStreams implements AutoCloseable {
+  /**
+   * How long kubectl gets to read the {@link #endingFrames} and close the connection itself; it
+   * should be closed after that. Closing at once would race kubectl's frame handling, which drops
+   * data that arrives on a stream after its connection ended. With 0.9 s, kubectl once printed
+   * nothing in a loaded CI run (its frame handling runs behind); the SPDY tests were first proven
+   * with 5 s.
+   */
+  public static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
   static final int MAX_CONTROL_PAYLOAD = 64 * 1024;
   static final int MAX_HEADER_SIZE = 8 * 1024;
   static final int MAX_OPEN_STREAMS = 1024;
   private static final Logger log = LoggerFactory.getLogger(SpdyStreams.class);
   private static final int MAX_DATA_PAYLOAD = 0xffffff;
+  private static final byte[] NO_DATA = new byte[0];
   // Control frame types (draft-mbelshe-httpbis-spdy-00 §2.6).
   private static final int SYN_STREAM = 1;
   private static final int SYN_REPLY = 2;
@@ -104,6 +116,42 @@ public final class SpdyStreams implements AutoCloseable {
         .writeByte(fin ? FLAG_FIN : 0)
         .writeMedium(payload.length)
         .writeBytes(payload);
+  }
+
+  /**
+   * The frames that end every stream of this connection saying {@code message}, or null where there
+   * is no room for it. Each {@code error} stream the server answered and has not written on gets
+   * {@code message} as its whole content (a DATA frame with FLAG_FIN); every other stream the
+   * server left open is finished (an empty DATA frame with FLAG_FIN). kubectl reads an error stream
+   * to its end and prints what it got: exec and attach ({@code v4/v5.channel.k8s.io}) expect a
+   * {@code Status} there ({@code errorDecoderV4}: a Failure that is not NonZeroExitCode becomes an
+   * error of its message), port-forward plain text ("an error occurred forwarding 8080 -> 80:
+   * ..."). There is room when the server's bytes end at a frame boundary and at least one error
+   * stream can take the message. Give kubectl {@link #CLOSE_GRACE} to close the connection itself.
+   */
+  public ByteBuf endingFrames(ByteBufAllocator alloc, byte[] message) {
+    if (!serverAtFrameStart()) {
+      return null;
+    }
+    List<SpdyStream> streams = streams();
+    if (streams.stream().noneMatch(SpdyStreams::takesMessage)) {
+      return null;
+    }
+    ByteBuf out = alloc.buffer(message.length + 8 * streams.size());
+    for (SpdyStream stream : streams) {
+      if (takesMessage(stream)) {
+        writeDataFrame(out, stream.id(), message, true);
+      } else if (stream.serverHalfOpen()) {
+        writeDataFrame(out, stream.id(), NO_DATA, true);
+      }
+    }
+    return out;
+  }
+
+  private static boolean takesMessage(SpdyStream stream) {
+    return stream.type().equals("error")
+        && stream.serverHalfOpen()
+        && stream.bytesFromServer() == 0;
   }
 
   /** The connection ended: the streams still open are closed; idempotent. */

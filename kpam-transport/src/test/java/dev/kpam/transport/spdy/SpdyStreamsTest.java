@@ -1,13 +1,13 @@
-package dev.kpam.gateway.proxy.spdy;
+package dev.kpam.transport.spdy;
 
-import static dev.kpam.gateway.proxy.spdy.SpdyPeer.data;
-import static dev.kpam.gateway.proxy.spdy.SpdyPeer.fin;
-import static dev.kpam.gateway.proxy.spdy.SpdyPeer.reply;
-import static dev.kpam.gateway.proxy.spdy.SpdyPeer.syn;
+import static dev.kpam.transport.spdy.SpdyPeer.data;
+import static dev.kpam.transport.spdy.SpdyPeer.fin;
+import static dev.kpam.transport.spdy.SpdyPeer.reply;
+import static dev.kpam.transport.spdy.SpdyPeer.syn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.kpam.gateway.proxy.spdy.SpdyStreamListener.Direction;
+import dev.kpam.transport.spdy.SpdyStreamListener.Direction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

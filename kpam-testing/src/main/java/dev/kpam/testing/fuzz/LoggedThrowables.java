@@ -1,4 +1,4 @@
-package dev.kpam.gateway;
+package dev.kpam.testing.fuzz;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

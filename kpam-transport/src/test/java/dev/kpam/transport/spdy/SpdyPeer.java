@@ -1,4 +1,4 @@
-package dev.kpam.gateway.proxy.spdy;
+package dev.kpam.transport.spdy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

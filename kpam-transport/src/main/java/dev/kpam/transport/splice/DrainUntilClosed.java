@@ -1,4 +1,4 @@
-package dev.kpam.gateway.proxy;
+package dev.kpam.transport.splice;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,15 +8,20 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Takes the place of the client's relay once kpam has written the last frames of an upgraded stream
- * and the upstream is gone: what kubectl still sends is read and dropped, so that its own close is
- * noticed (auto-read is off), and after {@code grace} the connection is closed anyway.
+ * Takes the place of the client's splice or relay once kpam has written the last frames of an
+ * upgraded stream and the upstream is gone: what kubectl still sends is read and dropped, so that
+ * its own close is noticed (auto-read is off), and after {@code grace} the connection is closed
+ * anyway.
+ *
+ * <pre>{@code
+ * kubectl.pipeline().replace("splice", "drain", new DrainUntilClosed(SpdyStreams.CLOSE_GRACE));
+ * }</pre>
  */
-final class DrainUntilClosed extends ChannelInboundHandlerAdapter {
+public final class DrainUntilClosed extends ChannelInboundHandlerAdapter {
   private final Duration grace;
   private ScheduledFuture<?> deadline;
 
-  DrainUntilClosed(Duration grace) {
+  public DrainUntilClosed(Duration grace) {
     this.grace = grace;
   }
 
