@@ -41,8 +41,11 @@ public final class ControlPlane implements AutoCloseable {
   private final KpamServer server;
   private final RelayServer relay;
   private final ExecutorService gateThreads;
+  private final Duration drainTimeout;
 
-  private ControlPlane(KpamServer server, RelayServer relay, ExecutorService gateThreads) {
+  private ControlPlane(
+      KpamServer server, RelayServer relay, ExecutorService gateThreads, Duration drainTimeout) {
+    this.drainTimeout = drainTimeout;
     this.server = server;
     this.relay = relay;
     this.gateThreads = gateThreads;
@@ -57,7 +60,7 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(ServerConfig config, RelayLimits relayLimits) {
     KpamServer server = KpamServer.start(config);
     if (!config.embeddedRelay()) {
-      return new ControlPlane(server, null, null);
+      return new ControlPlane(server, null, null, config.drainTimeout());
     }
     ExecutorService gateThreads =
         Executors.newFixedThreadPool(
@@ -103,7 +106,7 @@ public final class ControlPlane implements AutoCloseable {
                   relayLimits));
       server.relayListening(relay.port());
       relay.bindMetrics(server.metrics().process().registry());
-      return new ControlPlane(server, relay, gateThreads);
+      return new ControlPlane(server, relay, gateThreads, config.drainTimeout());
     } catch (RuntimeException e) {
       gateThreads.shutdownNow();
       server.close();
@@ -160,15 +163,21 @@ public final class ControlPlane implements AutoCloseable {
     return relay != null;
   }
 
-  /** Relay first (no new client connections), then the server, then the gate's threads. */
+  /**
+   * Drains the embedded relay and the server side by side (each within the drain timeout), then
+   * closes the relay, the server and the gate's threads.
+   */
   @Override
   public void close() {
     if (relay == null) {
       server.close();
       return;
     }
+    CompletableFuture<Boolean> relayDrained =
+        CompletableFuture.supplyAsync(() -> relay.drain(drainTimeout));
+    server.close(); // drains first
+    relayDrained.join();
     relay.close();
-    server.close();
     gateThreads.shutdownNow();
     try {
       gateThreads.awaitTermination(5, TimeUnit.SECONDS);

@@ -315,7 +315,12 @@ public final class Gateway implements AutoCloseable {
                   relays,
                   tunnelTls::get,
                   (stream, info) -> proxy.serve(stream, info.sessionId()),
-                  TunnelListener.none(),
+                  new TunnelListener() {
+                    @Override
+                    public void relayDraining(String relayAddress, Channel tunnel) {
+                      connections.drainTunnel(tunnel);
+                    }
+                  },
                   group));
     } else if (!client.relays().equals(Set.copyOf(relays))) {
       log.info("the server announces relays {}; the gateway had {}", relays, client.relays());

@@ -2,6 +2,7 @@ package dev.kpam.relay;
 
 import dev.kpam.crypto.pki.KeyStores;
 import dev.kpam.crypto.pki.Pem;
+import dev.kpam.protocol.GoDuration;
 import dev.kpam.relay.control.ControlPlaneException;
 import dev.kpam.relay.enroll.RelayEnrollment;
 import dev.kpam.relay.enroll.RelayFiles;
@@ -113,6 +114,16 @@ public final class RelayCommand implements Callable<Integer> {
   @Mixin OpsOptions ops = new OpsOptions();
 
   @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "20s",
+      description =
+          "On SIGTERM: stop listening (clients use the next relay), ask the gateways to close the"
+              + " connections of this relay once idle, let those under way finish for at most this"
+              + " long, then close the rest and stop (default: 20s; 0s stops at once).")
+  String drainTimeout;
+
+  @Option(
       names = "--ca-cert",
       description = "PEM CA to trust for an HTTPS server with a private CA.")
   Path caCert;
@@ -131,6 +142,13 @@ public final class RelayCommand implements Callable<Integer> {
               .withMaxTunnelsPerGateway(maxTunnelsPerGateway);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
+      return 2;
+    }
+    Duration drain;
+    try {
+      drain = GoDuration.parse(drainTimeout);
+    } catch (IllegalArgumentException e) {
+      err.println("error: --drain-timeout: " + e.getMessage());
       return 2;
     }
     HttpClient http = httpClient();
@@ -185,8 +203,9 @@ public final class RelayCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (opsServer != null) opsServer.close();
+                  relay.drain(drain); // meanwhile /readyz says it is stopping
                   relay.close();
+                  if (opsServer != null) opsServer.close();
                   stopped.countDown();
                 },
                 "kpam-relay-shutdown"));

@@ -13,6 +13,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -47,8 +49,10 @@ public final class RelayServer implements AutoCloseable {
   private final Channel listener;
   private final TunnelRegistry tunnels;
   private final ChannelGroup connections;
+  private final ChannelGroup clients;
   private final RenewableTls tls;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean draining;
 
   private RelayServer(
       EventLoopGroup acceptor,
@@ -56,12 +60,14 @@ public final class RelayServer implements AutoCloseable {
       Channel listener,
       TunnelRegistry tunnels,
       ChannelGroup connections,
+      ChannelGroup clients,
       RenewableTls tls) {
     this.acceptor = acceptor;
     this.workers = workers;
     this.listener = listener;
     this.tunnels = tunnels;
     this.connections = connections;
+    this.clients = clients;
     this.tls = tls;
   }
 
@@ -75,6 +81,7 @@ public final class RelayServer implements AutoCloseable {
         new RenewableTls(serverTls(config.serverKey(), config.serverChain(), config.trustedCas()));
     TunnelRegistry tunnels = new TunnelRegistry();
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     try {
@@ -84,11 +91,12 @@ public final class RelayServer implements AutoCloseable {
               .channel(NioServerSocketChannel.class)
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(new RelayWiring(tls, tunnels, config, connections))
+              .childHandler(new RelayWiring(tls, tunnels, config, connections, clients))
               .bind(config.bindHost(), config.port())
               .syncUninterruptibly()
               .channel();
-      RelayServer relay = new RelayServer(acceptor, workers, listener, tunnels, connections, tls);
+      RelayServer relay =
+          new RelayServer(acceptor, workers, listener, tunnels, connections, clients, tls);
       log.info("relay listening on {}", listener.localAddress());
       return relay;
     } catch (RuntimeException e) {
@@ -145,6 +153,50 @@ public final class RelayServer implements AutoCloseable {
   /** Gateway id → number of live tunnels, a snapshot. */
   public Map<String, Integer> connectedGateways() {
     return tunnels.counts();
+  }
+
+  /** Whether {@link #drain} has begun. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** The client connections it carries now. */
+  public int clientConnections() {
+    return clients.size();
+  }
+
+  /**
+   * The relay stops taking work, as on SIGTERM before {@link #close}: it stops listening (clients
+   * try the next relay, gateways dial again later), sends every gateway a GOAWAY on its tunnel (the
+   * gateway then closes the connections of this relay once idle, and gives the others {@code
+   * Connection: close}), and waits until the client connections have ended, {@code bound} at most.
+   * The tunnels stay up meanwhile, so that what is under way finishes. Returns whether every client
+   * connection ended within the bound.
+   */
+  public boolean drain(Duration bound) {
+    draining = true;
+    listener.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
+    for (Channel tunnel : tunnels.all()) {
+      tunnel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+    }
+    log.info(
+        "stopping: no new connections; waiting up to {} for {} client connection(s)",
+        bound,
+        clients.size());
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!clients.isEmpty()) {
+      if (System.nanoTime() >= deadline) {
+        log.info("drain timeout ({}): ending {} client connection(s)", bound, clients.size());
+        return false;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Stops listening and closes every tunnel and client connection, waiting at most 5 s. */

@@ -23,15 +23,21 @@ final class RelayWiring extends ChannelInitializer<Channel> {
   private final TunnelRegistry tunnels;
   private final RelayConfig config;
   private final ChannelGroup connections;
+  private final ChannelGroup clients;
   private final ConnectionLimit perSession;
   private final ConnectionLimit perGateway;
 
   RelayWiring(
-      SslContext tls, TunnelRegistry tunnels, RelayConfig config, ChannelGroup connections) {
+      SslContext tls,
+      TunnelRegistry tunnels,
+      RelayConfig config,
+      ChannelGroup connections,
+      ChannelGroup clients) {
     this.tls = tls;
     this.tunnels = tunnels;
     this.config = config;
     this.connections = connections;
+    this.clients = clients;
     this.perSession = new ConnectionLimit(config.limits().maxConnectionsPerSession());
     this.perGateway = new ConnectionLimit(config.limits().maxTunnelsPerGateway());
   }
@@ -50,7 +56,11 @@ final class RelayWiring extends ChannelInitializer<Channel> {
 
   /** Counts a client connection of {@code sessionId} until it closes; false if it has too many. */
   boolean admitClient(Channel client, String sessionId) {
-    return perSession.admit(sessionId, client);
+    if (!perSession.admit(sessionId, client)) {
+      return false;
+    }
+    clients.add(client);
+    return true;
   }
 
   /** Counts a tunnel of {@code gatewayId} until it closes; false if it has too many. */

@@ -124,6 +124,9 @@ public final class StandaloneRelay implements AutoCloseable {
   /** Ready while it listens with a certificate that has not expired. */
   public OpsServer.Readiness readiness() {
     RelayServer server = relay;
+    if (server != null && server.draining()) {
+      return new OpsServer.Readiness(false, "stopping: the connections under way finish");
+    }
     if (server == null || !server.listening()) {
       return new OpsServer.Readiness(false, "the relay does not listen");
     }
@@ -145,6 +148,11 @@ public final class StandaloneRelay implements AutoCloseable {
   /** Gateway id → number of live tunnels, a snapshot. */
   public Map<String, Integer> connectedGateways() {
     return relay.connectedGateways();
+  }
+
+  /** The client connections it carries now. */
+  public int clientConnections() {
+    return relay.clientConnections();
   }
 
   /** When the current relay certificate expires. */
@@ -184,6 +192,12 @@ public final class StandaloneRelay implements AutoCloseable {
               log.info("renewed the relay certificate; it expires at {}", certificateNotAfter());
               scheduleRenewal(CertificateRenewal.delay(renewed.certificate(), received, received));
             });
+  }
+
+  /** As on SIGTERM before {@link #close}: see {@link RelayServer#drain}. */
+  public boolean drain(Duration bound) {
+    RelayServer server = relay;
+    return server == null || server.drain(bound);
   }
 
   /** Stops renewing, then closes the relay (tunnels and client connections). Idempotent. */

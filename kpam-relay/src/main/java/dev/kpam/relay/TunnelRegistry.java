@@ -40,9 +40,14 @@ final class TunnelRegistry {
     return live.isEmpty() ? null : live.get(Math.floorMod(turn.getAndIncrement(), live.size()));
   }
 
+  /** Every tunnel taking new connections now, a snapshot. */
+  List<Channel> all() {
+    return byGateway.values().stream().flatMap(List::stream).toList();
+  }
+
   /** Closes every tunnel; completes when all are closed. */
   List<ChannelFuture> closeAll() {
-    return byGateway.values().stream().flatMap(List::stream).map(Channel::close).toList();
+    return all().stream().map(Channel::close).toList();
   }
 
   Map<String, Integer> counts() {

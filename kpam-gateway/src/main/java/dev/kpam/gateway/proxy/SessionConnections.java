@@ -1,6 +1,8 @@
 package dev.kpam.gateway.proxy;
 
 import dev.kpam.gateway.record.SessionRecording;
+import dev.kpam.transport.tunnel.TunnelClient;
+import io.netty.channel.Channel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +46,8 @@ public final class SessionConnections {
         .computeIfAbsent(connection.sessionId, id -> ConcurrentHashMap.newKeySet())
         .add(connection);
     connection.client.closeFuture().addListener(f -> remove(connection));
-    if (draining) {
-      drainOnItsLoop(connection); // a stream the relay opened just before the GOAWAY
+    if (draining || TunnelClient.fromDrainingRelay(connection.client)) {
+      drainOnItsLoop(connection); // a stream the relay opened just before a GOAWAY
     }
   }
 
@@ -66,6 +68,20 @@ public final class SessionConnections {
     draining = true;
     for (Set<ProxyConnection> set : bySession.values()) {
       set.forEach(SessionConnections::drainOnItsLoop);
+    }
+  }
+
+  /**
+   * The relay of {@code tunnel} is stopping: the connections it carries close like those of a
+   * draining gateway, so that the relay's own drain ends early; the others go on.
+   */
+  public void drainTunnel(Channel tunnel) {
+    for (Set<ProxyConnection> set : bySession.values()) {
+      for (ProxyConnection connection : set) {
+        if (connection.client.parent() == tunnel) {
+          drainOnItsLoop(connection);
+        }
+      }
     }
   }
 

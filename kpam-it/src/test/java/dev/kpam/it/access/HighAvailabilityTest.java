@@ -257,6 +257,14 @@ class HighAvailabilityTest {
     assertThat(processes.output(holder.name)).contains("drain timeout (PT5S): ending 1 connection");
     assertThat(processes.ready(other.metricsPort)).isTrue();
 
+    // SIGTERM of the relay: it stops listening and says so, the gateway closes the idle
+    // connections it carries, and it stops within its drain timeout (20 s).
+    Process relayStopping = processes.terminate("relay");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !processes.ready(relayMetrics));
+    assertThat(relayStopping.waitFor(30, TimeUnit.SECONDS)).as("the relay stopped").isTrue();
+    assertThat(processes.output(other.name))
+        .contains("is stopping: the connections it carries close once idle");
+
     processes.assertNoSecretInLogs(KpamWorld.STORED_TOKEN, admin, relayToken, secondToken);
   }
 

@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
@@ -200,7 +201,8 @@ final class RelayLink {
                       .decoderEnforceMaxRstFramesPerWindow(0, 0)
                       .encoderEnforceMaxRstFramesPerWindow(0, 0)
                       .build())
-              .addAfter("h2", "h2-streams", new Http2MultiplexHandler(new StreamInitializer()));
+              .addAfter("h2", "h2-streams", new Http2MultiplexHandler(new StreamInitializer()))
+              .addAfter("h2-streams", "relay-goaway", new RelayGoAway());
           TunnelWindows.widenConnectionWindow(ctx.channel());
           log.info("tunnel to relay {} up", address);
           config.listener().connected(address);
@@ -209,6 +211,26 @@ final class RelayLink {
         }
       }
       ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  /**
+   * A GOAWAY from the relay: it is stopping (docs/OPERATIONS.md §5). The tunnel is marked, so that
+   * the connections on it close once idle, and is kept: the relay closes it when they have ended or
+   * its drain timeout is over; then it is dialed again as after any close.
+   */
+  private final class RelayGoAway extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Http2GoAwayFrame goAway) {
+        goAway.release();
+        if (ctx.channel().attr(TunnelClient.RELAY_DRAINING).setIfAbsent(true) == null) {
+          log.info("relay {} is stopping: the connections it carries close once idle", address);
+          config.listener().relayDraining(address, ctx.channel());
+        }
+        return;
+      }
+      ctx.fireChannelRead(msg);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.kpam.transport.tunnel;
 
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class TunnelClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+  static final AttributeKey<Boolean> RELAY_DRAINING = AttributeKey.valueOf("kpam.relayDraining");
 
   private final TunnelClientConfig config;
   private final List<RelayLink> links = new CopyOnWriteArrayList<>();
@@ -33,6 +36,15 @@ public final class TunnelClient implements AutoCloseable {
 
   private TunnelClient(TunnelClientConfig config) {
     this.config = config;
+  }
+
+  /**
+   * Whether {@code stream} came through a tunnel whose relay has said it is stopping ({@link
+   * TunnelListener#relayDraining}): its connection should close once idle.
+   */
+  public static boolean fromDrainingRelay(Channel stream) {
+    Channel tunnel = stream.parent();
+    return tunnel != null && Boolean.TRUE.equals(tunnel.attr(RELAY_DRAINING).get());
   }
 
   /** Starts dialing every relay; returns at once. */

@@ -1,8 +1,10 @@
 package dev.kpam.transport.tunnel;
 
+import io.netty.channel.Channel;
+
 /**
- * Told when a tunnel to a relay comes up (after its TLS handshake) or goes down; for logs and
- * heartbeats. Called on an event loop; must not block.
+ * Told when a tunnel to a relay comes up (after its TLS handshake) or goes down, and when a relay
+ * says it is stopping; for logs, heartbeats and draining. Called on an event loop; must not block.
  *
  * <pre>{@code
  * TunnelListener listener = TunnelListener.of(
@@ -10,9 +12,17 @@ package dev.kpam.transport.tunnel;
  * }</pre>
  */
 public interface TunnelListener {
-  void connected(String relayAddress);
+  default void connected(String relayAddress) {}
 
-  void disconnected(String relayAddress);
+  default void disconnected(String relayAddress) {}
+
+  /**
+   * The relay at {@code relayAddress} is stopping (it sent a GOAWAY on {@code tunnel}): it takes no
+   * new client connections, and waits for those it carries to end before it closes the tunnel. The
+   * streams on {@code tunnel} are those the relay opened ({@code stream.parent() == tunnel}); see
+   * also {@link TunnelClient#fromDrainingRelay}.
+   */
+  default void relayDraining(String relayAddress, Channel tunnel) {}
 
   /** A listener that ignores both events. */
   static TunnelListener none() {
