@@ -17,29 +17,33 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The streams a gateway instance carried when it is killed with SIGKILL end saying why, as the real
- * kubectl shows it: an exec over WebSocket ({@code v5.channel.k8s.io}) gets a {@code Status} on its
- * error channel from the local proxy and kubectl prints it; a watch gets an {@code ERROR} event and
- * kubectl prints it as the last row. Against an API server before 1.30, where kubectl falls back to
- * SPDY, an exec gets the {@code Status} on its error stream and a port-forward the reason on the
- * error stream of its open connection.
+ * kubectl 1.33 shows it. Against a 1.33 API server: an exec over WebSocket ({@code
+ * v5.channel.k8s.io}) gets a {@code Status} on its error channel from the local proxy, a
+ * port-forward tunnelled in WebSocket ({@code SPDY/3.1+portforward.k8s.io}) the reason on the error
+ * stream of its open connection, and a watch an {@code ERROR} event, printed as its last row.
+ * Against an API server before 1.30, where kubectl falls back to SPDY, an exec gets the {@code
+ * Status} on its error stream and a port-forward the reason on its error stream.
  */
 class StreamsOfAKilledGatewayTest {
+  private static final String REASON = "the connection to the kpam gateway closed mid-stream";
+
   @TempDir Path dir;
 
   @Test
-  void anExecAndAWatchOnAKilledGatewaySayWhyTheyEnded() throws Exception {
+  void anExecAPortForwardAndAWatchOnAKilledGatewaySayWhyTheyEnded() throws Exception {
     try (KpamWorld world = KpamWorld.start(dir)) {
       world.stopGateway();
       Process gateway = world.startGatewayProcess();
       Path kubeconfig = dir.resolve("kubeconfig");
-      try (AccessSession access = world.access("1h", kubeconfig)) {
-        Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
-        Processes.Running exec =
-            Processes.Running.of(kubectl.start("exec", "-i", "web", "--", "cat"));
-        OutputStream stdin = exec.process().getOutputStream();
-        stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
-        stdin.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> exec.out().toString().contains("hello"));
+      try (AccessSession access = world.access("1h", kubeconfig);
+          Socket forwarded = new Socket()) {
+        Kubectl kubectl =
+            world
+                .kubectl(Kubectl.V1_33, kubeconfig)
+                .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "true")
+                .env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "true");
+        Processes.Running exec = startExec(kubectl);
+        Processes.Running forward = startPortForward(kubectl, forwarded);
         Processes.Running watch = Processes.Running.of(kubectl.start("get", "pods", "--watch"));
         await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().toString().contains("web"));
         // An event of the watch itself, so that its answer is under way when the gateway dies (one
@@ -52,6 +56,7 @@ class StreamsOfAKilledGatewayTest {
         world.killGatewayProcess(gateway);
 
         endsSayingTheGatewayClosed(exec);
+        portForwardSaysTheGatewayClosed(forward, forwarded);
         watch.endsSaying(
             () ->
                 assertThat(watch.out().toString())
@@ -75,48 +80,60 @@ class StreamsOfAKilledGatewayTest {
       try (AccessSession access = world.access("1h", kubeconfig);
           Socket forwarded = new Socket()) {
         Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
-        Processes.Running exec =
-            Processes.Running.of(kubectl.start("exec", "-i", "web", "--", "cat"));
-        OutputStream stdin = exec.process().getOutputStream();
-        stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
-        stdin.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> exec.out().toString().contains("hello"));
-        Processes.Running forward =
-            Processes.Running.of(kubectl.start("port-forward", "pod/web", ":8080"));
-        forwarded.connect(
-            new InetSocketAddress("127.0.0.1", Processes.forwardedPort(forward.out())));
-        forwarded.setSoTimeout(30_000);
-        forwarded.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
-        assertThat(forwarded.getInputStream().readNBytes(4)).asString().isEqualTo("ping");
+        Processes.Running exec = startExec(kubectl);
+        Processes.Running forward = startPortForward(kubectl, forwarded);
 
         world.killGatewayProcess(gateway);
 
         endsSayingTheGatewayClosed(exec);
-        assertThat(forwarded.getInputStream().read())
-            .as("the forwarded connection ends")
-            .isEqualTo(-1);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .untilAsserted(
-                () ->
-                    assertThat(forward.err().toString())
-                        .as(forward.printed())
-                        .contains(
-                            "an error occurred forwarding",
-                            "the connection to the kpam gateway closed mid-stream"));
-        Processes.destroy(forward.process());
+        portForwardSaysTheGatewayClosed(forward, forwarded);
       } finally {
         gateway.destroyForcibly().waitFor();
       }
     }
   }
 
+  /** {@code kubectl exec -i web -- cat}, once it has echoed a line. */
+  private static Processes.Running startExec(Kubectl kubectl) throws Exception {
+    Processes.Running exec = Processes.Running.of(kubectl.start("exec", "-i", "web", "--", "cat"));
+    OutputStream stdin = exec.process().getOutputStream();
+    stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
+    stdin.flush();
+    await().atMost(Duration.ofSeconds(30)).until(() -> exec.out().toString().contains("hello"));
+    return exec;
+  }
+
+  /**
+   * {@code kubectl port-forward pod/web :8080}, with {@code forwarded} connected through it and
+   * echoed once (the fake pod's port 8080 echoes).
+   */
+  private static Processes.Running startPortForward(Kubectl kubectl, Socket forwarded)
+      throws Exception {
+    Processes.Running forward =
+        Processes.Running.of(kubectl.start("port-forward", "pod/web", ":8080"));
+    forwarded.connect(new InetSocketAddress("127.0.0.1", Processes.forwardedPort(forward.out())));
+    forwarded.setSoTimeout(30_000);
+    forwarded.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
+    assertThat(forwarded.getInputStream().readNBytes(4)).asString().isEqualTo("ping");
+    return forward;
+  }
+
   private static void endsSayingTheGatewayClosed(Processes.Running exec) throws Exception {
     exec.endsSaying(
-        () ->
-            assertThat(exec.err().toString())
-                .as("kubectl exec's error")
-                .contains("the connection to the kpam gateway closed mid-stream"));
+        () -> assertThat(exec.err().toString()).as("kubectl exec's error").contains(REASON));
     assertThat(exec.process().exitValue()).isNotZero();
+  }
+
+  private static void portForwardSaysTheGatewayClosed(Processes.Running forward, Socket forwarded)
+      throws Exception {
+    assertThat(forwarded.getInputStream().read()).as("the forwarded connection ends").isEqualTo(-1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(forward.err().toString())
+                    .as(forward.printed())
+                    .contains("an error occurred forwarding", REASON));
+    Processes.destroy(forward.process());
   }
 }

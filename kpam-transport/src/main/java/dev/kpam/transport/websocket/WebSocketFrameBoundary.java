@@ -75,7 +75,21 @@ public final class WebSocketFrameBoundary {
    * by {@code payload}: the channel framing of {@code v4/v5.channel.k8s.io}.
    */
   public static void writeChannelFrame(ByteBuf out, int channel, byte[] payload) {
-    int length = payload.length + 1;
+    writeBinaryHeader(out, payload.length + 1);
+    out.writeByte(channel).writeBytes(payload);
+  }
+
+  /** An unmasked binary frame carrying the readable bytes of {@code payload}, which it releases. */
+  public static void writeBinaryFrame(ByteBuf out, ByteBuf payload) {
+    try {
+      writeBinaryHeader(out, payload.readableBytes());
+      out.writeBytes(payload);
+    } finally {
+      payload.release();
+    }
+  }
+
+  private static void writeBinaryHeader(ByteBuf out, int length) {
     out.writeByte(0x82);
     if (length < 126) {
       out.writeByte(length);
@@ -84,7 +98,6 @@ public final class WebSocketFrameBoundary {
     } else {
       out.writeByte(127).writeLong(length);
     }
-    out.writeByte(channel).writeBytes(payload);
   }
 
   /** A close frame with status 1000 (normal closure). */

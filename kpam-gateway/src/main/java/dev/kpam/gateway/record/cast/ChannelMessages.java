@@ -1,5 +1,6 @@
 package dev.kpam.gateway.record.cast;
 
+import dev.kpam.transport.websocket.WebSocketFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.function.Consumer;

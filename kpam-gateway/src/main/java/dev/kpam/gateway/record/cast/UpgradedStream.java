@@ -5,6 +5,7 @@ import dev.kpam.gateway.record.SessionEvents;
 import dev.kpam.transport.spdy.SpdyStream;
 import dev.kpam.transport.spdy.SpdyStreamListener;
 import dev.kpam.transport.spdy.SpdyStreams;
+import dev.kpam.transport.websocket.WebSocketFrames;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

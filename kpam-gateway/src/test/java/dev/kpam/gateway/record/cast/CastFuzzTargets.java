@@ -7,6 +7,7 @@ import dev.kpam.testing.fuzz.FuzzInput;
 import dev.kpam.testing.fuzz.FuzzTarget;
 import dev.kpam.testing.fuzz.LoggedThrowables;
 import dev.kpam.transport.spdy.SpdyStreams;
+import dev.kpam.transport.websocket.WebSocketFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;

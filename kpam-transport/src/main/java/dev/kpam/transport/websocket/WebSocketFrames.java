@@ -1,4 +1,4 @@
-package dev.kpam.gateway.record.cast;
+package dev.kpam.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
 
@@ -7,15 +7,21 @@ import io.netty.buffer.ByteBuf;
  * the reads' boundaries, and hands on the payloads of data messages unmasked (§5.3: kubectl masks
  * what it sends), in pieces of at most {@link #PIECE} bytes copied into one reused array. Control
  * frames (close, ping, pong) may come between the fragments of a message (§5.4); their payloads are
- * skipped. Keeps nothing of the buffers it reads.
+ * skipped. Keeps nothing of the buffers it reads. The gateway's recorder reads exec sessions with
+ * it, the local proxy the SPDY inside a port-forward tunnel.
+ *
+ * <pre>{@code
+ * WebSocketFrames frames = new WebSocketFrames(messages);
+ * frames.read(bytes); // each read of one direction, in order
+ * }</pre>
  */
-final class WebSocketFrames {
-  static final int PIECE = 16 * 1024;
+public final class WebSocketFrames {
+  public static final int PIECE = 16 * 1024;
   private static final int OPCODE_CONTINUATION = 0;
   private static final int OPCODE_CLOSE = 8;
 
   /** What the frames carry. */
-  interface Messages {
+  public interface Messages {
     /**
      * A piece of a data message's payload, valid during the call only; {@code messageStart} for the
      * first piece of a message (an empty message gives none).
@@ -37,11 +43,16 @@ final class WebSocketFrames {
   private int maskOffset;
   private long maskPosition;
 
-  WebSocketFrames(Messages messages) {
+  public WebSocketFrames(Messages messages) {
     this.messages = messages;
   }
 
-  void read(ByteBuf bytes) {
+  /**
+   * Reads the next bytes of this direction.
+   *
+   * @throws IllegalStateException on a frame length RFC 6455 forbids (most significant bit set)
+   */
+  public void read(ByteBuf bytes) {
     int index = bytes.readerIndex();
     int end = bytes.writerIndex();
     while (index < end) {
@@ -63,6 +74,11 @@ final class WebSocketFrames {
         frameStarts();
       }
     }
+  }
+
+  /** Whether the bytes read so far end exactly at a frame boundary. */
+  public boolean atFrameStart() {
+    return headerBytes == 0 && payloadLeft == 0;
   }
 
   private int headerLength() {
