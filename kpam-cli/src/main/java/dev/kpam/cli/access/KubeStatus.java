@@ -86,6 +86,18 @@ final class KubeStatus {
     return Unpooled.wrappedBuffer((event + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The last line of a followed log whose gateway connection closed, after a line feed where the
+   * log's last line had none.
+   */
+  static ByteBuf logEnded(boolean endsLine) {
+    return Unpooled.wrappedBuffer(
+        ((endsLine ? "" : "\n")
+                + "kpam: the connection to the kpam gateway closed mid-stream (a gateway instance"
+                + " stopped?); the log goes on in the pod: kubectl logs -f again\n")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
   static ObjectNode status(HttpResponseStatus status, String reason, String message) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("kind", "Status");

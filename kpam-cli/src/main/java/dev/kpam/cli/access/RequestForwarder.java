@@ -190,7 +190,9 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
    * Between exchanges nothing is lost. A body-less GET that was never answered goes again, once, on
    * a new connection (which the relay may give to another instance of the gateway); another request
    * never answered gets a 503 {@code Status}; a JSON watch ends with an {@code ERROR} event saying
-   * why; otherwise kubectl's connection closes once what the gateway sent has reached it.
+   * why; a followed log ({@code logs -f}) with a last line saying why, and is cut after it, so that
+   * kubectl also reports the unexpected end and exits 1; otherwise kubectl's connection closes once
+   * what the gateway sent has reached it.
    */
   void gatewayClosed(Channel gateway, ChannelFuture lastWrite) {
     if (lease == null || lease.channel() != gateway) {
@@ -199,6 +201,8 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
     ResponseForwarder responses = gateway.pipeline().get(ResponseForwarder.class);
     boolean answered = responses.answered();
     boolean midWatch = responses.jsonStream() && isWatch(uri);
+    boolean midLog = responses.textStream() && isFollowedLog(uri);
+    boolean endsLine = responses.endsLine();
     unbind();
     if (outstanding == 0 && requestComplete) {
       return;
@@ -217,12 +221,29 @@ final class RequestForwarder extends ChannelInboundHandlerAdapter {
       ctx.write(new DefaultHttpContent(KubeStatus.watchEnded()));
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
           .addListener(ChannelFutureListener.CLOSE);
+    } else if (midLog) {
+      ctx.writeAndFlush(new DefaultHttpContent(KubeStatus.logEnded(endsLine)))
+          .addListener(ChannelFutureListener.CLOSE);
     } else if (lastWrite == null) {
       ctx.close();
     } else {
       ctx.flush();
       lastWrite.addListener(written -> ctx.close());
     }
+  }
+
+  /** Whether {@code uri} follows a pod's log: {@code .../pods/NAME/log?follow=true}. */
+  static boolean isFollowedLog(String uri) {
+    int query = uri.indexOf('?');
+    if (query < 0 || !uri.substring(0, query).endsWith("/log")) {
+      return false;
+    }
+    for (String parameter : uri.substring(query + 1).split("&")) {
+      if (parameter.equals("follow=true") || parameter.equals("follow=1")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.kpam.cli.access;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
@@ -35,6 +37,8 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private boolean answered;
   private boolean jsonStream;
+  private boolean textStream;
+  private boolean endsLine = true;
   private HttpResponse switchingResponse;
   private ChannelFuture lastWrite;
   private boolean unflushed;
@@ -46,6 +50,8 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
     this.switching = false;
     this.answered = false;
     this.jsonStream = false;
+    this.textStream = false;
+    this.endsLine = true;
     this.lastWrite = null;
     this.unflushed = false;
   }
@@ -65,6 +71,16 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
     return jsonStream;
   }
 
+  /** Whether the response under way is a 200 of chunked plain text (as {@code logs -f}'s). */
+  boolean textStream() {
+    return textStream;
+  }
+
+  /** Whether the body so far is empty or ends with a line feed. */
+  boolean endsLine() {
+    return endsLine;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (kubectl == null || !(msg instanceof HttpObject)) {
@@ -80,13 +96,15 @@ final class ResponseForwarder extends ChannelInboundHandlerAdapter {
       switchingResponse = switching ? response : null;
       informational = !switching && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
       keepAlive = HttpUtil.isKeepAlive(response);
-      jsonStream =
-          code == HttpResponseStatus.OK.code()
-              && HttpUtil.isTransferEncodingChunked(response)
-              && response
-                  .headers()
-                  .get(HttpHeaderNames.CONTENT_TYPE, "")
-                  .startsWith(HttpHeaderValues.APPLICATION_JSON.toString());
+      boolean chunked =
+          code == HttpResponseStatus.OK.code() && HttpUtil.isTransferEncodingChunked(response);
+      String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+      jsonStream = chunked && type.startsWith(HttpHeaderValues.APPLICATION_JSON.toString());
+      textStream = chunked && type.startsWith(HttpHeaderValues.TEXT_PLAIN.toString());
+    }
+    if (msg instanceof HttpContent content && content.content().isReadable()) {
+      ByteBuf body = content.content();
+      endsLine = body.getByte(body.writerIndex() - 1) == '\n';
     }
     boolean last = msg instanceof LastHttpContent;
     if (switching) {

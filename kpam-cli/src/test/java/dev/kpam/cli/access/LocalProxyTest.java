@@ -354,6 +354,20 @@ class LocalProxyTest {
   }
 
   @Test
+  void onlyFollowedLogsAreFollowedLogs() {
+    assertThat(
+            RequestForwarder.isFollowedLog("/api/v1/namespaces/default/pods/web/log?follow=true"))
+        .isTrue();
+    assertThat(
+            RequestForwarder.isFollowedLog("/api/v1/namespaces/d/pods/w/log?container=c&follow=1"))
+        .isTrue();
+    assertThat(RequestForwarder.isFollowedLog("/api/v1/namespaces/default/pods/web/log")).isFalse();
+    assertThat(RequestForwarder.isFollowedLog("/api/v1/namespaces/d/pods/w/log?follow=false"))
+        .isFalse();
+    assertThat(RequestForwarder.isFollowedLog("/api/v1/pods?follow=true")).isFalse();
+  }
+
+  @Test
   void kubectlGoingAwayMidResponseClosesItsGatewayConnection() throws Exception {
     startProxy("dc1");
     try (TlsTestClient client = client()) {

@@ -45,7 +45,12 @@ class StreamsOfAKilledGatewayTest {
         Processes.Running exec = startExec(kubectl);
         Processes.Running forward = startPortForward(kubectl, forwarded);
         Processes.Running watch = Processes.Running.of(kubectl.start("get", "pods", "--watch"));
+        Processes.Running logs = Processes.Running.of(kubectl.start("logs", "-f", "web"));
         await().atMost(Duration.ofSeconds(30)).until(() -> watch.out().toString().contains("web"));
+        world.kube.appendLog("default", "web", "started");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> logs.out().toString().contains("started"));
         // An event of the watch itself, so that its answer is under way when the gateway dies (one
         // not yet answered is sent again, and the dead gateway's relay answers that with a Status).
         world.kube.addPod("default", "web-2");
@@ -57,6 +62,13 @@ class StreamsOfAKilledGatewayTest {
 
         endsSayingTheGatewayClosed(exec);
         portForwardSaysTheGatewayClosed(forward, forwarded);
+        logs.endsSaying(
+            () ->
+                assertThat(logs.out().toString())
+                    .as(logs.printed())
+                    .contains("kpam: " + REASON + " (a gateway instance stopped?)"));
+        assertThat(logs.err().toString()).contains("unexpected EOF");
+        assertThat(logs.process().exitValue()).isNotZero();
         watch.endsSaying(
             () ->
                 assertThat(watch.out().toString())
