@@ -105,7 +105,8 @@ final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(
             name + " did not print " + line + " within " + limit + "\n" + tail());
       }
-      waitFor(Duration.ofMillis(100));
+      // Often enough not to blur what it measures: a start until this line, say.
+      waitFor(Duration.ofMillis(5));
     }
   }
 

@@ -318,8 +318,7 @@ public final class DeployedPath {
   }
 
   /** Wall time of one {@code kubectl get configmap} with this cache directory. */
-  private static double kubectlGet(Path kubeconfig, Path cache)
-      throws IOException, InterruptedException {
+  static double kubectlGet(Path kubeconfig, Path cache) throws IOException, InterruptedException {
     long started = System.nanoTime();
     Process get =
         new ProcessBuilder(

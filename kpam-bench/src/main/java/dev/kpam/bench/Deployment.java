@@ -224,6 +224,11 @@ final class Deployment implements AutoCloseable {
    * {@code admin}, giving {@code reason}; where it listens, from the kubeconfig it writes.
    */
   ProxyTarget startProxy(String reason) throws IOException {
+    return startProxy(reason, List.of());
+  }
+
+  /** Like {@link #startProxy(String)}, with {@code cliJvmOptions} for the CLI's JVM. */
+  ProxyTarget startProxy(String reason, List<String> cliJvmOptions) throws IOException {
     int index = proxies++;
     Path configDir = dir.resolve("cli-" + index);
     Map<String, String> env = Map.of("KPAM_CONFIG_DIR", configDir.toString());
@@ -248,7 +253,7 @@ final class Deployment implements AutoCloseable {
         start(
             "kpam k8s access " + index,
             kpam(
-                List.of(),
+                cliJvmOptions,
                 "k8s",
                 "access",
                 "--resource",
