@@ -373,7 +373,7 @@ final class Deployment implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // Ctrl-C: the hook stops the processes (again: closing them is idempotent).
     }
-    delete(dir);
+    if (!Boolean.getBoolean("kpam.bench.keep")) delete(dir);
   }
 
   private List<String> kpam(List<String> jvmOptions, String... args) {

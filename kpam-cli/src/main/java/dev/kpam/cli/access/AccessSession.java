@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running {@code kpam k8s access}: the session at the server, the local proxy kubectl talks to,
@@ -55,6 +56,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AccessSession implements AutoCloseable {
   private static final List<Integer> NOTICE_MINUTES = List.of(10, 5, 1);
   private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
+
+  /** The session's key and CSR, made by {@link #warmUp} while the command does other things. */
+  private static final AtomicReference<CompletableFuture<SessionKey>> PREPARED_KEY =
+      new AtomicReference<>();
 
   private final AccessSettings settings;
   private final SessionView session;
@@ -116,11 +121,28 @@ public final class AccessSession implements AutoCloseable {
     if (!WARMING_UP.compareAndSet(false, true)) {
       return;
     }
+    // The key and CSR (~0.2 s in a fresh JVM, mostly BouncyCastle's first use) on a thread of
+    // their own: they are needed as soon as the API client is made (~0.3 s), on the main thread.
+    CompletableFuture<SessionKey> key = new CompletableFuture<>();
+    PREPARED_KEY.set(key);
+    Thread keys =
+        new Thread(
+            () -> {
+              try {
+                key.complete(SessionKey.generate());
+              } catch (RuntimeException | Error e) {
+                key.completeExceptionally(e);
+              }
+            },
+            "kpam-access-session-key");
+    keys.setDaemon(true);
+    keys.start();
     Thread thread =
         new Thread(
             () -> {
               TlsContexts.provider();
               LocalCertificate.create(Duration.ofMinutes(1), Clock.systemUTC()).serverContext();
+              Kubeconfigs.warmUp();
             },
             "kpam-access-warm-up");
     thread.setDaemon(true);
@@ -152,9 +174,24 @@ public final class AccessSession implements AutoCloseable {
     Upstream create(SessionTls tls, List<InetSocketAddress> relays);
   }
 
+  /** The key {@link #warmUp} prepared, once; else a new one. */
+  private static SessionKey sessionKey() {
+    CompletableFuture<SessionKey> prepared = PREPARED_KEY.getAndSet(null);
+    return prepared == null ? SessionKey.generate() : prepared.join();
+  }
+
+  /** The session's key pair and the CSR for its certificate. */
+  private record SessionKey(KeyPair key, String csr) {
+    static SessionKey generate() {
+      KeyPair key = KeyPairs.generateEcP256();
+      return new SessionKey(key, Csrs.create(key, "kpam-cli"));
+    }
+  }
+
   static AccessSession start(AccessSettings settings, Upstreams upstreams) {
-    KeyPair key = KeyPairs.generateEcP256();
-    String csr = Csrs.create(key, "kpam-cli");
+    SessionKey sessionKey = sessionKey();
+    KeyPair key = sessionKey.key();
+    String csr = sessionKey.csr();
     CreatedSession created;
     try {
       created = create(settings, csr, null);

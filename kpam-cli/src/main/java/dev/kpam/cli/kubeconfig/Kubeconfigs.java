@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kpam.cli.CliException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -48,6 +49,18 @@ public final class Kubeconfigs {
           "apiVersion", "kind", "preferences", "clusters", "users", "contexts", "current-context");
   private static final Set<PosixFilePermission> PRIVATE =
       PosixFilePermissions.fromString("rw-------");
+
+  /**
+   * Makes the YAML mapper and runs it once both ways, so that the first real edit does not pay for
+   * it (~60 ms in a fresh JVM): for a background thread while the session is being created.
+   */
+  public static void warmUp() {
+    try {
+      YAML.readTree(YAML.writeValueAsBytes(YAML.createObjectNode().put("warm", "up")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private Kubeconfigs() {}
 
