@@ -373,7 +373,9 @@ final class Deployment implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // Ctrl-C: the hook stops the processes (again: closing them is idempotent).
     }
-    if (!Boolean.getBoolean("kpam.bench.keep")) delete(dir);
+    if (!Boolean.getBoolean("kpam.bench.keep")) { // the process logs, for a profile or a failure
+      delete(dir);
+    }
   }
 
   private List<String> kpam(List<String> jvmOptions, String... args) {

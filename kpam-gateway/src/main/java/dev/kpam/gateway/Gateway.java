@@ -20,6 +20,7 @@ import dev.kpam.gateway.session.SessionDirectory;
 import dev.kpam.protocol.gateways.GatewayEvent;
 import dev.kpam.protocol.gateways.Heartbeat;
 import dev.kpam.protocol.gateways.HeartbeatAnswer;
+import dev.kpam.transport.ops.Drain;
 import dev.kpam.transport.ops.OpsServer;
 import dev.kpam.transport.ops.ProcessMetrics;
 import dev.kpam.transport.tls.TlsContexts;
@@ -46,7 +47,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -393,29 +393,12 @@ public final class Gateway implements AutoCloseable {
       client.drain();
     }
     connections.drain();
-    if (!awaitUntil(() -> connections.count() == 0, bound)) {
+    if (!Drain.awaitUntil(() -> connections.count() == 0, bound)) {
       log.info(
           "drain timeout ({}): ending {} connection(s) still open", bound, connections.count());
       connections.terminateAll("the kpam gateway is shutting down");
     }
-    awaitUntil(() -> spool.backlog() == 0, UPLOAD_GRACE);
-  }
-
-  /** Whether {@code done} held within {@code bound}. */
-  private static boolean awaitUntil(BooleanSupplier done, Duration bound) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() >= deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return true;
+    Drain.awaitUntil(() -> spool.backlog() == 0, UPLOAD_GRACE);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.kpam.relay;
 
+import dev.kpam.transport.ops.Drain;
 import dev.kpam.transport.tls.TlsContexts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -183,18 +184,9 @@ public final class RelayServer implements AutoCloseable {
         "stopping: no new connections; waiting up to {} for {} client connection(s)",
         bound,
         clients.size());
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (!clients.isEmpty()) {
-      if (System.nanoTime() >= deadline) {
-        log.info("drain timeout ({}): ending {} client connection(s)", bound, clients.size());
-        return false;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+    if (!Drain.awaitUntil(clients::isEmpty, bound)) {
+      log.info("drain timeout ({}): ending {} client connection(s)", bound, clients.size());
+      return false;
     }
     return true;
   }

@@ -60,13 +60,7 @@ class RelayAnnouncementTest {
   @Test
   void kubectlGoesOnThroughTheNextRelayWhenTheFirstStops() throws Exception {
     try (KpamWorld world = KpamWorld.startWithStandaloneRelay(dir, b -> b)) {
-      String first = "127.0.0.1:" + world.standaloneRelay().port();
-      int port = KpamWorld.freePort();
-      try (StandaloneRelay second = world.startRelay("edge-2", dir.resolve("relay-2"), port)) {
-        world.restartAnnouncing(List.of(first, "127.0.0.1:" + port));
-        await()
-            .atMost(Duration.ofSeconds(40))
-            .until(() -> second.connectedGateways().containsKey(world.gatewayId));
+      try (StandaloneRelay second = secondRelayAnnounced(world)) {
         Path kubeconfig = dir.resolve("kubeconfig");
         try (AccessSession access = world.access("10m", kubeconfig)) {
           Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
@@ -88,12 +82,7 @@ class RelayAnnouncementTest {
   void aDrainingRelayLetsTheStreamsUnderWayFinishWhileNewRequestsGoToTheNext() throws Exception {
     try (KpamWorld world = KpamWorld.startWithStandaloneRelay(dir, b -> b)) {
       StandaloneRelay first = world.standaloneRelay();
-      int port = KpamWorld.freePort();
-      try (StandaloneRelay second = world.startRelay("edge-2", dir.resolve("relay-2"), port)) {
-        world.restartAnnouncing(List.of("127.0.0.1:" + first.port(), "127.0.0.1:" + port));
-        await()
-            .atMost(Duration.ofSeconds(40))
-            .until(() -> second.connectedGateways().containsKey(world.gatewayId));
+      try (StandaloneRelay second = secondRelayAnnounced(world)) {
         Path kubeconfig = dir.resolve("kubeconfig");
         try (AccessSession access = world.access("10m", kubeconfig)) {
           Kubectl kubectl = world.kubectl(Kubectl.V1_33, kubeconfig);
@@ -127,6 +116,26 @@ class RelayAnnouncementTest {
           assertThat(after.exitCode()).as(after.stderr()).isZero();
         }
       }
+    }
+  }
+
+  /**
+   * A second relay, announced after the world's own, once the gateway has a tunnel to it; the
+   * caller closes it.
+   */
+  private StandaloneRelay secondRelayAnnounced(KpamWorld world) throws Exception {
+    int port = KpamWorld.freePort();
+    StandaloneRelay second = world.startRelay("edge-2", dir.resolve("relay-2"), port);
+    try {
+      world.restartAnnouncing(
+          List.of("127.0.0.1:" + world.standaloneRelay().port(), "127.0.0.1:" + port));
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(() -> second.connectedGateways().containsKey(world.gatewayId));
+      return second;
+    } catch (RuntimeException | Error e) {
+      second.close();
+      throw e;
     }
   }
 }
