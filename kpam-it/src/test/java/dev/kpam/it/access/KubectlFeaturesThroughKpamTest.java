@@ -63,7 +63,8 @@ class KubectlFeaturesThroughKpamTest extends OpenAccess {
             + "\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n"
             + "    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n"
             + "      - name: web\n        image: nginx\n");
-    Kubectl.Result applied = kubectl.run("apply", "-f", manifest.toString());
+    // -v=6: were it to hang, the timeout's message shows the requests that were answered.
+    Kubectl.Result applied = kubectl.run("apply", "-f", manifest.toString(), "-v=6");
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
     Kubectl.Result reapplied = kubectl.run("apply", "-f", manifest.toString());
     assertThat(reapplied.exitCode()).as(reapplied.stderr()).isZero();
